@@ -1,0 +1,198 @@
+/**
+ * The twin's store: one `.duckdb` file per twin, opened through `@duckdb/node-api`.
+ *
+ * One DuckDB instance per process (the maintainers advise against several, duckdb-node-neo#122)
+ * and one connection for the store's own work; closed explicitly on shutdown because native
+ * databases in Electron main have crashed on exit when left to the GC (realm-js#6609).
+ */
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  DuckDBListVector,
+  type DuckDBAppender,
+  type DuckDBValue,
+  type DuckDBVector,
+} from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import { FieldCipher } from './crypto.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+type NumericArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+type NumericCtor = new (length: number) => NumericArray;
+
+export interface OpenOptions {
+  /** Create the file (and its key) when absent. Without it a missing file is an error. */
+  create?: boolean;
+  readOnly?: boolean;
+}
+
+export class DuckDbStore {
+  public readonly path: string;
+  public readonly cipher: FieldCipher;
+  private readonly instance: DuckDBInstance;
+  private readonly conn: DuckDBConnection;
+  private closed = false;
+
+  private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection, cipher: FieldCipher) {
+    this.path = path;
+    this.instance = instance;
+    this.conn = conn;
+    this.cipher = cipher;
+  }
+
+  public static async open(path: string, options: OpenOptions = {}): Promise<DuckDbStore> {
+    const exists = path === ':memory:' || existsSync(path);
+    if (!exists && !options.create) {
+      throw new Error(`Twin database not found: ${path}. Create one with "civictwin seed --out ${path}".`);
+    }
+    const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    const conn = await instance.connect();
+    const cipher = FieldCipher.forDatabase(path === ':memory:' ? '/tmp/civictwin-memory' : path, !exists || path === ':memory:');
+    const store = new DuckDbStore(path, instance, conn, cipher);
+    if (!options.readOnly) await store.migrate();
+    return store;
+  }
+
+  /** Applies every migration newer than the file's version, each in its own transaction. */
+  public async migrate(): Promise<number[]> {
+    await this.conn.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
+    );
+    const applied = new Set((await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+    const ran: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await this.transaction(async () => {
+        await this.conn.run(m.sql);
+        await this.conn.run('INSERT INTO schema_migrations VALUES ($1, $2, now()::TIMESTAMP)', [m.version, m.name]);
+      });
+      ran.push(m.version);
+    }
+    return ran;
+  }
+
+  public async schemaVersion(): Promise<number> {
+    const row = await this.one<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    return row?.v ?? 0;
+  }
+
+  public static readonly latestSchemaVersion = SCHEMA_VERSION;
+
+  public async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Row objects with JS values (numbers, strings, arrays). For panels and small results only. */
+  public async all<T>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  public async one<T>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Runs `fn` in a transaction; rolls back and rethrows on any error, so nothing is half-written. */
+  public async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (err) {
+      await this.conn.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  public appender(table: string): Promise<DuckDBAppender> {
+    return this.conn.createAppender(table);
+  }
+
+  /**
+   * Reads numeric result columns straight from DuckDB's vectors into typed arrays, without
+   * building a row object or a JS value per cell. `spec` maps result column names, in order, to
+   * the typed array each fills. NULL becomes 0.
+   */
+  public async columns<S extends Record<string, NumericCtor>>(
+    sql: string,
+    spec: S,
+    params?: Params,
+  ): Promise<{ rowCount: number } & { [K in keyof S]: InstanceType<S[K]> }> {
+    const result = await this.conn.run(sql, params);
+    const n = result.rowCount;
+    const names = Object.keys(spec);
+    const out: Record<string, NumericArray> = {};
+    for (const name of names) out[name] = new spec[name]!(n);
+    let row = 0;
+    for (let c = 0; c < result.chunkCount; c++) {
+      const chunk = result.getChunk(c);
+      const rows = chunk.rowCount;
+      names.forEach((name, col) => copyVector(chunk.getColumnVector(col), out[name]!, row, rows));
+      row += rows;
+    }
+    return { rowCount: n, ...out } as { rowCount: number } & { [K in keyof S]: InstanceType<S[K]> };
+  }
+
+  /**
+   * Reads a query whose single column is a `DOUBLE[]` into one flat array plus start offsets,
+   * walking the list vector's backing storage (no per-row list objects).
+   */
+  public async flatLists(
+    sql: string,
+    target: 'float32' | 'float64',
+    params?: Params,
+    transform?: (value: number, indexInList: number) => number,
+  ): Promise<{ starts: Uint32Array; values: Float32Array | Float64Array }> {
+    const result = await this.conn.run(sql, params);
+    const n = result.rowCount;
+    const starts = new Uint32Array(n + 1);
+    const parts: { vec: DuckDBListVector; rows: number }[] = [];
+    let total = 0;
+    let row = 0;
+    for (let c = 0; c < result.chunkCount; c++) {
+      const chunk = result.getChunk(c);
+      const vec = chunk.getColumnVector(0) as DuckDBListVector;
+      for (let i = 0; i < chunk.rowCount; i++) {
+        starts[row++] = total;
+        total += vec.getEntryLength(i);
+      }
+      parts.push({ vec, rows: chunk.rowCount });
+    }
+    starts[n] = total;
+    const values = target === 'float32' ? new Float32Array(total) : new Float64Array(total);
+    let k = 0;
+    for (const { vec, rows } of parts) {
+      const child = vec.childVector;
+      for (let i = 0; i < rows; i++) {
+        const off = vec.getEntryOffset(i);
+        const len = vec.getEntryLength(i);
+        for (let j = 0; j < len; j++) {
+          const v = (child.getItem(off + j) as number | null) ?? 0;
+          values[k++] = transform ? transform(v, j) : v;
+        }
+      }
+    }
+    return { starts, values };
+  }
+
+  /** Forces the WAL into the main file; used after bulk loads so the file is self-contained. */
+  public async checkpoint(): Promise<void> {
+    await this.conn.run('CHECKPOINT');
+  }
+
+  public close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function copyVector(vec: DuckDBVector, dst: NumericArray, offset: number, rows: number): void {
+  for (let i = 0; i < rows; i++) {
+    const v = vec.getItem(i);
+    dst[offset + i] = v === null ? 0 : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
+  }
+}

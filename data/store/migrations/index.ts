@@ -1,0 +1,98 @@
+/**
+ * Versioned schema migrations. Each runs once, in order, inside a transaction, and is recorded in
+ * `schema_migrations`. NOTE: never edit a migration that has shipped; add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const m001: Migration = {
+  version: 1,
+  name: 'district model',
+  sql: /* sql */ `
+CREATE TABLE twin_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+
+-- district › street › community › grid; ring = closed outer ring as flat lon,lat pairs
+CREATE TABLE areas (
+  id INTEGER PRIMARY KEY, parent_id INTEGER, level VARCHAR NOT NULL, code VARCHAR NOT NULL,
+  name VARCHAR NOT NULL, ring DOUBLE[]
+);
+
+CREATE TABLE departments (
+  id INTEGER PRIMARY KEY, code VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+  lon DOUBLE, lat DOUBLE
+);
+
+-- Personal fields are one AES-256-GCM blob per row (*_enc = encrypted JSON, data/store/crypto.ts):
+--   grid_workers.pii_enc {name, phone}; households.contact_enc {name, phone};
+--   persons.pii_enc {name, idNumber, phone}. One cipher call per row keeps a 1M-household seed fast.
+CREATE TABLE grid_workers (
+  id INTEGER PRIMARY KEY, grid_id INTEGER NOT NULL, callsign VARCHAR NOT NULL,
+  pii_enc BLOB, lon DOUBLE, lat DOUBLE
+);
+
+-- footprint = list of polygons (outer rings, flat lon,lat pairs, not closed); holes are dropped
+-- because extruded building bodies do not show them.
+CREATE TABLE buildings (
+  id INTEGER PRIMARY KEY, ext_id VARCHAR, name VARCHAR, address VARCHAR NOT NULL,
+  use_code UTINYINT NOT NULL, height_m REAL NOT NULL, floors USMALLINT NOT NULL,
+  height_source VARCHAR NOT NULL, year_built SMALLINT, community_id INTEGER, grid_id INTEGER,
+  centroid_lon DOUBLE NOT NULL, centroid_lat DOUBLE NOT NULL, units_per_floor UTINYINT,
+  footprint DOUBLE[][] NOT NULL
+);
+
+CREATE TABLE households (
+  id INTEGER PRIMARY KEY, building_id INTEGER NOT NULL, floor USMALLINT NOT NULL,
+  slot UTINYINT NOT NULL, unit VARCHAR NOT NULL, size UTINYINT NOT NULL,
+  care_flags UTINYINT NOT NULL DEFAULT 0, is_rental BOOLEAN NOT NULL DEFAULT false,
+  contact_enc BLOB
+);
+
+CREATE TABLE persons (
+  id INTEGER PRIMARY KEY, household_id INTEGER NOT NULL, relation VARCHAR NOT NULL,
+  sex VARCHAR NOT NULL, age_band UTINYINT NOT NULL, care_flags UTINYINT NOT NULL DEFAULT 0,
+  pii_enc BLOB
+);
+
+CREATE TABLE facilities (
+  id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, name VARCHAR NOT NULL, lon DOUBLE NOT NULL,
+  lat DOUBLE NOT NULL, capacity INTEGER, status VARCHAR NOT NULL DEFAULT 'open', building_id INTEGER,
+  source VARCHAR
+);
+
+CREATE TABLE resources (
+  id INTEGER PRIMARY KEY, kind VARCHAR NOT NULL, callsign VARCHAR NOT NULL,
+  depot_facility_id INTEGER, department_id INTEGER, status VARCHAR NOT NULL DEFAULT 'idle',
+  lon DOUBLE NOT NULL, lat DOUBLE NOT NULL
+);
+
+-- Daily meter totals per household (water litres, electricity kWh) and the minimum hourly water
+-- flow between 01:00 and 05:00, which is how head-ends report night flow (leaks).
+CREATE TABLE meter_daily (
+  household_id INTEGER NOT NULL, day DATE NOT NULL, water_l REAL NOT NULL, power_kwh REAL NOT NULL,
+  night_min_l REAL NOT NULL
+);
+
+-- Ground truth of anomalies the generator injected, for evaluating the detector.
+CREATE TABLE meter_anomaly_labels (
+  household_id INTEGER NOT NULL, kind VARCHAR NOT NULL, start_day DATE NOT NULL, end_day DATE NOT NULL
+);
+
+-- The offline base map. geometry = GeoJSON geometry object.
+CREATE TABLE basemap_features (
+  id INTEGER PRIMARY KEY, layer VARCHAR NOT NULL, kind VARCHAR NOT NULL, name VARCHAR,
+  geometry JSON NOT NULL, source VARCHAR
+);
+
+-- Append-only: who revealed which personal field, when and why.
+CREATE TABLE audit_log (
+  id BIGINT PRIMARY KEY, ts TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+  subject VARCHAR NOT NULL, reason VARCHAR
+);
+`,
+};
+
+export const MIGRATIONS: readonly Migration[] = [m001];
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
