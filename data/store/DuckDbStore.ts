@@ -6,9 +6,9 @@
  * databases in Electron main have crashed on exit when left to the GC (realm-js#6609).
  */
 import {
-  DuckDBConnection,
+  type DuckDBConnection,
   DuckDBInstance,
-  DuckDBListVector,
+  type DuckDBListVector,
   type DuckDBAppender,
   type DuckDBValue,
   type DuckDBVector,

@@ -1,0 +1,113 @@
+/**
+ * The `civictwin` CLI (commander). Every long step shows a progress bar; every error a user can
+ * cause ends in one clear message and a non-zero exit, never a stack trace.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { APP_VERSION } from '../services/index.ts';
+import { defaultDemoDb } from './paths.ts';
+import { progressReporter } from './progress.ts';
+import { importIntoTwin, seedTwin } from './twinFiles.ts';
+import { serveTwin } from './serve.ts';
+import { start } from './start.ts';
+
+const int = (name: string, min: number, max: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+  return n;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('civictwin')
+    .description('CivicTwin 社区数字孪生指挥舱 — command-line tools')
+    .version(APP_VERSION)
+    .showHelpAfterError();
+
+  program
+    .command('seed')
+    .description('generate a demo district (deterministic for a seed)')
+    .requiredOption('--out <file>', 'the .duckdb file to create')
+    .option('--seed <n>', 'random seed', int('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--buildings <n>', 'number of buildings (about 15 households each)', int('--buildings', 10, 200_000), 2000)
+    .option('--force', 'replace an existing file')
+    .action(async (o: { out: string; seed: number; buildings: number; force?: boolean }) => {
+      const out = resolve(o.out);
+      if (existsSync(out) && !o.force) throw new UserError(`${out} already exists. Pass --force to replace it.`);
+      const t0 = performance.now();
+      const progress = progressReporter();
+      const s = await seedTwin(out, o.seed, o.buildings, progress.onProgress);
+      progress.stop();
+      console.log(
+        `Seeded ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${s.buildings} buildings, ${s.households} households, ` +
+          `${s.persons} persons (${(s.elderlyShare * 100).toFixed(1)} % aged 60+), ${s.facilities} facilities, ${s.resources} resources, ` +
+          `${s.meterRows} meter readings, ${s.anomalies} labelled anomalies.`,
+      );
+    });
+
+  program
+    .command('import')
+    .description('import GeoJSON buildings, roads, water, landuse and shelters into a twin')
+    .requiredOption('--db <file>', 'the .duckdb file (created if absent)')
+    .argument('<path...>', 'GeoJSON files or folders')
+    .action(async (paths: string[], o: { db: string }) => {
+      const progress = progressReporter();
+      const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress);
+      progress.stop();
+      for (const f of r.files) console.log(`  ${f.path}: ${f.features} ${f.kind} features`);
+      console.log(`Imported ${r.buildings} buildings, ${r.basemapFeatures} base-map features, ${r.facilities} facilities into ${o.db}.`);
+      if (r.heightsDefaulted > 0) {
+        console.log(`  ${r.heightsDefaulted} buildings had no height or levels: used the default 9 m (3 storeys).`);
+      }
+      for (const w of r.warnings) console.log(`  warning: ${w}`);
+    });
+
+  program
+    .command('serve')
+    .description('serve the twin to browsers over HTTP (browser mode, wall controllers, ingest)')
+    .requiredOption('--db <file>', 'the .duckdb file')
+    .option('--port <n>', 'TCP port', int('--port', 0, 65535), 8787)
+    .option('--host <address>', 'interface to listen on', '127.0.0.1')
+    .option('--wall', 'video-wall mode: never send personal data')
+    .action(async (o: { db: string; port: number; host: string; wall?: boolean }) => {
+      const { url } = await serveTwin({ db: resolve(o.db), port: o.port, wall: Boolean(o.wall), host: o.host });
+      console.log(`CivicTwin serving ${o.db} at ${url}`);
+    });
+
+  program
+    .command('start')
+    .description('open CivicTwin (Electron, or browser mode where Electron is unavailable)')
+    .option('--db <file>', 'the twin to open (default: the demo district, created at first start)')
+    .option('--browser', 'use browser mode even when Electron is available')
+    .option('--port <n>', 'port for browser mode', int('--port', 0, 65535), 8787)
+    .action(async (o: { db?: string; browser?: boolean; port: number }) => {
+      await start({ db: resolve(o.db ?? defaultDemoDb()), browser: Boolean(o.browser), port: o.port });
+    });
+
+  program
+    .command('bench')
+    .description('run the benchmarks and write bench-results/*.json')
+    .option('--buildings <n>', 'buildings for the loading benchmark', int('--buildings', 100, 200_000), 100_000)
+    .option('--quick', 'smaller sizes, for a smoke run')
+    .action(async (o: { buildings: number; quick?: boolean }) => {
+      const { runBenchmarks } = await import('./bench.ts');
+      await runBenchmarks({ buildings: o.quick ? 5000 : o.buildings, quick: Boolean(o.quick) });
+    });
+
+  return program;
+}
+
+/** An error the user caused and can fix; printed without a stack trace. */
+export class UserError extends Error {}
+
+export async function run(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    const e = err as Error;
+    const known = e instanceof UserError || e.name === 'ImportError' || e.message.startsWith('Twin database not found');
+    console.error(`civictwin: ${e.message}`);
+    if (!known && process.env.CIVICTWIN_DEBUG) console.error(e.stack);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Electron main process: app lifecycle and start-up/shut-down order.
+ * open store → register IPC → create window; on quit: close the store last.
+ */
+import { app, BrowserWindow, net, protocol } from 'electron';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { createServices } from '../services/index.ts';
+import { registerIpc } from './ipc/registerIpc.ts';
+import { APP_ORIGIN, hardenSession, hardenedWebPreferences } from './security/hardening.ts';
+
+// The bundle sits in .build/electron/; the renderer build beside it in .build/renderer/.
+const RENDERER_DIR = resolve(__dirname, '../renderer');
+const PRELOAD = join(__dirname, 'preload.cjs');
+
+function dbFromArgs(): string {
+  const arg = process.argv.find((a) => a.startsWith('--db='));
+  return resolve(arg ? arg.slice('--db='.length) : join(process.env.CIVICTWIN_HOME ?? join(homedir(), '.civictwin'), 'demo.duckdb'));
+}
+
+// maplibre starts workers and fetches relative URLs: a privileged standard scheme gives the app a
+// real origin, which file:// does not.
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false } },
+]);
+
+let store: DuckDbStore | null = null;
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  hardenSession();
+  protocol.handle('app', (request) => {
+    const url = new URL(request.url);
+    const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
+    const file = resolve(RENDERER_DIR, rel);
+    if (url.host !== 'civictwin' || !file.startsWith(RENDERER_DIR + sep) || !existsSync(file)) {
+      return new Response('Not found', { status: 404 });
+    }
+    return net.fetch(pathToFileURL(file).toString());
+  });
+
+  const dbPath = dbFromArgs();
+  store = await DuckDbStore.open(dbPath);
+  registerIpc(createServices(store, 'electron', 'masked'));
+
+  const win = new BrowserWindow({
+    width: 1920,
+    height: 1080,
+    backgroundColor: '#050b16',
+    title: 'CivicTwin 社区数字孪生指挥舱',
+    show: false,
+    webPreferences: hardenedWebPreferences(PRELOAD),
+  });
+  win.once('ready-to-show', () => win.show());
+  // Recover by itself on a wall: reload a crashed renderer rather than show a dead window.
+  win.webContents.on('render-process-gone', (_e, details) => {
+    if (details.reason !== 'clean-exit') setTimeout(() => win.reload(), 1000);
+  });
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+
+  app.on('second-instance', () => {
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+}
+
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => {
+  store?.close();
+  store = null;
+});
+
+main().catch((err: unknown) => {
+  console.error(`CivicTwin could not start: ${(err as Error).message}`);
+  app.exit(1);
+});

@@ -1,0 +1,57 @@
+/**
+ * The renderer's one door to a host. In Electron the preload exposes `window.app` (built from the
+ * contract over IPC); in browser mode the same contract is reached over HTTP. UI code calls
+ * `getAppApi()` and never knows which host it has.
+ */
+import type { AppApi } from '../../electron/common/contract.ts';
+import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload. Absent in browser mode. */
+    app?: AppApi;
+  }
+}
+
+/** An error the host reported, with the message it wrote for the user. */
+export class HostError extends Error {
+  public readonly status: number;
+  public constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Builds the contract over HTTP: `POST /api/rpc/<api>.<method>` with `{ args }`. */
+export function createWebClient(baseUrl = ''): AppApi {
+  const call = async (api: string, method: string, args: unknown[]): Promise<unknown> => {
+    const res = await fetch(`${baseUrl}/api/rpc/${api}.${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ args }),
+    });
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok) {
+      const body = type.includes('json') ? ((await res.json()) as { error?: string }) : null;
+      throw new HostError(body?.error ?? `${api}.${method} failed: HTTP ${res.status}`, res.status);
+    }
+    if (type.startsWith(COLUMNS_CONTENT_TYPE)) return decodeColumns(await res.arrayBuffer());
+    return res.json();
+  };
+  // NOTE: a Proxy rather than a method table: the renderer imports the contract as types only
+  // (layer rule), so it has no runtime list of methods. Unknown methods fail at the host with 404.
+  const apiProxy = (api: string): object =>
+    new Proxy(
+      {},
+      { get: (_t, method) => (typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => call(api, method, args) : undefined) },
+    );
+  const client = { store: apiProxy('store'), window: apiProxy('window') };
+  return client as unknown as AppApi;
+}
+
+let cached: AppApi | null = null;
+/** The host's API: Electron's bridge when present, else the web host that served this page. */
+export function getAppApi(): AppApi {
+  cached ??= window.app ?? createWebClient('');
+  return cached;
+}

@@ -1,0 +1,4 @@
+/** Production entry: the host (Electron preload or the web host) provides the data. */
+import { startApp } from './app/startApp.tsx';
+
+startApp();
