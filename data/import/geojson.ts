@@ -94,7 +94,15 @@ export class Props {
 // ---------------------------------------------------------------------------------------------
 // Envelope schemas. Their messages are replaced by `issueMessage`, which knows the received value.
 
-const GEOMETRY_TYPES = ['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection'] as const;
+const GEOMETRY_TYPES = [
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+  'GeometryCollection',
+] as const;
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,11 +131,19 @@ export async function readGeoJson(path: string): Promise<ParsedFile> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ImportError({ file: path }, `cannot be read (${code ?? (err as Error).message})`, 'Check the path and the file permissions.');
+    throw new ImportError(
+      { file: path },
+      `cannot be read (${code ?? (err as Error).message})`,
+      'Check the path and the file permissions.',
+    );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM, common in files saved on Windows
   if (text.trim() === '') {
-    throw new ImportError({ file: path }, 'the file is empty', 'Export the layer again as a GeoJSON FeatureCollection, or leave this file out.');
+    throw new ImportError(
+      { file: path },
+      'the file is empty',
+      'Export the layer again as a GeoJSON FeatureCollection, or leave this file out.',
+    );
   }
   let root: unknown;
   try {
@@ -139,21 +155,36 @@ export async function readGeoJson(path: string): Promise<ParsedFile> {
 }
 
 function validateRoot(path: string, root: unknown): ParsedFile {
-  if (isPlainObject(root) && root.type === 'Feature') root = { type: 'FeatureCollection', features: [root] };
+  if (isPlainObject(root) && root.type === 'Feature')
+    root = { type: 'FeatureCollection', features: [root] };
   const parsed = collectionSchema.safeParse(root);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = fieldPath(issue.path);
     const fix = 'Export the layer as GeoJSON (a FeatureCollection of Features) and import again.';
-    if (!isPlainObject(root)) throw new ImportError({ file: path }, `holds ${describeValue(root)}, not a GeoJSON FeatureCollection`, fix);
+    if (!isPlainObject(root))
+      throw new ImportError(
+        { file: path },
+        `holds ${describeValue(root)}, not a GeoJSON FeatureCollection`,
+        fix,
+      );
     const got = describeValue(valueAt(root, issue.path));
-    const expected = field === 'features' ? 'an array of Features' : field === 'type' ? '"FeatureCollection" (or a single "Feature")' : 'a valid value';
+    const expected =
+      field === 'features'
+        ? 'an array of Features'
+        : field === 'type'
+          ? '"FeatureCollection" (or a single "Feature")'
+          : 'a valid value';
     throw new ImportError({ file: path, field }, `${field} is ${got}, expected ${expected}`, fix);
   }
   checkCrs(path, parsed.data.crs);
   const rawFeatures = parsed.data.features;
   if (rawFeatures.length === 0) {
-    throw new ImportError({ file: path, field: 'features' }, 'the FeatureCollection has no features', 'Check the export filter, or leave this file out.');
+    throw new ImportError(
+      { file: path, field: 'features' },
+      'the FeatureCollection has no features',
+      'Check the export filter, or leave this file out.',
+    );
   }
   const bbox: BBox = [Infinity, Infinity, -Infinity, -Infinity];
   const features = rawFeatures.map((raw, index) => validateFeature(path, raw, index, bbox));
@@ -164,19 +195,28 @@ function validateFeature(file: string, raw: unknown, index: number, bbox: BBox):
   const rawId = isPlainObject(raw) ? raw.id : undefined;
   const siteId = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : null;
   const site = { file, featureIndex: index, featureId: siteId };
-  if (isPlainObject(raw) && isPlainObject(raw.properties)) rejectPrototypeKeys(raw.properties, 'properties', site);
+  if (isPlainObject(raw) && isPlainObject(raw.properties))
+    rejectPrototypeKeys(raw.properties, 'properties', site);
   const parsed = featureSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = fieldPath(issue.path);
     const got = describeValue(isPlainObject(raw) ? valueAt(raw, issue.path) : raw);
-    const expected = EXPECTED.get(field) ?? (field === '' ? 'a GeoJSON Feature object' : 'a valid value');
-    throw new ImportError({ ...site, field: field || null }, `${field || 'the feature'} is ${got}, expected ${expected}`, 'Fix the feature or remove it.');
+    const expected =
+      EXPECTED.get(field) ?? (field === '' ? 'a GeoJSON Feature object' : 'a valid value');
+    throw new ImportError(
+      { ...site, field: field || null },
+      `${field || 'the feature'} is ${got}, expected ${expected}`,
+      'Fix the feature or remove it.',
+    );
   }
   const f = parsed.data;
   const props = new Props(f.properties);
   const id = f.id !== null && f.id !== undefined ? String(f.id) : props.text('id');
-  const geometry = f.geometry === null ? null : validateGeometry(f.geometry.type, f.geometry.coordinates, { ...site, featureId: id }, bbox);
+  const geometry =
+    f.geometry === null
+      ? null
+      : validateGeometry(f.geometry.type, f.geometry.coordinates, { ...site, featureId: id }, bbox);
   return { index, id, props, geometry };
 }
 
@@ -192,12 +232,21 @@ const EXPECTED = new Map<string, string>([
  * A `__proto__` key survives JSON.parse as an own property, and any later `obj[key] = value` copy
  * would turn it into a prototype change. No real attribute is called that, so refuse the file.
  */
-function rejectPrototypeKeys(obj: Record<string, unknown>, at: string, site: { file: string; featureIndex: number; featureId: string | null }, depth = 0): void {
+function rejectPrototypeKeys(
+  obj: Record<string, unknown>,
+  at: string,
+  site: { file: string; featureIndex: number; featureId: string | null },
+  depth = 0,
+): void {
   if (depth > 8) return;
   for (const key of Object.keys(obj)) {
     const field = `${at}.${key}`;
     if (key === '__proto__') {
-      throw new ImportError({ ...site, field }, `has a property named "__proto__", which could alter object prototypes`, 'Rename or remove that property and import again.');
+      throw new ImportError(
+        { ...site, field },
+        `${field} is a property named "__proto__", which could alter object prototypes`,
+        'Rename or remove that property and import again.',
+      );
     }
     const v = obj[key];
     if (isPlainObject(v)) rejectPrototypeKeys(v, field, site, depth + 1);
@@ -214,7 +263,12 @@ interface FeatureSite {
 }
 
 /** Checks structure, finiteness, WGS84 ranges and ring sizes; grows `bbox`. */
-function validateGeometry(type: (typeof GEOMETRY_TYPES)[number], coords: unknown, site: FeatureSite, bbox: BBox): Geometry {
+function validateGeometry(
+  type: (typeof GEOMETRY_TYPES)[number],
+  coords: unknown,
+  site: FeatureSite,
+  bbox: BBox,
+): Geometry {
   const c = new CoordinateChecker(site, bbox);
   const root = 'geometry.coordinates';
   switch (type) {
@@ -231,7 +285,11 @@ function validateGeometry(type: (typeof GEOMETRY_TYPES)[number], coords: unknown
     case 'MultiPolygon':
       return { type, coordinates: c.list(coords, root, 1, 'polygons', (p, f) => c.polygon(p, f)) };
     case 'GeometryCollection':
-      throw new ImportError({ ...site, field: 'geometry.type' }, 'is a GeometryCollection, which the importer does not take', 'Split it into one feature per geometry (e.g. ogr2ogr -explodecollections).');
+      throw new ImportError(
+        { ...site, field: 'geometry.type' },
+        'is a GeometryCollection, which the importer does not take',
+        'Split it into one feature per geometry (e.g. ogr2ogr -explodecollections).',
+      );
   }
 }
 
@@ -241,11 +299,21 @@ class CoordinateChecker {
     private readonly bbox: BBox,
   ) {}
 
-  private fail(field: string, problem: string, fix = 'Fix the coordinates or remove the feature.'): never {
+  private fail(
+    field: string,
+    problem: string,
+    fix = 'Fix the coordinates or remove the feature.',
+  ): never {
     throw new ImportError({ ...this.site, field }, `${field} ${problem}`, fix);
   }
 
-  public list<T>(v: unknown, field: string, min: number, what: string, item: (x: unknown, field: string) => T): T[] {
+  public list<T>(
+    v: unknown,
+    field: string,
+    min: number,
+    what: string,
+    item: (x: unknown, field: string) => T,
+  ): T[] {
     if (!Array.isArray(v)) this.fail(field, `is ${describeValue(v)}, expected an array of ${what}`);
     if (v.length < min) this.fail(field, `has no ${what}`);
     return v.map((x, i) => item(x, `${field}[${i}]`));
@@ -257,7 +325,8 @@ class CoordinateChecker {
     }
     const lon = v[0] as number;
     const lat = v[1] as number;
-    if (!Number.isFinite(lon) || !Number.isFinite(lat)) this.fail(field, `is not a finite number pair (${describeValue(v)})`);
+    if (!Number.isFinite(lon) || !Number.isFinite(lat))
+      this.fail(field, `is not a finite number pair (${describeValue(v)})`);
     if (lon < -180 || lon > 180 || lat < -90 || lat > 90) this.outOfRange(field, lon, lat);
     const b = this.bbox;
     if (lon < b[0]) b[0] = lon;
@@ -269,9 +338,14 @@ class CoordinateChecker {
 
   private outOfRange(field: string, lon: number, lat: number): never {
     const projected = Math.abs(lon) > 1000 || Math.abs(lat) > 1000;
-    const reproject = 'The file looks projected (metres, not degrees): re-project it to EPSG:4326 (WGS84) and import again.';
+    const reproject =
+      'The file looks projected (metres, not degrees): re-project it to EPSG:4326 (WGS84) and import again.';
     if (lon < -180 || lon > 180) {
-      this.fail(field, `has longitude ${lon}, outside −180…180`, projected ? reproject : 'Fix the coordinate or remove the feature.');
+      this.fail(
+        field,
+        `has longitude ${lon}, outside −180…180`,
+        projected ? reproject : 'Fix the coordinate or remove the feature.',
+      );
     }
     // A latitude past 90 with a longitude that would be a valid latitude is the classic swapped pair.
     const swapped = Math.abs(lat) <= 180 && Math.abs(lon) <= 90;
@@ -288,7 +362,11 @@ class CoordinateChecker {
 
   public line(v: unknown, field: string): Position[] {
     const pts = this.list(v, field, 0, 'positions', (p, f) => this.position(p, f));
-    if (pts.length < 2) this.fail(field, `has ${pts.length} position${pts.length === 1 ? '' : 's'}; a line needs at least 2`);
+    if (pts.length < 2)
+      this.fail(
+        field,
+        `has ${pts.length} position${pts.length === 1 ? '' : 's'}; a line needs at least 2`,
+      );
     return pts;
   }
 
@@ -300,7 +378,11 @@ class CoordinateChecker {
     const pts = this.list(v, field, 0, 'positions', (p, f) => this.position(p, f));
     const distinct = distinctUpTo3(pts);
     if (distinct < 3) {
-      this.fail(field, `is a ring with only ${distinct} distinct point${distinct === 1 ? '' : 's'}; a ring needs at least 3`, 'Fix the ring or remove the feature.');
+      this.fail(
+        field,
+        `is a ring with only ${distinct} distinct point${distinct === 1 ? '' : 's'}; a ring needs at least 3`,
+        'Fix the ring or remove the feature.',
+      );
     }
     return pts;
   }
@@ -334,7 +416,7 @@ function checkCrs(file: string, crs: unknown): void {
   if (name !== null && WGS84_NAME.test(name.trim())) return;
   throw new ImportError(
     { file, field: 'crs' },
-    `declares the coordinate system ${name ?? describeValue(crs)}, not WGS84 longitude/latitude`,
+    `crs declares the coordinate system ${name ?? describeValue(crs)}, not WGS84 longitude/latitude`,
     'Re-project the file to EPSG:4326 (e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`) and import again.',
   );
 }
@@ -345,7 +427,8 @@ function checkCrs(file: string, crs: unknown): void {
 /** `['geometry', 'coordinates', 0, 3]` → `geometry.coordinates[0][3]`. */
 function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
+  for (const p of path)
+    out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
   return out;
 }
 
@@ -387,7 +470,9 @@ function jsonSyntaxError(file: string, text: string, err: Error): ImportError {
   }
   const column = offset - lineStart + 1;
   // V8's message quotes a slice of the file and repeats the offset; keep only the reason.
-  const reason = err.message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
+  const reason = err.message
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '');
   return new ImportError(
     { file, field: null },
     `is not valid JSON at line ${line}, column ${column} (${reason})`,

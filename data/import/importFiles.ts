@@ -1,0 +1,359 @@
+/**
+ * Builds (or extends) a twin from GeoJSON files: building footprints, roads, water, land use and
+ * point facilities such as shelters.
+ *
+ * All-or-nothing: every file is parsed, validated and mapped before the first row is written, and
+ * the rows are then written in one store transaction, so a bad file or a failure half-way leaves
+ * the twin exactly as it was.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { DOUBLE, LIST, listValue, type DuckDBAppender } from '@duckdb/node-api';
+import { buildingUseCode } from '../model/domain.ts';
+import type { BBox } from '../model/geo.ts';
+import type { DuckDbStore } from '../store/DuckDbStore.ts';
+import { readGeoJson, type ParsedFile } from './geojson.ts';
+import { ImportError } from './ImportError.ts';
+import {
+  WarningLog,
+  detectKind,
+  isShelterFile,
+  mergeSameId,
+  toBasemap,
+  toFacility,
+  type BasemapRecord,
+  type FacilityRecord,
+  type FileKind,
+} from './mapping.ts';
+import { toBuilding, type BuildingRecord } from './buildings.ts';
+
+export { ImportError } from './ImportError.ts';
+export type { FileKind } from './mapping.ts';
+
+export interface ImportOptions {
+  /** Called after each file is read (`read`) and while rows are written (`write`). */
+  onProgress?: (step: string, done: number, total: number) => void;
+  /** Twin name for `twin_meta`; defaults to the name of the (first) folder imported. */
+  name?: string;
+}
+
+export interface ImportReport {
+  /** Every file imported, in order, with what it was taken for and how many features it held. */
+  files: { path: string; kind: FileKind; features: number }[];
+  buildings: number;
+  heightsMeasured: number;
+  heightsFromLevels: number;
+  /** Buildings that got DEFAULT_BUILDING_HEIGHT_M; the CLI tells the user how many. */
+  heightsDefaulted: number;
+  basemapFeatures: number;
+  facilities: number;
+  /** Things imported with a compromise (skipped label points, unknown capacities, merged pieces). */
+  warnings: string[];
+}
+
+/** Everything one file contributes, ready to write. */
+interface FilePlan {
+  path: string;
+  kind: FileKind;
+  features: number;
+  osm: boolean;
+  bbox: BBox;
+  buildings: BuildingRecord[];
+  basemap: BasemapRecord[];
+  facilities: FacilityRecord[];
+}
+
+/** Rows between two `write` progress calls. */
+const PROGRESS_EVERY = 2_000;
+const FOOTPRINT_TYPE = LIST(LIST(DOUBLE));
+
+/**
+ * Imports GeoJSON files into the twin at `store`. Each path is a file or a folder, whose `*.geojson`
+ * and `*.json` files are imported in name order. New rows get ids after the largest existing id, so
+ * importing into a twin that already has data adds to it; `twin_meta` is overwritten.
+ *
+ * @throws ImportError for unreadable or invalid input (nothing is written then)
+ */
+export async function importFiles(
+  store: DuckDbStore,
+  paths: string[],
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
+  const inputs = await resolveInputs(paths);
+  const log = new WarningLog();
+  const plans: FilePlan[] = [];
+  for (const [i, path] of inputs.entries()) {
+    plans.push(planFile(await readGeoJson(path), log));
+    opts.onProgress?.('read', i + 1, inputs.length);
+  }
+
+  const buildings = plans.flatMap((p) => p.buildings);
+  const basemap = plans.flatMap((p) => p.basemap.map((row) => ({ row, source: basename(p.path) })));
+  const facilities = plans.flatMap((p) =>
+    p.facilities.map((row) => ({ row, source: basename(p.path) })),
+  );
+  const meta = twinMeta(plans, opts.name ?? defaultName(paths[0]!));
+
+  const total = buildings.length + basemap.length + facilities.length;
+  let written = 0;
+  const tick = (): void => {
+    written++;
+    if (written % PROGRESS_EVERY === 0 || written === total)
+      opts.onProgress?.('write', written, total);
+  };
+
+  await store.transaction(async () => {
+    let id = await nextId(store, 'buildings');
+    await appendAll(store, 'buildings', buildings, (a, b) => {
+      a.appendInteger(id++);
+      appendText(a, b.extId);
+      appendText(a, b.name);
+      a.appendVarchar(b.address);
+      a.appendUTinyInt(buildingUseCode(b.use));
+      a.appendFloat(b.heightM);
+      a.appendUSmallInt(b.floors);
+      a.appendVarchar(b.heightSource);
+      a.appendNull(); // year_built: not in the usual sources
+      a.appendNull(); // community_id: imports carry no administrative areas
+      a.appendNull(); // grid_id
+      a.appendDouble(b.centroidLon);
+      a.appendDouble(b.centroidLat);
+      a.appendNull(); // units_per_floor
+      a.appendList(listValue(b.footprint.map((ring) => listValue(ring))), FOOTPRINT_TYPE);
+      tick();
+    });
+
+    id = await nextId(store, 'basemap_features');
+    await appendAll(store, 'basemap_features', basemap, (a, { row, source }) => {
+      a.appendInteger(id++);
+      a.appendVarchar(row.layer);
+      a.appendVarchar(row.kind);
+      appendText(a, row.name);
+      // Rebuilt from the validated {type, coordinates} only: foreign members do not reach the map.
+      a.appendVarchar(
+        JSON.stringify({ type: row.geometry.type, coordinates: row.geometry.coordinates }),
+      );
+      a.appendVarchar(source);
+      tick();
+    });
+
+    id = await nextId(store, 'facilities');
+    await appendAll(store, 'facilities', facilities, (a, { row, source }) => {
+      a.appendInteger(id++);
+      a.appendVarchar(row.kind);
+      a.appendVarchar(row.name);
+      a.appendDouble(row.lon);
+      a.appendDouble(row.lat);
+      if (row.capacity === null) a.appendNull();
+      else a.appendInteger(row.capacity);
+      a.appendVarchar('open');
+      a.appendNull(); // building_id: matching points to footprints is left to a later step
+      a.appendVarchar(source);
+      tick();
+    });
+
+    for (const [key, value] of meta)
+      await store.run('INSERT OR REPLACE INTO twin_meta VALUES ($1, $2)', [key, value]);
+  });
+  await store.checkpoint();
+
+  const count = (s: BuildingRecord['heightSource']): number =>
+    buildings.filter((b) => b.heightSource === s).length;
+  return {
+    files: plans.map((p) => ({ path: p.path, kind: p.kind, features: p.features })),
+    buildings: buildings.length,
+    heightsMeasured: count('measured'),
+    heightsFromLevels: count('levels'),
+    heightsDefaulted: count('default'),
+    basemapFeatures: basemap.length,
+    facilities: facilities.length,
+    warnings: log.list(),
+  };
+}
+
+/** Expands folders into their GeoJSON files (sorted) and drops repeats. */
+async function resolveInputs(paths: string[]): Promise<string[]> {
+  if (paths.length === 0) {
+    throw new ImportError(
+      { file: '(no files)' },
+      'nothing to import',
+      'Pass one or more .geojson files, or a folder holding them.',
+    );
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (p: string): void => {
+    const key = resolve(p);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(p);
+    }
+  };
+  for (const p of paths) {
+    let isDir: boolean;
+    try {
+      isDir = (await stat(p)).isDirectory();
+    } catch {
+      throw new ImportError({ file: p }, 'does not exist', 'Check the path and try again.');
+    }
+    if (!isDir) {
+      add(p);
+      continue;
+    }
+    const names = (await readdir(p, { withFileTypes: true }))
+      .filter((e) => e.isFile() && /\.(geo)?json$/i.test(e.name))
+      .map((e) => e.name)
+      .sort();
+    if (names.length === 0) {
+      throw new ImportError(
+        { file: p },
+        'is a folder without .geojson or .json files',
+        'Point at the folder that holds the exported layers, or at the files themselves.',
+      );
+    }
+    for (const name of names) add(join(p, name));
+  }
+  return out;
+}
+
+/** Detects what the file holds and maps its features; throws before anything is written. */
+function planFile(file: ParsedFile, log: WarningLog): FilePlan {
+  const kind = detectKind(file);
+  const osm = isOsm(file);
+  const plan: FilePlan = {
+    path: file.path,
+    kind,
+    features: file.features.length,
+    osm,
+    bbox: file.bbox,
+    buildings: [],
+    basemap: [],
+    facilities: [],
+  };
+  if (kind === 'facilities') {
+    const shelters = isShelterFile(file);
+    for (const f of file.features) {
+      const row = toFacility(f, file.path, shelters, log);
+      if (row) plan.facilities.push(row);
+    }
+    return plan;
+  }
+  for (const f of mergeSameId(file, log)) {
+    if (kind === 'buildings') {
+      const row = toBuilding(f, file.path, osm, log);
+      if (row) plan.buildings.push(row);
+    } else {
+      const row = toBasemap(f, kind, file.path);
+      if (row) plan.basemap.push(row);
+    }
+  }
+  if (kind === 'buildings' && plan.buildings.length === 0) {
+    throw new ImportError(
+      { file: file.path },
+      'holds no building footprints (Polygon or MultiPolygon)',
+      'Export the building outlines, not their label points, and import again.',
+    );
+  }
+  return plan;
+}
+
+/** OpenStreetMap-derived data must carry the ODbL attribution. */
+function isOsm(file: ParsedFile): boolean {
+  if (/wuhan-optics-valley/i.test(file.path)) return true;
+  return file.features.some(
+    (f) => /openstreetmap/i.test(f.props.text('source') ?? '') || f.props.has('osm_id'),
+  );
+}
+
+const KIND_LABEL: Record<FileKind, string> = {
+  buildings: 'buildings',
+  roads: 'roads',
+  water: 'water',
+  landuse: 'land use',
+  facilities: 'facilities',
+};
+
+/** Attribution lines, one per licence, joined by newlines in `twin_meta.attribution`. */
+function attribution(plans: FilePlan[]): string[] {
+  const lines: string[] = [];
+  const osmKinds = (Object.keys(KIND_LABEL) as FileKind[]).filter((k) =>
+    plans.some((p) => p.osm && p.kind === k),
+  );
+  if (osmKinds.length > 0) {
+    const list = osmKinds.map((k) => KIND_LABEL[k]).join(', ');
+    lines.push(`${list[0]!.toUpperCase()}${list.slice(1)}: © OpenStreetMap contributors, ODbL 1.0`);
+  }
+  const cambridge = (p: FilePlan): boolean => /cambridge-ma/i.test(p.path);
+  if (plans.some((p) => !p.osm && cambridge(p))) lines.push('Cambridge GIS, ODC PDDL 1.0');
+  const others = plans.filter((p) => !p.osm && !cambridge(p)).map((p) => basename(p.path));
+  if (others.length > 0) lines.push(`Imported from ${others.join(', ')}`);
+  return lines;
+}
+
+function twinMeta(plans: FilePlan[], name: string): [string, string][] {
+  // The map centres on the buildings when there are any; roads and water may reach far beyond.
+  const withBuildings = plans.filter((p) => p.buildings.length > 0);
+  const b = union((withBuildings.length > 0 ? withBuildings : plans).map((p) => p.bbox));
+  return [
+    ['name', name],
+    ['source', 'import'],
+    ['origin_lon', String((b[0] + b[2]) / 2)],
+    ['origin_lat', String((b[1] + b[3]) / 2)],
+    ['attribution', attribution(plans).join('\n')],
+  ];
+}
+
+function union(boxes: BBox[]): BBox {
+  const out: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const b of boxes) {
+    out[0] = Math.min(out[0], b[0]);
+    out[1] = Math.min(out[1], b[1]);
+    out[2] = Math.max(out[2], b[2]);
+    out[3] = Math.max(out[3], b[3]);
+  }
+  return out;
+}
+
+/** `data/wuhan-optics-valley` → `wuhan-optics-valley`; for a lone file, its folder's name. */
+function defaultName(firstPath: string): string {
+  const abs = resolve(firstPath);
+  return basename(/\.(geo)?json$/i.test(abs) ? dirname(abs) : abs) || 'Imported twin';
+}
+
+async function nextId(store: DuckDbStore, table: string): Promise<number> {
+  const row = await store.one<{ m: number | null }>(`SELECT max(id) AS m FROM ${table}`);
+  return (row?.m ?? 0) + 1;
+}
+
+function appendText(a: DuckDBAppender, v: string | null): void {
+  if (v === null) a.appendNull();
+  else a.appendVarchar(v);
+}
+
+/**
+ * Appends rows through DuckDB's appender. It writes inside the store's open transaction, so a
+ * rollback removes appended rows too (checked by the import tests).
+ */
+async function appendAll<T>(
+  store: DuckDbStore,
+  table: string,
+  rows: readonly T[],
+  write: (a: DuckDBAppender, row: T) => void,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const a = await store.appender(table);
+  try {
+    for (const row of rows) {
+      write(a, row);
+      a.endRow();
+    }
+    a.closeSync(); // flushes; constraint errors surface here and roll the transaction back
+  } catch (err) {
+    try {
+      a.closeSync();
+    } catch {
+      // Already failed; the first error is the one worth reporting.
+    }
+    throw err;
+  }
+}
