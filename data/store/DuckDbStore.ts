@@ -106,8 +106,9 @@ export class DuckDbStore {
     }
   }
 
-  public appender(table: string): Promise<DuckDBAppender> {
-    return this.conn.createAppender(table);
+  /** A DuckDB appender; `catalog` 'temp' for TEMP tables. */
+  public appender(table: string, schema: string | null = null, catalog: string | null = null): Promise<DuckDBAppender> {
+    return this.conn.createAppender(table, schema, catalog);
   }
 
   /**

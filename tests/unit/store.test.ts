@@ -36,7 +36,7 @@ describe('migrations', () => {
     await store.run('DELETE FROM schema_migrations WHERE version = 2');
     store.close();
     const reopened = await DuckDbStore.open(db);
-    expect(await reopened.schemaVersion()).toBe(2);
+    expect(await reopened.schemaVersion()).toBe(SCHEMA_VERSION);
     expect((await reopened.one<{ value: string }>("SELECT value FROM twin_meta WHERE key = 'name'"))?.value).toBe('旧街道');
     reopened.close();
   });

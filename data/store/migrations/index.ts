@@ -107,5 +107,52 @@ CREATE TABLE building_stats (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+// Live operations: the event log (idempotency by id), dead letters, and the projections the
+// live views and the timeline read. Every projection row keeps its event time, so the state at
+// any past moment can be rebuilt (the last step / position at or before it).
+const m003: Migration = {
+  version: 3,
+  name: 'live operations',
+  sql: /* sql */ `
+CREATE TABLE events (
+  id VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
+  received_at TIMESTAMP NOT NULL, transport VARCHAR NOT NULL, data JSON NOT NULL
+);
+CREATE SEQUENCE dead_letter_seq;
+CREATE TABLE dead_letters (
+  id BIGINT PRIMARY KEY DEFAULT nextval('dead_letter_seq'), received_at TIMESTAMP NOT NULL,
+  transport VARCHAR NOT NULL, event_id VARCHAR, line INTEGER, reason VARCHAR NOT NULL, raw VARCHAR NOT NULL
+);
+CREATE TABLE incidents (
+  id VARCHAR PRIMARY KEY, category VARCHAR NOT NULL, severity UTINYINT NOT NULL,
+  lon DOUBLE NOT NULL, lat DOUBLE NOT NULL, building_id INTEGER, reporter VARCHAR NOT NULL,
+  source VARCHAR NOT NULL, description VARCHAR, reported_at TIMESTAMP NOT NULL
+);
+-- One row per step of the closed loop (上报 受理 派发 处置 反馈 评价 …), in event time.
+CREATE TABLE incident_steps (
+  event_id VARCHAR PRIMARY KEY, incident_id VARCHAR NOT NULL, step VARCHAR NOT NULL, ts TIMESTAMP NOT NULL,
+  assignee_kind VARCHAR, assignee_id INTEGER, actor VARCHAR, note VARCHAR, rating UTINYINT
+);
+CREATE TABLE resource_positions (
+  event_id VARCHAR PRIMARY KEY, resource_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL, lon DOUBLE NOT NULL,
+  lat DOUBLE NOT NULL, heading REAL, speed REAL, status VARCHAR
+);
+CREATE TABLE meter_readings (
+  event_id VARCHAR PRIMARY KEY, household_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL,
+  interval_min USMALLINT NOT NULL, water_l REAL, power_kwh REAL
+);
+CREATE TABLE sensor_readings (
+  event_id VARCHAR PRIMARY KEY, sensor_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, ts TIMESTAMP NOT NULL,
+  value DOUBLE NOT NULL, unit VARCHAR, lon DOUBLE, lat DOUBLE
+);
+CREATE TABLE meter_alerts (
+  id VARCHAR PRIMARY KEY, household_id INTEGER NOT NULL, building_id INTEGER NOT NULL, kind VARCHAR NOT NULL,
+  raised_at TIMESTAMP NOT NULL, explanation VARCHAR NOT NULL, score DOUBLE NOT NULL,
+  status VARCHAR NOT NULL DEFAULT 'open', acknowledged_at TIMESTAMP, acknowledged_by VARCHAR,
+  outcome VARCHAR, outcome_reason VARCHAR, closed_at TIMESTAMP
+);
+`,
+};
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

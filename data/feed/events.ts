@@ -1,0 +1,168 @@
+/**
+ * The ingest envelope and its validation. One line of NDJSON (or one element of a JSON array, or
+ * one MQTT message) is one event:
+ *
+ *   { "id": string, "type": string, "ts": ISO-8601, "source": string, "data": {...} }
+ *
+ * `parseEventLine` never throws: it returns the validated event or a reason a person can act on,
+ * which the ingestor writes to the dead-letter table. Pure (zod only), so tests and the feed
+ * simulator use the same rules as the hosts.
+ */
+import { z } from 'zod';
+import { INCIDENT_CATEGORIES, REPORTER_KINDS, STATUS_CHANGES } from '../model/incidents.ts';
+import { RESOURCE_STATUSES } from '../model/domain.ts';
+
+export const EVENT_TYPES = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** A line longer than this is refused whole (a runaway producer, not an event). */
+export const MAX_EVENT_BYTES = 16 * 1024;
+/** Events stamped further in the future than this are refused: a wrong clock or time zone. */
+export const MAX_FUTURE_MS = 5 * 60_000;
+/** …and older than this: a replay of history belongs in an import, not in the live feed. */
+export const MAX_PAST_MS = 30 * 24 * 3600_000;
+
+const lon = z.number().finite().min(-180).max(180);
+const lat = z.number().finite().min(-90).max(90);
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const incidentReported = z.strictObject({
+  incidentId: text(64),
+  category: z.enum(INCIDENT_CATEGORIES),
+  severity: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+  lon,
+  lat,
+  reporter: z.enum(REPORTER_KINDS),
+  description: z.string().max(500).optional(),
+  buildingId: z.number().int().nonnegative().optional(),
+});
+const incidentStatus = z.strictObject({
+  incidentId: text(64),
+  status: z.enum(STATUS_CHANGES),
+  assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: z.number().int().nonnegative() }).optional(),
+  actor: z.string().max(64).optional(),
+  note: z.string().max(500).optional(),
+  rating: z.number().int().min(1).max(5).optional(),
+});
+const meterReading = z
+  .strictObject({
+    householdId: z.number().int().nonnegative(),
+    waterL: z.number().finite().min(0).max(100_000).optional(),
+    powerKwh: z.number().finite().min(0).max(10_000).optional(),
+    intervalMin: z.number().int().min(1).max(1440),
+  })
+  .refine((d) => d.waterL !== undefined || d.powerKwh !== undefined, { message: 'needs waterL or powerKwh' });
+const resourcePosition = z.strictObject({
+  resourceId: z.number().int().nonnegative(),
+  lon,
+  lat,
+  heading: z.number().finite().min(0).max(360).optional(),
+  speed: z.number().finite().min(0).max(100).optional(),
+  status: z.enum(RESOURCE_STATUSES).optional(),
+});
+const sensorReading = z.strictObject({
+  sensorId: text(64),
+  kind: z.enum(['water_level', 'rain', 'wind', 'camera', 'smoke']),
+  value: z.number().finite(),
+  unit: z.string().max(16).optional(),
+  lon: lon.optional(),
+  lat: lat.optional(),
+});
+
+export const EVENT_DATA_SCHEMAS = {
+  'incident.reported': incidentReported,
+  'incident.status': incidentStatus,
+  'meter.reading': meterReading,
+  'resource.position': resourcePosition,
+  'sensor.reading': sensorReading,
+} as const;
+
+export type EventData = { [K in EventType]: z.infer<(typeof EVENT_DATA_SCHEMAS)[K]> };
+export type IngestEvent = { [K in EventType]: { id: string; type: K; ts: string; tsMs: number; source: string; data: EventData[K] } }[EventType];
+
+const envelope = z.strictObject({
+  id: z.string().min(1).max(128).regex(/^[\w.:\-/]+$/, 'id may use letters, digits and . : - / _ only'),
+  type: z.string(),
+  ts: z.iso.datetime({ offset: true }),
+  source: text(128),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type ParseResult = { ok: true; event: IngestEvent } | { ok: false; reason: string; id: string | null };
+
+/** Keys that could reach an object's prototype if copied naively. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Parses JSON text, refusing prototype keys anywhere in it. */
+export function parseJsonSafely(line: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  let forbidden: string | null = null;
+  let value: unknown;
+  try {
+    value = JSON.parse(line, (key, v: unknown) => {
+      if (FORBIDDEN_KEYS.has(key)) forbidden = key;
+      return v;
+    });
+  } catch (err) {
+    return { ok: false, reason: `malformed JSON: ${(err as Error).message}` };
+  }
+  if (forbidden) return { ok: false, reason: `forbidden key "${forbidden}": rename the field` };
+  return { ok: true, value };
+}
+
+/** Validates one already-parsed event object against the envelope and its type's schema. */
+export function validateEvent(value: unknown, nowMs: number, bounds?: GeoBounds): ParseResult {
+  const rawId = typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string' ? (value as { id: string }).id : null;
+  const env = envelope.safeParse(value);
+  if (!env.success) return { ok: false, reason: describe(env.error, ''), id: rawId };
+  const { id, type, ts, source, data } = env.data;
+  if (!(EVENT_TYPES as readonly string[]).includes(type)) {
+    return { ok: false, reason: `unknown type "${type}": expected one of ${EVENT_TYPES.join(', ')}`, id };
+  }
+  const tsMs = Date.parse(ts);
+  if (tsMs > nowMs + MAX_FUTURE_MS) {
+    return { ok: false, reason: `ts ${ts} is more than 5 minutes in the future: check the sender's clock and time zone`, id };
+  }
+  if (tsMs < nowMs - MAX_PAST_MS) {
+    return { ok: false, reason: `ts ${ts} is more than 30 days old: import history as a file instead`, id };
+  }
+  const schema = EVENT_DATA_SCHEMAS[type as EventType];
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) return { ok: false, reason: describe(parsed.error, 'data.'), id };
+  const d = parsed.data as { lon?: number; lat?: number };
+  if (bounds && d.lon !== undefined && d.lat !== undefined && !withinBounds(bounds, d.lon, d.lat)) {
+    return { ok: false, reason: `data.lon/lat ${d.lon}, ${d.lat} is outside the twin's area (more than ${bounds.marginKm} km away): check the coordinate order and datum (WGS84)`, id };
+  }
+  return { ok: true, event: { id, type, ts, tsMs, source, data: parsed.data } as IngestEvent };
+}
+
+/** Parses and validates one line of NDJSON. */
+export function parseEventLine(line: string, nowMs: number, bounds?: GeoBounds): ParseResult {
+  if (line.length > MAX_EVENT_BYTES) return { ok: false, reason: `event larger than ${MAX_EVENT_BYTES} bytes`, id: null };
+  const json = parseJsonSafely(line);
+  if (!json.ok) return { ok: false, reason: json.reason, id: null };
+  return validateEvent(json.value, nowMs, bounds);
+}
+
+/** The twin's extent; events further than `marginKm` outside it are refused. */
+export interface GeoBounds {
+  minLon: number;
+  minLat: number;
+  maxLon: number;
+  maxLat: number;
+  marginKm: number;
+}
+function withinBounds(b: GeoBounds, lo: number, la: number): boolean {
+  const dLat = b.marginKm / 111.32;
+  const dLon = b.marginKm / (111.32 * Math.cos((((b.minLat + b.maxLat) / 2) * Math.PI) / 180));
+  return lo >= b.minLon - dLon && lo <= b.maxLon + dLon && la >= b.minLat - dLat && la <= b.maxLat + dLat;
+}
+
+function describe(error: z.ZodError, prefix: string): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => {
+      const path = i.path.length ? prefix + i.path.join('.') : prefix.replace(/\.$/, '') || 'event';
+      return `${path}: ${i.message}`;
+    })
+    .join('; ');
+}
