@@ -14,6 +14,7 @@ import {
   type DuckDBVector,
 } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { FieldCipher } from './crypto.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
 
@@ -29,16 +30,25 @@ export interface OpenOptions {
 
 export class DuckDbStore {
   public readonly path: string;
-  public readonly cipher: FieldCipher;
+  private cipherInstance: FieldCipher | null;
   private readonly instance: DuckDBInstance;
   private readonly conn: DuckDBConnection;
   private closed = false;
 
-  private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection, cipher: FieldCipher) {
+  private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection, cipher: FieldCipher | null) {
     this.path = path;
     this.instance = instance;
     this.conn = conn;
-    this.cipher = cipher;
+    this.cipherInstance = cipher;
+  }
+
+  /**
+   * The personal-data cipher. Loaded on first use, so work that never touches personal data
+   * (analytics, benchmarks, a wall view) opens a twin without its key.
+   */
+  public get cipher(): FieldCipher {
+    this.cipherInstance ??= FieldCipher.forDatabase(this.path, false);
+    return this.cipherInstance;
   }
 
   public static async open(path: string, options: OpenOptions = {}): Promise<DuckDbStore> {
@@ -48,7 +58,8 @@ export class DuckDbStore {
     }
     const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
     const conn = await instance.connect();
-    const cipher = FieldCipher.forDatabase(path === ':memory:' ? '/tmp/civictwin-memory' : path, !exists || path === ':memory:');
+    // A new twin gets its key now; an existing one loads it when personal data is first read.
+    const cipher = exists && path !== ':memory:' ? null : path === ':memory:' ? new FieldCipher(randomBytes(32)) : FieldCipher.forDatabase(path, true);
     const store = new DuckDbStore(path, instance, conn, cipher);
     if (!options.readOnly) await store.migrate();
     return store;
@@ -137,6 +148,37 @@ export class DuckDbStore {
   }
 
   /**
+   * Streams a query chunk by chunk (≤ 2,048 rows each) into reusable typed arrays, for results
+   * too big to materialise (90M meter readings). `onChunk` gets views valid until it returns.
+   */
+  public async streamColumns<S extends Record<string, NumericCtor>>(
+    sql: string,
+    spec: S,
+    onChunk: (cols: { [K in keyof S]: InstanceType<S[K]> }, rows: number) => void,
+    params?: Params,
+  ): Promise<number> {
+    const result = await this.conn.stream(sql, params);
+    const names = Object.keys(spec);
+    const buffers: Record<string, NumericArray> = {};
+    for (const name of names) buffers[name] = new spec[name]!(2048);
+    let total = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const rows = chunk.rowCount;
+      const views: Record<string, NumericArray> = {};
+      names.forEach((name, col) => {
+        if (buffers[name]!.length < rows) buffers[name] = new spec[name]!(rows);
+        copyVector(chunk.getColumnVector(col), buffers[name]!, 0, rows);
+        views[name] = buffers[name]!.subarray(0, rows);
+      });
+      onChunk(views as { [K in keyof S]: InstanceType<S[K]> }, rows);
+      total += rows;
+    }
+    return total;
+  }
+
+  /**
    * Reads a query whose single column is a `DOUBLE[]` into one flat array plus start offsets,
    * walking the list vector's backing storage (no per-row list objects).
    */
@@ -191,7 +233,30 @@ export class DuckDbStore {
   }
 }
 
+/**
+ * NOTE: fast path on @duckdb/node-api internals. A numeric vector keeps its chunk as a typed-array
+ * view (`items`) on DuckDB's memory and a validity mask that is null when no row is NULL; when
+ * both hold and the types match, the chunk is copied with one `set` (≈ memcpy) instead of a
+ * `getItem` call per cell — 2.7M rows × 4 columns went from ~170–290 ms to ~TBD ms. Anything
+ * else (NULLs, type conversion, a future release renaming the fields) takes the public path.
+ */
+interface VectorInternals {
+  items?: unknown;
+  validity?: { data?: unknown };
+}
+
 function copyVector(vec: DuckDBVector, dst: NumericArray, offset: number, rows: number): void {
+  const internals = vec as unknown as VectorInternals;
+  const items = internals.items;
+  if (
+    ArrayBuffer.isView(items) &&
+    items.constructor === dst.constructor &&
+    internals.validity !== undefined &&
+    internals.validity.data === null
+  ) {
+    dst.set((items as NumericArray).subarray(0, rows), offset);
+    return;
+  }
   for (let i = 0; i < rows; i++) {
     const v = vec.getItem(i);
     dst[offset + i] = v === null ? 0 : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
