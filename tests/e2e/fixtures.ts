@@ -1,0 +1,69 @@
+/**
+ * Browser fixture: Debian's Chromium through playwright-core (never a downloaded browser), with
+ * software WebGL2, and a record of every request the page makes.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+
+export interface StoreTruth {
+  buildingCount: number;
+  sampleBuildings: { id: number; address: string; floors: number; households: number; residents: number }[];
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--no-sandbox',
+    ],
+  });
+}
+
+export interface OpenedApp {
+  page: Page;
+  /** Every URL the page requested, in order. */
+  requests: string[];
+  /** console.error and page errors. */
+  errors: string[];
+}
+
+export async function openApp(browser: Browser, baseUrl: string): Promise<OpenedApp> {
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(baseUrl);
+  await page.waitForFunction(() => window.__civictwin?.ready === true, undefined, { timeout: 120_000 });
+  return { page, requests, errors };
+}
+
+/** The test hooks the renderer installs (renderer/testing/testHooks.ts). */
+export interface TestHooks {
+  ready: boolean;
+  layers(): { id: string; count: number }[];
+  buildingScreenPoint(id: number): [number, number] | null;
+  buildingIds(): number[];
+  inspector(): { buildingId: number; floors: number; units: number } | null;
+  selectedBuildingId(): number | null;
+  setLanguage(lng: 'zh-CN' | 'en'): void;
+  flyTo(preset: 'overview' | 'oblique' | 'street'): void;
+}
+declare global {
+  interface Window {
+    __civictwin?: TestHooks;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Seeds the demo district into a temporary twin, records what the store holds (the ground truth
+ * the UI is checked against), then serves it with the real web host for the whole e2e run.
+ */
+import type { TestProject } from 'vitest/node';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { seedTwin } from '../../electron/cli/twinFiles.ts';
+import { RENDERER_DIST } from '../../electron/cli/paths.ts';
+import { createServices } from '../../electron/services/index.ts';
+import { WebHost } from '../../electron/web/WebHost.ts';
+import type { StoreTruth } from './fixtures.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    dbPath: string;
+    truth: StoreTruth;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dir = mkdtempSync(join(tmpdir(), 'civictwin-e2e-'));
+  const dbPath = join(dir, 'demo.duckdb');
+  await seedTwin(dbPath, 1, 2000);
+  const store = await DuckDbStore.open(dbPath);
+  const count = await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM buildings');
+  // A residential building with households, in the middle of the list, for the click test.
+  const sample = await store.all<{ id: number; address: string; floors: number; households: number; residents: number }>(
+    `SELECT b.id, b.address, b.floors, count(h.id)::INTEGER AS households, sum(h.size)::INTEGER AS residents
+     FROM buildings b JOIN households h ON h.building_id = b.id
+     WHERE b.use_code IN (0, 1) GROUP BY ALL HAVING count(h.id) >= 12 ORDER BY b.id`,
+  );
+  const truth: StoreTruth = {
+    buildingCount: count!.n,
+    sampleBuildings: [sample[Math.floor(sample.length / 2)]!, sample[Math.floor(sample.length / 3)]!],
+  };
+  const host = new WebHost({ services: createServices(store, 'web', 'masked'), staticDir: RENDERER_DIST, port: 0 });
+  const port = await host.listen();
+  project.provide('baseUrl', `http://127.0.0.1:${port}/`);
+  project.provide('dbPath', dbPath);
+  project.provide('truth', truth);
+  return async () => {
+    await host.close();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
