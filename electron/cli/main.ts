@@ -29,7 +29,7 @@ export function buildProgram(): Command {
     .description('generate a demo district (deterministic for a seed)')
     .requiredOption('--out <file>', 'the .duckdb file to create')
     .option('--seed <n>', 'random seed', int('--seed', 0, 2 ** 31 - 1), 1)
-    .option('--buildings <n>', 'number of buildings (about 15 households each)', int('--buildings', 10, 200_000), 2000)
+    .option('--buildings <n>', 'number of buildings (about 15 households each)', int('--buildings', 100, 200_000), 2000)
     .option('--force', 'replace an existing file')
     .action(async (o: { out: string; seed: number; buildings: number; force?: boolean }) => {
       const out = resolve(o.out);
@@ -69,8 +69,10 @@ export function buildProgram(): Command {
     .option('--port <n>', 'TCP port', int('--port', 0, 65535), 8787)
     .option('--host <address>', 'interface to listen on', '127.0.0.1')
     .option('--wall', 'video-wall mode: never send personal data')
-    .action(async (o: { db: string; port: number; host: string; wall?: boolean }) => {
-      const { url } = await serveTwin({ db: resolve(o.db), port: o.port, wall: Boolean(o.wall), host: o.host });
+    .option('--mqtt <url>', 'also ingest events from an MQTT broker (topic civictwin/events/#, QoS 1)')
+    .option('--no-renderer', 'API and ingest only; do not serve the app')
+    .action(async (o: { db: string; port: number; host: string; wall?: boolean; mqtt?: string; renderer: boolean }) => {
+      const { url } = await serveTwin({ db: resolve(o.db), port: o.port, wall: Boolean(o.wall), host: o.host, mqtt: o.mqtt, renderer: o.renderer });
       console.log(`CivicTwin serving ${o.db} at ${url}`);
     });
 

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices } from '../services/index.ts';
+import { IngestService } from '../services/IngestService.ts';
+import { MqttIngest } from '../services/MqttIngest.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { RENDERER_DIST } from './paths.ts';
 
@@ -11,19 +13,29 @@ export interface ServeOptions {
   /** Wall mode: no personal data leaves the host, not even masked. */
   wall: boolean;
   host?: string;
+  /** Subscribe to an MQTT broker, e.g. mqtt://127.0.0.1:1883. */
+  mqtt?: string;
+  /** false: an ingest/API-only host that does not need the renderer build. */
+  renderer?: boolean;
 }
 
 /** Opens the twin and serves it; closes the store cleanly on SIGINT/SIGTERM. */
 export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host: WebHost }> {
-  if (!existsSync(join(RENDERER_DIST, 'index.html'))) {
+  if (opts.renderer !== false && !existsSync(join(RENDERER_DIST, 'index.html'))) {
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
   const store = await DuckDbStore.open(opts.db);
   const services = createServices(store, 'web', opts.wall ? 'none' : 'masked');
-  const host = new WebHost({ services, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log: (l) => console.error(l) });
+  const info = await services.store.getTwinInfo();
+  const ingest = new IngestService(store, {
+    bounds: { minLon: info.bbox[0], minLat: info.bbox[1], maxLon: info.bbox[2], maxLat: info.bbox[3], marginKm: 30 },
+  });
+  const log = (l: string): void => console.error(l);
+  const host = new WebHost({ services, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
   const port = await host.listen();
+  const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
   const shutdown = (): void => {
-    void host.close().then(() => {
+    void Promise.all([host.close(), mqtt?.close()]).then(() => {
       store.close();
       process.exit(0);
     });

@@ -11,7 +11,7 @@
  */
 import { listValue } from '@duckdb/node-api';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
-import { parseEventLine, validateEvent, type GeoBounds, type IngestEvent, type ParseResult } from '../../data/feed/events.ts';
+import { parseEventLine, parseJsonSafely, validateEvent, type GeoBounds, type IngestEvent, type ParseResult } from '../../data/feed/events.ts';
 
 export type Transport = 'http' | 'ws' | 'mqtt' | 'simulator' | 'replay';
 
@@ -99,6 +99,18 @@ export class IngestService {
 
   private now(): number {
     return this.options.now?.() ?? Date.now();
+  }
+
+  /**
+   * One request body, WebSocket message or MQTT payload: a JSON array is taken as events, any
+   * other text as NDJSON (so one malformed line does not sink the rest).
+   */
+  public ingestText(text: string, transport: Transport): Promise<IngestResult> {
+    if (text.trimStart().startsWith('[')) {
+      const parsed = parseJsonSafely(text);
+      if (parsed.ok && Array.isArray(parsed.value)) return this.ingestValues(parsed.value, transport);
+    }
+    return this.ingestNdjson(text, transport);
   }
 
   /** NDJSON text: one event per line; blank lines are skipped but keep the line numbering. */

@@ -14,6 +14,8 @@ import type { AppApi } from '../common/contract.ts';
 import { COLUMNS_CONTENT_TYPE, encodeColumns, isColumnar } from '../../data/feed/columnar.ts';
 import { dispatch, UnknownMethodError } from '../services/index.ts';
 import { contentSecurityPolicy } from '../common/csp.ts';
+import type { IngestService } from '../services/IngestService.ts';
+import { handleEventsPost, IngestStream } from './ingestRoutes.ts';
 
 const MAX_RPC_BODY = 64 * 1024;
 
@@ -33,6 +35,8 @@ const MIME: Record<string, string> = {
 
 export interface WebHostOptions {
   services: AppApi;
+  /** Enables the ingest API (POST /api/v1/events, WS /api/v1/events/stream). */
+  ingest?: IngestService;
   /** Folder with the built renderer. */
   staticDir: string;
   port: number;
@@ -44,6 +48,7 @@ export class WebHost {
   private readonly server: Server;
   private readonly options: WebHostOptions;
   private readonly staticRoot: string;
+  private readonly ingestStream: IngestStream | null;
 
   public constructor(options: WebHostOptions) {
     this.options = options;
@@ -54,6 +59,12 @@ export class WebHost {
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; see the host log.' });
         else res.destroy();
       });
+    });
+    this.ingestStream = options.ingest ? new IngestStream(options.ingest) : null;
+    this.server.on('upgrade', (req, socket, head) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (path === '/api/v1/events/stream' && this.ingestStream) this.ingestStream.upgrade(req, socket, head);
+      else socket.destroy();
     });
   }
 
@@ -70,6 +81,7 @@ export class WebHost {
 
   public close(): Promise<void> {
     return new Promise((ok) => {
+      this.ingestStream?.close();
       this.server.closeAllConnections();
       this.server.close(() => ok());
     });
@@ -81,6 +93,10 @@ export class WebHost {
     res.setHeader('Referrer-Policy', 'no-referrer');
     if (url.pathname.startsWith('/api/rpc/')) return this.rpc(req, res, url.pathname.slice('/api/rpc/'.length));
     if (url.pathname === '/api/health') return sendJson(res, 200, { ok: true });
+    if (url.pathname === '/api/v1/events') {
+      if (!this.options.ingest) return sendJson(res, 404, { error: 'Ingest is not enabled on this host.' });
+      return handleEventsPost(this.options.ingest, req, res);
+    }
     if (url.pathname.startsWith('/api/')) return sendJson(res, 404, { error: `No such endpoint: ${url.pathname}` });
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Method not allowed' });
     return this.serveStatic(res, url.pathname);
