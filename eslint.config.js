@@ -20,7 +20,7 @@ const forbid = (...groups) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['.build/**', 'node_modules/**', 'out/**', 'bench-results/**', '**/*.d.ts'] },
+  { ignores: ['.build/**', 'scratch/**', 'node_modules/**', 'out/**', 'bench-results/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -70,6 +70,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    ignores: ['renderer/vite.config.ts'], // build tooling runs in Node
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...forbid(

@@ -118,7 +118,13 @@ export class RoadGraph {
     let sx = 0;
     let sy = 0;
     let count = 0;
-    for (const line of lines) for (const p of line) (sx += p[0]!), (sy += p[1]!), count++;
+    for (const line of lines) {
+      for (const p of line) {
+        sx += p[0]!;
+        sy += p[1]!;
+        count++;
+      }
+    }
     const proj = localProjection(count ? sx / count : 0, count ? sy / count : 0);
     // Segments in metres.
     const segs: { ax: number; ay: number; bx: number; by: number; cuts: number[] }[] = [];

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseJsonSafely } from '../../data/feed/events.ts';
-import type { IngestResult, IngestService, Transport } from '../services/IngestService.ts';
+import type { IngestService } from '../services/IngestService.ts';
 
 /** Bodies above this are refused whole with 413: split them into batches. */
 export const MAX_INGEST_BODY = 8 * 1024 * 1024;
