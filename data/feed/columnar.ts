@@ -49,30 +49,46 @@ function typedArrayName(v: unknown): CtorName | null {
   return name in CTORS ? (name as CtorName) : null;
 }
 
-/** True when a value carries at least one typed array at top level and should travel as a frame. */
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
+/**
+ * True when a value carries a typed array (at top level or inside nested plain objects, e.g.
+ * `LiveSnapshot.positions.lon`) and should travel as a frame.
+ */
 export function isColumnar(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') return false;
-  return Object.values(value).some((v) => typedArrayName(v) !== null);
+  if (!isPlainObject(value)) return false;
+  return Object.values(value).some((v) => typedArrayName(v) !== null || isColumnar(v));
 }
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+/**
+ * Typed arrays anywhere in nested plain objects go to the binary part under a dotted key
+ * (`positions.lon`); everything else stays in the JSON header, in place.
+ */
 export function encodeColumns(value: object): Uint8Array {
-  const scalars: Record<string, unknown> = {};
   const arrays: ArrayEntry[] = [];
   const views: TypedArray[] = [];
   let dataBytes = 0;
-  for (const [key, v] of Object.entries(value)) {
-    const type = typedArrayName(v);
-    if (type) {
-      const arr = v as TypedArray;
-      arrays.push({ key, type, offset: dataBytes, length: arr.length });
-      views.push(arr);
-      dataBytes = align8(dataBytes + arr.byteLength);
-    } else {
-      scalars[key] = v;
+  const strip = (obj: Record<string, unknown>, prefix: string): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(obj)) {
+      const type = typedArrayName(v);
+      if (type) {
+        const arr = v as TypedArray;
+        arrays.push({ key: prefix + key, type, offset: dataBytes, length: arr.length });
+        views.push(arr);
+        dataBytes = align8(dataBytes + arr.byteLength);
+      } else if (isPlainObject(v) && isColumnar(v)) {
+        out[key] = strip(v, `${prefix}${key}.`);
+      } else {
+        out[key] = v;
+      }
     }
-  }
+    return out;
+  };
+  const scalars = strip(value as Record<string, unknown>, '');
   const headerBytes = new TextEncoder().encode(JSON.stringify({ scalars, arrays } satisfies Header));
   const dataStart = align8(8 + headerBytes.length);
   const out = new Uint8Array(dataStart + dataBytes);
@@ -99,10 +115,16 @@ export function decodeColumns<T>(buffer: ArrayBuffer, byteOffset = 0): T {
   );
   const header = JSON.parse(headerText) as Header;
   const dataStart = byteOffset + align8(8 + headerLength);
-  const out: Record<string, unknown> = { ...header.scalars };
+  const out: Record<string, unknown> = header.scalars;
   for (const a of header.arrays) {
     const Ctor = CTORS[a.type];
-    out[a.key] = new Ctor(buffer, dataStart + a.offset, a.length);
+    const path = a.key.split('.');
+    let target = out;
+    for (const part of path.slice(0, -1)) {
+      if (!isPlainObject(target[part])) target[part] = {};
+      target = target[part] as Record<string, unknown>;
+    }
+    target[path[path.length - 1]!] = new Ctor(buffer, dataStart + a.offset, a.length);
   }
   return out as T;
 }

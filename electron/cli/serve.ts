@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices } from '../services/index.ts';
-import { IngestService } from '../services/IngestService.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { RENDERER_DIST } from './paths.ts';
@@ -25,13 +24,9 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
   const store = await DuckDbStore.open(opts.db);
-  const services = createServices(store, 'web', opts.wall ? 'none' : 'masked');
-  const info = await services.store.getTwinInfo();
-  const ingest = new IngestService(store, {
-    bounds: { minLon: info.bbox[0], minLat: info.bbox[1], maxLon: info.bbox[2], maxLat: info.bbox[3], marginKm: 30 },
-  });
+  const { api, ingest } = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked' });
   const log = (l: string): void => console.error(l);
-  const host = new WebHost({ services, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
+  const host = new WebHost({ services: api, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
   const port = await host.listen();
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
   const shutdown = (): void => {

@@ -4,6 +4,14 @@
  * the same object from it. Channel names are derived from the keys below, never written twice.
  */
 import type {
+  DispatchOption,
+  IncidentAction,
+  IncidentDetail,
+  LiveDelta,
+  LiveSnapshot,
+  MeterAlert,
+  TimelineRange,
+  VisitOutcome,
   BasemapCollection,
   BuildingColumns,
   BuildingDetail,
@@ -34,6 +42,27 @@ export interface StoreApi {
   findBuildings(text: string, limit: number): Promise<BuildingHit[]>;
 }
 
+/** Live operations: incidents and their closed loop, meter alerts, resources, the timeline. */
+export interface LiveApi {
+  /** Everything live now. */
+  getLiveSnapshot(): Promise<LiveSnapshot>;
+  /** The state as it was at `atMs`, rebuilt from the event log (timeline scrub and replay). */
+  getStateAt(atMs: number): Promise<LiveSnapshot>;
+  getTimelineRange(): Promise<TimelineRange>;
+  getIncident(incidentId: string): Promise<IncidentDetail | null>;
+  /** Available grid workers and departments, nearest by road first. */
+  proposeDispatch(incidentId: string): Promise<DispatchOption[]>;
+  /** Accept, dispatch, reassign, close… recorded as an event like any other. */
+  actOnIncident(incidentId: string, action: IncidentAction): Promise<IncidentDetail | null>;
+  acknowledgeAlert(alertId: string, operator: string): Promise<MeterAlert | null>;
+  recordVisitOutcome(alertId: string, outcome: VisitOutcome, reason: string): Promise<MeterAlert | null>;
+  /**
+   * Pushes what changed, coalesced (about 5 a second at most). Returns the unsubscribe
+   * function: handler identity does not survive Electron's context bridge, so there is no `off`.
+   */
+  onLiveDelta(listener: (delta: LiveDelta) => void): () => void;
+}
+
 export interface WindowApi {
   getHostInfo(): Promise<HostInfo>;
 }
@@ -41,6 +70,7 @@ export interface WindowApi {
 /** What `window.app` (Electron) and the web client expose to the renderer. */
 export interface AppApi {
   store: StoreApi;
+  live: LiveApi;
   window: WindowApi;
 }
 
@@ -56,6 +86,17 @@ export const CONTRACT = {
     getHousehold: true,
     findBuildings: true,
   } satisfies Record<keyof StoreApi, true>,
+  live: {
+    getLiveSnapshot: true,
+    getStateAt: true,
+    getTimelineRange: true,
+    getIncident: true,
+    proposeDispatch: true,
+    actOnIncident: true,
+    acknowledgeAlert: true,
+    recordVisitOutcome: true,
+    onLiveDelta: 'event',
+  } satisfies Record<keyof LiveApi, true | 'event'>,
   window: { getHostInfo: true } satisfies Record<keyof WindowApi, true>,
 } as const;
 
@@ -68,9 +109,19 @@ export const isAppChannel = (channel: string): boolean => channel.startsWith('ap
 
 /** Every (api, method) pair, for hosts that register handlers and clients that build proxies. */
 export function contractMethods(): { api: ApiName; method: string }[] {
+  return contractMembers(true);
+}
+/** Every (api, event) pair: `onX` members that push from host to renderer. */
+export function contractEvents(): { api: ApiName; method: string }[] {
+  return contractMembers('event');
+}
+function contractMembers(kind: true | 'event'): { api: ApiName; method: string }[] {
   const out: { api: ApiName; method: string }[] = [];
   for (const api of Object.keys(CONTRACT) as ApiName[]) {
-    for (const method of Object.keys(CONTRACT[api])) out.push({ api, method });
+    for (const [method, k] of Object.entries(CONTRACT[api])) if (k === kind) out.push({ api, method });
   }
   return out;
 }
+
+/** The web host's push channel for contract events (WebSocket). */
+export const LIVE_SOCKET_PATH = '/api/v1/live';

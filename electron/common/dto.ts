@@ -8,9 +8,17 @@ import type {
   AreaLevel,
   BuildingUse,
   FacilityKind,
+  MeterAnomalyKind,
   ResourceKind,
   ResourceStatus,
 } from '../../data/model/domain.ts';
+import type {
+  AssigneeKind,
+  IncidentCategory,
+  IncidentStatus,
+  ReporterKind,
+  Severity,
+} from '../../data/model/incidents.ts';
 
 /** What the renderer needs to know about the twin before drawing anything. */
 export interface TwinInfo {
@@ -184,3 +192,156 @@ export interface ResourceRef {
   lon: number;
   lat: number;
 }
+
+//#region Live operations (incidents, resources, meter alerts, timeline)
+
+/** Times are epoch milliseconds (UTC); the renderer shows them in Asia/Shanghai. */
+export type EpochMs = number;
+
+export interface Assignee {
+  kind: AssigneeKind;
+  id: number;
+  /** Callsign or department name, e.g. `网格员-03-02`, `城管执法中队`. */
+  label: string;
+}
+
+/** One incident as the map, the queue and the detail panel show it. */
+export interface Incident {
+  id: string;
+  category: IncidentCategory;
+  severity: Severity;
+  lon: number;
+  lat: number;
+  buildingId: number | null;
+  reporter: ReporterKind;
+  source: string;
+  description: string | null;
+  status: IncidentStatus;
+  reportedAt: EpochMs;
+  updatedAt: EpochMs;
+  /** When handling (处置) must be complete. */
+  slaDueAt: EpochMs;
+  /** When feedback (反馈) or a later step arrived; null while still being handled. */
+  handledAt: EpochMs | null;
+  assignee: Assignee | null;
+}
+
+export interface IncidentStepRecord {
+  step: string;
+  ts: EpochMs;
+  actor: string | null;
+  note: string | null;
+  assignee: Assignee | null;
+  rating: number | null;
+}
+export interface IncidentDetail extends Incident {
+  /** The closed loop so far, oldest first. */
+  steps: IncidentStepRecord[];
+}
+
+/** What an operator does from the console. Each becomes an `incident.status` event. */
+export interface IncidentAction {
+  action: 'accept' | 'dispatch' | 'reassign' | 'handle' | 'feedback' | 'close' | 'cancel';
+  assignee?: { kind: AssigneeKind; id: number };
+  note?: string;
+  /** 1–5, with `close` (评价). */
+  rating?: number;
+  /** Who acts (operator name or console id). */
+  actor?: string;
+}
+
+/** An auto-dispatch proposal: who is nearest by road and free. */
+export interface DispatchOption extends Assignee {
+  roadDistanceM: number;
+  straightDistanceM: number;
+  /** Estimated minutes to arrive (walking or driving speed by kind). */
+  etaMin: number;
+}
+
+export interface MeterAlertExplanation {
+  /** Days in the episode so far (hours = days × 24 for daily data, or measured hours for live). */
+  days: number;
+  hours: number;
+  waterL: number;
+  powerKwh: number;
+  usualWaterL: number;
+  usualPowerKwh: number;
+  nightMinL: number;
+}
+export type VisitOutcome = 'safe' | 'needed_help' | 'false_alarm';
+export interface MeterAlert {
+  id: string;
+  householdId: number;
+  buildingId: number;
+  address: string;
+  unit: string;
+  kind: MeterAnomalyKind;
+  /** The household has an elderly resident living alone: these go first. */
+  elderlyAlone: boolean;
+  raisedAt: EpochMs;
+  status: 'open' | 'acknowledged' | 'closed';
+  explanation: MeterAlertExplanation;
+  acknowledgedBy: string | null;
+  acknowledgedAt: EpochMs | null;
+  outcome: VisitOutcome | null;
+  outcomeReason: string | null;
+}
+
+/** Live positions of resources as columns (one row per resource). */
+export interface ResourcePositions {
+  count: number;
+  resourceId: Int32Array;
+  lon: Float64Array;
+  lat: Float64Array;
+  heading: Float32Array;
+  speed: Float32Array;
+  /** Code into `RESOURCE_STATUSES`. */
+  status: Uint8Array;
+  /** When the fix was taken; 0 for a resource still at its depot with no fix yet. */
+  tsMs: Float64Array;
+}
+
+/** The fleet: static facts, sent once per snapshot. */
+export interface ResourceInfo {
+  id: number;
+  kind: ResourceKind;
+  callsign: string;
+  /** How often this resource reports; older fixes fade as stale. */
+  expectedIntervalS: number;
+}
+
+/** Per-layer freshness, and whether the feed is the built-in simulator. */
+export interface FeedStatus {
+  simulated: boolean;
+  serverNowMs: EpochMs;
+  lastEventMs: { incidents: EpochMs | null; resources: EpochMs | null; meters: EpochMs | null; sensors: EpochMs | null };
+  totals: { accepted: number; duplicates: number; rejected: number };
+}
+
+/** The whole live picture at one moment (now, or a past moment for the timeline). */
+export interface LiveSnapshot {
+  atMs: EpochMs;
+  incidents: Incident[];
+  alerts: MeterAlert[];
+  resources: ResourceInfo[];
+  positions: ResourcePositions;
+  /** Recent fixes per resource for trails, as flat [lon, lat, tsMs…] triples, oldest first. */
+  trails: Record<number, number[]>;
+  feed: FeedStatus;
+}
+
+/** What changed since the last push; at most one per ~200 ms reaches the renderer. */
+export interface LiveDelta {
+  seq: number;
+  incidents: Incident[];
+  alerts: MeterAlert[];
+  positions: ResourcePositions;
+  feed: FeedStatus;
+}
+
+/** The span the timeline can scrub over. */
+export interface TimelineRange {
+  fromMs: EpochMs;
+  toMs: EpochMs;
+}
+//#endregion

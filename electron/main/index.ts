@@ -48,7 +48,8 @@ async function main(): Promise<void> {
 
   const dbPath = dbFromArgs();
   store = await DuckDbStore.open(dbPath);
-  registerIpc(createServices(store, 'electron', 'masked'));
+  const services = await createServices(store, { host: 'electron', personalData: 'masked' });
+  registerIpc(services.api);
 
   const win = new BrowserWindow({
     width: 1920,

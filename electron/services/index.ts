@@ -7,14 +7,42 @@ import { CONTRACT } from '../common/contract.ts';
 import type { HostInfo } from '../common/dto.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { StoreService } from './StoreService.ts';
+import { IngestService } from './IngestService.ts';
+import { LiveService } from './LiveService.ts';
 
 export const APP_VERSION = '0.1.0';
 
-export function createServices(store: DuckDbStore, host: HostInfo['host'], personalData: HostInfo['personalData']): AppApi {
-  return {
-    store: new StoreService(store, { personalData }),
-    window: { getHostInfo: async () => ({ host, version: APP_VERSION, personalData }) },
+/** Everything a host runs over one open twin. */
+export interface Services {
+  /** The contract's implementation, handed to IPC or HTTP. */
+  api: AppApi;
+  ingest: IngestService;
+  live: LiveService;
+}
+
+export interface ServiceOptions {
+  host: HostInfo['host'];
+  personalData: HostInfo['personalData'];
+  /** The built-in feed simulator is running (shown as SIMULATED). */
+  simulated?: boolean;
+}
+
+export async function createServices(store: DuckDbStore, options: ServiceOptions): Promise<Services> {
+  const storeService = new StoreService(store, { personalData: options.personalData });
+  const info = await storeService.getTwinInfo();
+  let live: LiveService | null = null;
+  const ingest = new IngestService(store, {
+    bounds: { minLon: info.bbox[0], minLat: info.bbox[1], maxLon: info.bbox[2], maxLat: info.bbox[3], marginKm: 30 },
+    onCommitted: (events) => live?.onCommitted(events),
+  });
+  live = new LiveService(store, { ingest, simulated: Boolean(options.simulated) });
+  await live.init();
+  const api: AppApi = {
+    store: storeService,
+    live,
+    window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: options.personalData }) },
   };
+  return { api, ingest, live };
 }
 
 /** Thrown for a call outside the contract; hosts answer it with 404 / a rejected invoke. */
@@ -25,7 +53,9 @@ export class UnknownMethodError extends Error {}
  * paths of both hosts against `constructor`, `__proto__` and friends.
  */
 export async function dispatch(services: AppApi, api: string, method: string, args: unknown): Promise<unknown> {
-  if (!Object.hasOwn(CONTRACT, api) || !Object.hasOwn(CONTRACT[api as ApiName], method)) {
+  const members = Object.hasOwn(CONTRACT, api) ? (CONTRACT[api as ApiName] as Record<string, true | 'event'>) : null;
+  // Events (`onX`) are pushed by the host, never called.
+  if (!members || !Object.hasOwn(members, method) || members[method] !== true) {
     throw new UnknownMethodError(`Unknown method ${api}.${method}`);
   }
   if (!Array.isArray(args) || args.length > 8) throw new TypeError('Arguments must be an array of at most 8 values.');

@@ -16,6 +16,8 @@ import { dispatch, UnknownMethodError } from '../services/index.ts';
 import { contentSecurityPolicy } from '../common/csp.ts';
 import type { IngestService } from '../services/IngestService.ts';
 import { handleEventsPost, IngestStream } from './ingestRoutes.ts';
+import { LivePush } from './LivePush.ts';
+import { LIVE_SOCKET_PATH } from '../common/contract.ts';
 
 const MAX_RPC_BODY = 64 * 1024;
 
@@ -49,6 +51,7 @@ export class WebHost {
   private readonly options: WebHostOptions;
   private readonly staticRoot: string;
   private readonly ingestStream: IngestStream | null;
+  private readonly livePush: LivePush;
 
   public constructor(options: WebHostOptions) {
     this.options = options;
@@ -61,9 +64,11 @@ export class WebHost {
       });
     });
     this.ingestStream = options.ingest ? new IngestStream(options.ingest) : null;
+    this.livePush = new LivePush(options.services);
     this.server.on('upgrade', (req, socket, head) => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path === '/api/v1/events/stream' && this.ingestStream) this.ingestStream.upgrade(req, socket, head);
+      else if (path === LIVE_SOCKET_PATH) this.livePush.upgrade(req, socket, head);
       else socket.destroy();
     });
   }
@@ -82,6 +87,7 @@ export class WebHost {
   public close(): Promise<void> {
     return new Promise((ok) => {
       this.ingestStream?.close();
+      this.livePush.close();
       this.server.closeAllConnections();
       this.server.close(() => ok());
     });

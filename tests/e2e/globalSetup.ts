@@ -37,7 +37,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     buildingCount: count!.n,
     sampleBuildings: [sample[Math.floor(sample.length / 2)]!, sample[Math.floor(sample.length / 3)]!],
   };
-  const host = new WebHost({ services: createServices(store, 'web', 'masked'), staticDir: RENDERER_DIST, port: 0 });
+  const services = await createServices(store, { host: 'web', personalData: 'masked' });
+  const host = new WebHost({ services: services.api, ingest: services.ingest, staticDir: RENDERER_DIST, port: 0 });
   const port = await host.listen();
   project.provide('baseUrl', `http://127.0.0.1:${port}/`);
   project.provide('dbPath', dbPath);

@@ -42,3 +42,22 @@ describe('columnar frames', () => {
     expect(frame.byteLength).toBeLessThan(n * 4 + n * 40 + 1024);
   });
 });
+
+describe('nested columnar frames', () => {
+  it('carries typed arrays inside nested objects (a live snapshot) and keeps the rest as JSON', () => {
+    const snapshot = {
+      atMs: 1_700_000_000_000,
+      incidents: [{ id: 'INC-1', severity: 3 }],
+      positions: { count: 2, resourceId: Int32Array.of(7, 9), lon: Float64Array.of(121.41, 121.43) },
+      trails: { 7: [121.4, 28.3, 1] },
+    };
+    expect(isColumnar(snapshot)).toBe(true);
+    const out = decodeColumns<typeof snapshot>(encodeColumns(snapshot).slice().buffer);
+    expect(out.atMs).toBe(snapshot.atMs);
+    expect(out.incidents).toEqual(snapshot.incidents);
+    expect(out.positions.count).toBe(2);
+    expect(Array.from(out.positions.resourceId)).toEqual([7, 9]);
+    expect(Array.from(out.positions.lon)).toEqual([121.41, 121.43]);
+    expect(out.trails).toEqual({ 7: [121.4, 28.3, 1] });
+  });
+});

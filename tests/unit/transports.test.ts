@@ -56,8 +56,9 @@ describe('ingest transports (in-process host)', () => {
 
   beforeAll(async () => {
     store = await DuckDbStore.open(await twin('http.duckdb'));
-    ingest = new IngestService(store, { bounds: { minLon: LON - 0.02, minLat: LAT - 0.02, maxLon: LON + 0.02, maxLat: LAT + 0.02, marginKm: 10 } });
-    host = new WebHost({ services: createServices(store, 'web', 'masked'), ingest, staticDir: tmp.dir, port: 0 });
+    const services = await createServices(store, { host: 'web', personalData: 'masked' });
+    ingest = services.ingest;
+    host = new WebHost({ services: services.api, ingest, staticDir: tmp.dir, port: 0 });
     base = `http://127.0.0.1:${await host.listen()}`;
   });
   afterAll(async () => {

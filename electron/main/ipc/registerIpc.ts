@@ -1,5 +1,5 @@
-import { ipcMain } from 'electron';
-import { channelOf, contractMethods, type AppApi } from '../../common/contract.ts';
+import { BrowserWindow, ipcMain } from 'electron';
+import { channelOf, contractEvents, contractMethods, type AppApi } from '../../common/contract.ts';
 import { dispatch } from '../../services/index.ts';
 import { isTrustedSender } from '../security/hardening.ts';
 
@@ -17,5 +17,16 @@ export function registerIpc(services: AppApi): () => void {
     });
     channels.push(channel);
   }
-  return () => channels.forEach((c) => ipcMain.removeHandler(c));
+  // Events (`onX`) go the other way: subscribe once here and send to every window.
+  const unsubscribers = contractEvents().map(({ api, method }) => {
+    const channel = channelOf(api, method);
+    const subscribe = (services[api] as unknown as Record<string, (l: (payload: unknown) => void) => () => void>)[method]!;
+    return subscribe((payload) => {
+      for (const win of BrowserWindow.getAllWindows()) if (!win.isDestroyed()) win.webContents.send(channel, payload);
+    });
+  });
+  return () => {
+    channels.forEach((c) => ipcMain.removeHandler(c));
+    unsubscribers.forEach((u) => u());
+  };
 }

@@ -1,0 +1,475 @@
+/**
+ * `LiveApi`: the live picture (incidents, meter alerts, resources) now or at any past moment,
+ * the operator's actions, auto-dispatch, and coalesced pushes to every open view.
+ *
+ * State is always read back from the store's projections, never kept only in memory, so the
+ * timeline can rebuild any moment (the last step / fix at or before it) and a restarted host
+ * shows exactly what it had acknowledged.
+ */
+import { randomUUID } from 'node:crypto';
+import { listValue, type DuckDBListValue } from '@duckdb/node-api';
+import type { LiveApi } from '../common/contract.ts';
+import type {
+  Assignee,
+  DispatchOption,
+  FeedStatus,
+  Incident,
+  IncidentAction,
+  IncidentDetail,
+  LiveDelta,
+  LiveSnapshot,
+  MeterAlert,
+  MeterAlertExplanation,
+  ResourceInfo,
+  ResourcePositions,
+  TimelineRange,
+  VisitOutcome,
+} from '../common/dto.ts';
+import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import type { IngestEvent } from '../../data/feed/events.ts';
+import { RESOURCE_STATUSES, type MeterAnomalyKind, type ResourceKind } from '../../data/model/domain.ts';
+import { SLA_MINUTES, type AssigneeKind, type IncidentCategory, type IncidentStatus, type ReporterKind, type Severity } from '../../data/model/incidents.ts';
+import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
+import type { IngestService } from './IngestService.ts';
+
+/** How often each kind reports its position (s); a fix older than twice this is stale. */
+const EXPECTED_INTERVAL_S: Record<ResourceKind, number> = {
+  ambulance: 5,
+  fire_engine: 5,
+  rescue_boat: 10,
+  pump_truck: 10,
+  volunteer_team: 30,
+  grid_worker: 15,
+};
+/** Travel speeds for ETAs, m/s: grid workers on e-bikes, vehicles in town traffic. */
+const SPEED_MS: Record<AssigneeKind, number> = { grid_worker: 3.5, department: 7 };
+
+const STEP_RANK = `CASE step WHEN 'reported' THEN 0 WHEN 'accepted' THEN 1 WHEN 'dispatched' THEN 2 WHEN 'reassigned' THEN 2
+  WHEN 'handling' THEN 3 WHEN 'feedback' THEN 4 WHEN 'evaluated' THEN 5 WHEN 'closed' THEN 6 WHEN 'cancelled' THEN 6 END`;
+
+/** Incidents as of $t: status = the latest step at or before $t. */
+const INCIDENTS_AT = (where: string): string => /* sql */ `
+  WITH s AS (
+    SELECT incident_id,
+      max_by(step, epoch_ms(ts) * 10 + ${STEP_RANK}) AS step,
+      max(ts) AS updated_at,
+      min(ts) FILTER (WHERE step IN ('feedback', 'evaluated', 'closed')) AS handled_at,
+      max_by(assignee_kind, CASE WHEN assignee_id IS NOT NULL THEN epoch_ms(ts) END) AS assignee_kind,
+      max_by(assignee_id, CASE WHEN assignee_id IS NOT NULL THEN epoch_ms(ts) END) AS assignee_id
+    FROM incident_steps WHERE ts <= $t GROUP BY incident_id
+  )
+  SELECT i.id, i.category, i.severity, i.lon, i.lat, i.building_id, i.reporter, i.source, i.description,
+    CASE s.step WHEN 'reassigned' THEN 'dispatched' ELSE s.step END AS status,
+    epoch_ms(i.reported_at) AS reported_at, epoch_ms(s.updated_at) AS updated_at, epoch_ms(s.handled_at) AS handled_at,
+    s.assignee_kind, s.assignee_id,
+    CASE s.assignee_kind WHEN 'grid_worker' THEN r.callsign WHEN 'department' THEN d.name END AS assignee_label
+  FROM incidents i JOIN s ON s.incident_id = i.id
+  LEFT JOIN resources r ON s.assignee_kind = 'grid_worker' AND r.id = s.assignee_id
+  LEFT JOIN departments d ON s.assignee_kind = 'department' AND d.id = s.assignee_id
+  WHERE i.reported_at <= $t AND ${where}
+  ORDER BY i.severity DESC, i.reported_at`;
+
+interface IncidentRow {
+  id: string; category: string; severity: number; lon: number; lat: number; building_id: number | null; reporter: string;
+  source: string; description: string | null; status: string; reported_at: number; updated_at: number; handled_at: number | null;
+  assignee_kind: string | null; assignee_id: number | null; assignee_label: string | null;
+}
+
+const toIncident = (r: IncidentRow): Incident => ({
+  id: r.id,
+  category: r.category as IncidentCategory,
+  severity: r.severity as Severity,
+  lon: r.lon,
+  lat: r.lat,
+  buildingId: r.building_id,
+  reporter: r.reporter as ReporterKind,
+  source: r.source,
+  description: r.description,
+  status: r.status as IncidentStatus,
+  reportedAt: Number(r.reported_at),
+  updatedAt: Number(r.updated_at),
+  slaDueAt: Number(r.reported_at) + SLA_MINUTES[r.category as IncidentCategory] * 60_000,
+  handledAt: r.handled_at === null ? null : Number(r.handled_at),
+  assignee:
+    r.assignee_kind && r.assignee_id !== null
+      ? { kind: r.assignee_kind as AssigneeKind, id: r.assignee_id, label: r.assignee_label ?? `#${r.assignee_id}` }
+      : null,
+});
+
+const ALERTS_AT = (where: string): string => /* sql */ `
+  SELECT a.id, a.household_id, a.building_id, b.address, h.unit, a.kind, (h.care_flags & 1) <> 0 AS elderly_alone,
+    epoch_ms(a.raised_at) AS raised_at,
+    CASE WHEN a.closed_at IS NOT NULL AND a.closed_at <= $t THEN 'closed'
+         WHEN a.acknowledged_at IS NOT NULL AND a.acknowledged_at <= $t THEN 'acknowledged' ELSE 'open' END AS status,
+    a.explanation, a.acknowledged_by, epoch_ms(a.acknowledged_at) AS acknowledged_at, a.outcome, a.outcome_reason
+  FROM meter_alerts a JOIN households h ON h.id = a.household_id JOIN buildings b ON b.id = a.building_id
+  WHERE a.raised_at <= $t AND ${where}
+  ORDER BY elderly_alone DESC, CASE a.kind WHEN 'no_usage' THEN 0 WHEN 'night_flow' THEN 1 ELSE 2 END, a.raised_at`;
+
+interface AlertRow {
+  id: string; household_id: number; building_id: number; address: string; unit: string; kind: string; elderly_alone: boolean;
+  raised_at: number; status: string; explanation: string; acknowledged_by: string | null; acknowledged_at: number | null;
+  outcome: string | null; outcome_reason: string | null;
+}
+const toAlert = (r: AlertRow): MeterAlert => ({
+  id: r.id,
+  householdId: r.household_id,
+  buildingId: r.building_id,
+  address: r.address,
+  unit: r.unit,
+  kind: r.kind as MeterAnomalyKind,
+  elderlyAlone: r.elderly_alone,
+  raisedAt: Number(r.raised_at),
+  status: r.status as MeterAlert['status'],
+  explanation: JSON.parse(r.explanation) as MeterAlertExplanation,
+  acknowledgedBy: r.acknowledged_by,
+  acknowledgedAt: r.acknowledged_at === null ? null : Number(r.acknowledged_at),
+  outcome: r.outcome as VisitOutcome | null,
+  outcomeReason: r.outcome_reason,
+});
+
+const emptyPositions = (): ResourcePositions => ({
+  count: 0,
+  resourceId: new Int32Array(0),
+  lon: new Float64Array(0),
+  lat: new Float64Array(0),
+  heading: new Float32Array(0),
+  speed: new Float32Array(0),
+  status: new Uint8Array(0),
+  tsMs: new Float64Array(0),
+});
+
+export interface LiveServiceOptions {
+  ingest: IngestService | null;
+  simulated: boolean;
+  now?: () => number;
+  /** Coalescing window for pushes, ms. */
+  pushIntervalMs?: number;
+}
+
+export class LiveService implements LiveApi {
+  private readonly store: DuckDbStore;
+  private readonly options: LiveServiceOptions;
+  private readonly listeners = new Set<(delta: LiveDelta) => void>();
+  private roads: RoadGraph | null = null;
+  private seq = 0;
+  private pendingIncidents = new Set<string>();
+  private pendingPositions: IngestEvent[] = [];
+  private pendingAlerts = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly lastEventMs: FeedStatus['lastEventMs'] = { incidents: null, resources: null, meters: null, sensors: null };
+
+  public constructor(store: DuckDbStore, options: LiveServiceOptions) {
+    this.store = store;
+    this.options = options;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** Reads the freshness of each layer from the event log (after a restart). */
+  public async init(): Promise<void> {
+    const rows = await this.store.all<{ type: string; at: number }>('SELECT type, epoch_ms(max(received_at)) AS at FROM events GROUP BY type');
+    for (const r of rows) this.touch(r.type, Number(r.at));
+  }
+
+  private touch(type: string, at: number): void {
+    const layer = type.startsWith('incident.') ? 'incidents' : type === 'resource.position' ? 'resources' : type === 'meter.reading' ? 'meters' : 'sensors';
+    this.lastEventMs[layer] = Math.max(this.lastEventMs[layer] ?? 0, at);
+  }
+
+  /** Hook for IngestService.onCommitted: collect what changed and schedule one push. */
+  public onCommitted(events: IngestEvent[]): void {
+    const now = this.now();
+    for (const e of events) {
+      this.touch(e.type, now);
+      if (e.type === 'incident.reported' || e.type === 'incident.status') this.pendingIncidents.add(e.data.incidentId);
+      else if (e.type === 'resource.position') this.pendingPositions.push(e);
+    }
+    this.schedulePush();
+  }
+
+  /** Marks alerts changed (raised, acknowledged, closed) for the next push. */
+  public alertsChanged(ids: string[]): void {
+    ids.forEach((id) => this.pendingAlerts.add(id));
+    this.schedulePush();
+  }
+
+  private schedulePush(): void {
+    if (this.flushTimer || this.listeners.size === 0) {
+      if (this.listeners.size === 0) this.clearPending();
+      return;
+    }
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, this.options.pushIntervalMs ?? 200);
+  }
+
+  private clearPending(): void {
+    this.pendingIncidents.clear();
+    this.pendingPositions = [];
+    this.pendingAlerts.clear();
+  }
+
+  private async flush(): Promise<void> {
+    const incidentIds = [...this.pendingIncidents];
+    const alertIds = [...this.pendingAlerts];
+    const fixes = this.pendingPositions;
+    this.clearPending();
+    const t = this.now() + 1000;
+    const incidents = incidentIds.length
+      ? (await this.store.all<IncidentRow>(INCIDENTS_AT('list_contains($ids::VARCHAR[], i.id)'), { t: new Date(t).toISOString(), ids: listOf(incidentIds) })).map(toIncident)
+      : [];
+    const alerts = alertIds.length
+      ? (await this.store.all<AlertRow>(ALERTS_AT('list_contains($ids::VARCHAR[], a.id)'), { t: new Date(t).toISOString(), ids: listOf(alertIds) })).map(toAlert)
+      : [];
+    // Only the newest fix per resource in this window.
+    const latest = new Map<number, IngestEvent & { type: 'resource.position' }>();
+    for (const f of fixes) {
+      if (f.type !== 'resource.position') continue;
+      const prev = latest.get(f.data.resourceId);
+      if (!prev || prev.tsMs <= f.tsMs) latest.set(f.data.resourceId, f);
+    }
+    const positions = positionsFrom([...latest.values()]);
+    const delta: LiveDelta = { seq: ++this.seq, incidents, alerts, positions, feed: this.feedStatus() };
+    for (const l of this.listeners) l(delta);
+  }
+
+  public onLiveDelta(listener: (delta: LiveDelta) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private feedStatus(): FeedStatus {
+    const t = this.options.ingest?.totals;
+    return {
+      simulated: this.options.simulated,
+      serverNowMs: this.now(),
+      lastEventMs: { ...this.lastEventMs },
+      totals: { accepted: t?.accepted ?? 0, duplicates: t?.duplicates ?? 0, rejected: t?.rejected ?? 0 },
+    };
+  }
+
+  public getLiveSnapshot(): Promise<LiveSnapshot> {
+    return this.getStateAt(this.now());
+  }
+
+  public async getStateAt(atMs: number): Promise<LiveSnapshot> {
+    const at = Number(atMs);
+    if (!Number.isFinite(at)) throw new RangeError('atMs must be a time in milliseconds');
+    const t = new Date(at).toISOString();
+    // Open incidents, and those closed within the last half hour (they fade out on the map).
+    const incidents = (
+      await this.store.all<IncidentRow>(
+        INCIDENTS_AT(`(s.step NOT IN ('evaluated', 'closed', 'cancelled') OR s.updated_at >= $t::TIMESTAMP - INTERVAL 30 MINUTE)`),
+        { t },
+      )
+    ).map(toIncident);
+    const alerts = (await this.store.all<AlertRow>(ALERTS_AT('(a.closed_at IS NULL OR a.closed_at > $t::TIMESTAMP)'), { t })).map(toAlert);
+    const resources = (await this.store.all<{ id: number; kind: ResourceKind; callsign: string }>('SELECT id, kind, callsign FROM resources ORDER BY id')).map(
+      (r): ResourceInfo => ({ id: r.id, kind: r.kind, callsign: r.callsign, expectedIntervalS: EXPECTED_INTERVAL_S[r.kind] ?? 30 }),
+    );
+    const cols = await this.store.columns(
+      /* sql */ `
+      WITH p AS (
+        SELECT resource_id, max_by(lon, ts) AS lon, max_by(lat, ts) AS lat, max_by(heading, ts) AS heading,
+               max_by(speed, ts) AS speed, max_by(status, ts) AS status, max(ts) AS ts
+        FROM resource_positions WHERE ts <= $t AND ts >= $t::TIMESTAMP - INTERVAL 6 HOUR GROUP BY resource_id
+      )
+      SELECT r.id, coalesce(p.lon, r.lon), coalesce(p.lat, r.lat), coalesce(p.heading, 0), coalesce(p.speed, 0),
+        list_position(${sqlList(RESOURCE_STATUSES)}, coalesce(p.status, r.status)) - 1, coalesce(epoch_ms(p.ts), 0)
+      FROM resources r LEFT JOIN p ON p.resource_id = r.id ORDER BY r.id`,
+      { resourceId: Int32Array, lon: Float64Array, lat: Float64Array, heading: Float32Array, speed: Float32Array, status: Uint8Array, tsMs: Float64Array },
+      { t },
+    );
+    const { rowCount, ...columns } = cols;
+    const trailRows = await this.store.all<{ resource_id: number; lon: number; lat: number; ts: number }>(
+      /* sql */ `SELECT resource_id, lon, lat, epoch_ms(ts) AS ts FROM resource_positions
+       WHERE ts <= $t AND ts >= $t::TIMESTAMP - INTERVAL 90 SECOND
+       QUALIFY row_number() OVER (PARTITION BY resource_id ORDER BY ts DESC) <= 8
+       ORDER BY resource_id, ts`,
+      { t },
+    );
+    const trails: Record<number, number[]> = {};
+    for (const r of trailRows) (trails[r.resource_id] ??= []).push(r.lon, r.lat, Number(r.ts));
+    return { atMs: at, incidents, alerts, resources, positions: { count: rowCount, ...columns }, trails, feed: this.feedStatus() };
+  }
+
+  public async getTimelineRange(): Promise<TimelineRange> {
+    const r = await this.store.one<{ a: number | null }>('SELECT epoch_ms(min(ts)) AS a FROM events');
+    const now = this.now();
+    return { fromMs: Math.max(r?.a === null || r?.a === undefined ? now - 3600_000 : Number(r.a), now - 24 * 3600_000), toMs: now };
+  }
+
+  public async getIncident(incidentId: string): Promise<IncidentDetail | null> {
+    const id = String(incidentId).slice(0, 64);
+    const t = new Date(this.now() + 1000).toISOString();
+    const row = await this.store.one<IncidentRow>(INCIDENTS_AT('i.id = $id'), { t, id });
+    if (!row) return null;
+    const steps = await this.store.all<{ step: string; ts: number; actor: string | null; note: string | null; assignee_kind: string | null; assignee_id: number | null; label: string | null; rating: number | null }>(
+      `SELECT s.step, epoch_ms(s.ts) AS ts, s.actor, s.note, s.assignee_kind, s.assignee_id, s.rating,
+              CASE s.assignee_kind WHEN 'grid_worker' THEN r.callsign WHEN 'department' THEN d.name END AS label
+       FROM incident_steps s LEFT JOIN resources r ON s.assignee_kind = 'grid_worker' AND r.id = s.assignee_id
+       LEFT JOIN departments d ON s.assignee_kind = 'department' AND d.id = s.assignee_id
+       WHERE s.incident_id = $id ORDER BY s.ts, ${STEP_RANK.replaceAll('step', 's.step')}`,
+      { id },
+    );
+    return {
+      ...toIncident(row),
+      steps: steps.map((s) => ({
+        step: s.step,
+        ts: Number(s.ts),
+        actor: s.actor,
+        note: s.note,
+        rating: s.rating,
+        assignee: s.assignee_kind && s.assignee_id !== null ? { kind: s.assignee_kind as AssigneeKind, id: s.assignee_id, label: s.label ?? '' } : null,
+      })),
+    };
+  }
+
+  private async roadGraph(): Promise<RoadGraph> {
+    if (this.roads) return this.roads;
+    const rows = await this.store.all<{ g: string }>("SELECT geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road'");
+    const lines: number[][][] = [];
+    for (const r of rows) {
+      const g = JSON.parse(r.g) as { type: string; coordinates: number[][] | number[][][] };
+      if (g.type === 'LineString') lines.push(g.coordinates as number[][]);
+      else if (g.type === 'MultiLineString') lines.push(...(g.coordinates as number[][][]));
+    }
+    this.roads = RoadGraph.fromLines(lines);
+    return this.roads;
+  }
+
+  public async proposeDispatch(incidentId: string): Promise<DispatchOption[]> {
+    const incident = await this.getIncident(incidentId);
+    if (!incident) return [];
+    const snapshot = await this.store.all<{ id: number; callsign: string; lon: number; lat: number }>(
+      /* sql */ `
+      WITH p AS (SELECT resource_id, max_by(lon, ts) lon, max_by(lat, ts) lat, max_by(status, ts) status FROM resource_positions
+                 WHERE ts >= now()::TIMESTAMP - INTERVAL 6 HOUR GROUP BY resource_id),
+      busy AS (SELECT DISTINCT assignee_id FROM (
+                 SELECT s.incident_id, max_by(s.assignee_id, epoch_ms(s.ts)) FILTER (WHERE s.assignee_kind = 'grid_worker') AS assignee_id,
+                        bool_or(s.step IN ('feedback', 'evaluated', 'closed', 'cancelled')) AS done
+                 FROM incident_steps s GROUP BY s.incident_id) WHERE NOT done AND assignee_id IS NOT NULL)
+      SELECT r.id, r.callsign, coalesce(p.lon, r.lon) AS lon, coalesce(p.lat, r.lat) AS lat
+      FROM resources r LEFT JOIN p ON p.resource_id = r.id
+      WHERE r.kind = 'grid_worker' AND coalesce(p.status, r.status) IN ('idle')
+        AND r.id NOT IN (SELECT assignee_id FROM busy)`,
+    );
+    const departments = await this.store.all<{ id: number; name: string; lon: number; lat: number }>(
+      'SELECT id, name, lon, lat FROM departments WHERE lon IS NOT NULL AND lat IS NOT NULL',
+    );
+    const graph = await this.roadGraph();
+    const ranked = graph.rankByRoadDistance(incident.lon, incident.lat, [
+      ...snapshot.map((w) => ({ kind: 'grid_worker' as const, id: w.id, lon: w.lon, lat: w.lat, label: w.callsign })),
+      ...departments.map((d) => ({ kind: 'department' as const, id: d.id, lon: d.lon, lat: d.lat, label: d.name })),
+    ]);
+    return ranked
+      .filter((c) => Number.isFinite(c.roadDistanceM))
+      .slice(0, 8)
+      .map((c) => ({
+        kind: c.kind as AssigneeKind,
+        id: c.id,
+        label: c.label,
+        roadDistanceM: Math.round(c.roadDistanceM),
+        straightDistanceM: Math.round(c.straightDistanceM),
+        etaMin: Math.max(1, Math.round(c.roadDistanceM / SPEED_MS[c.kind as AssigneeKind] / 60)),
+      }));
+  }
+
+  public async actOnIncident(incidentId: string, action: IncidentAction): Promise<IncidentDetail | null> {
+    if (!this.options.ingest) throw new Error('This host is read-only: incidents cannot be changed here.');
+    const status = ({ accept: 'accepted', dispatch: 'dispatched', reassign: 'reassigned', handle: 'handling', feedback: 'feedback', close: 'closed', cancel: 'cancelled' } as const)[action.action];
+    if (!status) throw new RangeError(`Unknown action: ${String(action.action)}`);
+    if ((status === 'dispatched' || status === 'reassigned') && !action.assignee) throw new RangeError('Dispatch needs an assignee.');
+    const event = {
+      id: `console-${randomUUID()}`,
+      type: 'incident.status',
+      ts: new Date(this.now()).toISOString(),
+      source: 'console',
+      data: {
+        incidentId: String(incidentId),
+        status,
+        ...(action.assignee ? { assignee: action.assignee } : {}),
+        actor: String(action.actor ?? 'operator').slice(0, 64),
+        ...(action.note ? { note: String(action.note).slice(0, 500) } : {}),
+        ...(action.rating ? { rating: action.rating } : {}),
+      },
+    };
+    const result = await this.options.ingest.ingestValues([event], 'http');
+    if (result.rejected.length > 0) throw new RangeError(result.rejected[0]!.reason);
+    return this.getIncident(incidentId);
+  }
+
+  public async acknowledgeAlert(alertId: string, operator: string): Promise<MeterAlert | null> {
+    const id = String(alertId);
+    await this.store.run(
+      `UPDATE meter_alerts SET status = 'acknowledged', acknowledged_at = $t::TIMESTAMP, acknowledged_by = $who
+       WHERE id = $id AND status = 'open'`,
+      { id, who: String(operator).slice(0, 64) || 'operator', t: new Date(this.now()).toISOString() },
+    );
+    await this.audit(String(operator), 'alert.acknowledge', id, null);
+    this.alertsChanged([id]);
+    return this.alert(id);
+  }
+
+  public async recordVisitOutcome(alertId: string, outcome: VisitOutcome, reason: string): Promise<MeterAlert | null> {
+    const id = String(alertId);
+    if (!['safe', 'needed_help', 'false_alarm'].includes(outcome)) throw new RangeError(`Unknown outcome: ${String(outcome)}`);
+    const why = String(reason ?? '').trim().slice(0, 500);
+    if (why.length === 0) throw new RangeError('Say what was found at the visit (a reason is required).');
+    const t = new Date(this.now()).toISOString();
+    await this.store.run(
+      `UPDATE meter_alerts SET status = 'closed', outcome = $o, outcome_reason = $r, closed_at = $t::TIMESTAMP,
+         acknowledged_at = coalesce(acknowledged_at, $t::TIMESTAMP), acknowledged_by = coalesce(acknowledged_by, 'operator')
+       WHERE id = $id`,
+      { id, o: outcome, r: why, t },
+    );
+    await this.audit('operator', 'alert.outcome', id, `${outcome}: ${why}`);
+    this.alertsChanged([id]);
+    return this.alert(id);
+  }
+
+  private async alert(id: string): Promise<MeterAlert | null> {
+    const row = await this.store.one<AlertRow>(ALERTS_AT('a.id = $id'), { id, t: new Date(this.now() + 1000).toISOString() });
+    return row ? toAlert(row) : null;
+  }
+
+  private async audit(actor: string, action: string, subject: string, reason: string | null): Promise<void> {
+    await this.store.run(
+      `INSERT INTO audit_log SELECT coalesce(max(id), 0) + 1, $t::TIMESTAMP, $a, $act, $s, $r FROM audit_log`,
+      { t: new Date(this.now()).toISOString(), a: actor.slice(0, 64) || 'operator', act: action, s: subject, r: reason },
+    );
+  }
+}
+
+function positionsFrom(fixes: (IngestEvent & { type: 'resource.position' })[]): ResourcePositions {
+  if (fixes.length === 0) return emptyPositions();
+  const n = fixes.length;
+  const p: ResourcePositions = {
+    count: n,
+    resourceId: new Int32Array(n),
+    lon: new Float64Array(n),
+    lat: new Float64Array(n),
+    heading: new Float32Array(n),
+    speed: new Float32Array(n),
+    status: new Uint8Array(n),
+    tsMs: new Float64Array(n),
+  };
+  fixes.forEach((f, i) => {
+    p.resourceId[i] = f.data.resourceId;
+    p.lon[i] = f.data.lon;
+    p.lat[i] = f.data.lat;
+    p.heading[i] = f.data.heading ?? 0;
+    p.speed[i] = f.data.speed ?? 0;
+    p.status[i] = Math.max(0, RESOURCE_STATUSES.indexOf(f.data.status ?? 'en_route'));
+    p.tsMs[i] = f.tsMs;
+  });
+  return p;
+}
+
+const sqlList = (values: readonly string[]): string => `[${values.map((v) => `'${v}'`).join(', ')}]`;
+/** A non-empty list parameter (callers check emptiness: DuckDB cannot type an empty list). */
+const listOf = (values: string[]): DuckDBListValue => listValue(values);
