@@ -9,6 +9,7 @@ import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { StoreService } from './StoreService.ts';
 import { IngestService } from './IngestService.ts';
 import { LiveService } from './LiveService.ts';
+import { MeterAlertService } from './MeterAlertService.ts';
 
 export const APP_VERSION = '0.1.0';
 
@@ -18,6 +19,7 @@ export interface Services {
   api: AppApi;
   ingest: IngestService;
   live: LiveService;
+  alerts: MeterAlertService;
 }
 
 export interface ServiceOptions {
@@ -31,18 +33,33 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   const storeService = new StoreService(store, { personalData: options.personalData });
   const info = await storeService.getTwinInfo();
   let live: LiveService | null = null;
+  const alerts = new MeterAlertService(store);
+  // Live meter readings are checked at most every 20 s, not per batch.
+  let meterCheck: NodeJS.Timeout | null = null;
+  const scheduleMeterCheck = (): void => {
+    meterCheck ??= setTimeout(() => {
+      meterCheck = null;
+      void alerts.checkLive().then((ids) => live?.alertsChanged(ids), () => undefined);
+    }, 20_000);
+    meterCheck.unref();
+  };
   const ingest = new IngestService(store, {
     bounds: { minLon: info.bbox[0], minLat: info.bbox[1], maxLon: info.bbox[2], maxLat: info.bbox[3], marginKm: 30 },
-    onCommitted: (events) => live?.onCommitted(events),
+    onCommitted: (events) => {
+      live?.onCommitted(events);
+      if (events.some((e) => e.type === 'meter.reading')) scheduleMeterCheck();
+    },
   });
   live = new LiveService(store, { ingest, simulated: Boolean(options.simulated) });
   await live.init();
+  await alerts.raiseFromHistory();
+  await alerts.checkLive();
   const api: AppApi = {
     store: storeService,
     live,
     window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: options.personalData }) },
   };
-  return { api, ingest, live };
+  return { api, ingest, live, alerts };
 }
 
 /** Thrown for a call outside the contract; hosts answer it with 404 / a rejected invoke. */
