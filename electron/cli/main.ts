@@ -71,9 +71,32 @@ export function buildProgram(): Command {
     .option('--wall', 'video-wall mode: never send personal data')
     .option('--mqtt <url>', 'also ingest events from an MQTT broker (topic civictwin/events/#, QoS 1)')
     .option('--no-renderer', 'API and ingest only; do not serve the app')
-    .action(async (o: { db: string; port: number; host: string; wall?: boolean; mqtt?: string; renderer: boolean }) => {
-      const { url } = await serveTwin({ db: resolve(o.db), port: o.port, wall: Boolean(o.wall), host: o.host, mqtt: o.mqtt, renderer: o.renderer });
+    .option('--simulate', 'run the built-in live-feed simulator (shown as SIMULATED)')
+    .action(async (o: { db: string; port: number; host: string; wall?: boolean; mqtt?: string; renderer: boolean; simulate?: boolean }) => {
+      const { url } = await serveTwin({
+        db: resolve(o.db), port: o.port, wall: Boolean(o.wall), host: o.host, mqtt: o.mqtt, renderer: o.renderer, simulate: Boolean(o.simulate),
+      });
       console.log(`CivicTwin serving ${o.db} at ${url}`);
+    });
+
+  program
+    .command('feed')
+    .description('run the live-feed simulator against a host, record it, or replay a recording')
+    .requiredOption('--target <url>', 'the host, e.g. http://127.0.0.1:8787')
+    .option('--rate <n>', 'at most this many position fixes per second', int('--rate', 1, 100_000), 50)
+    .option('--seed <n>', 'random seed', int('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--record <file>', 'also write every event sent to this NDJSON file')
+    .option('--replay <file>', 'send a recorded NDJSON file instead of simulating')
+    .option('--speed <k>', 'replay speed factor (1–60)', (v) => {
+      const n = Number(v);
+      if (!(n >= 1 && n <= 60)) throw new InvalidArgumentError('--speed must be from 1 to 60.');
+      return n;
+    }, 1)
+    .option('--duration <s>', 'stop after this many seconds', int('--duration', 1, 7 * 86400))
+    .action(async (o: { target: string; rate: number; seed: number; record?: string; replay?: string; speed: number; duration?: number }) => {
+      const { runFeed, replayFeed } = await import('./feed.ts');
+      if (o.replay) await replayFeed(resolve(o.replay), o.target, o.speed);
+      else await runFeed({ target: o.target, rate: o.rate, seed: o.seed, record: o.record ? resolve(o.record) : undefined, durationS: o.duration });
     });
 
   program

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
+import { startSimulator } from '../services/simulator/startSimulator.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { RENDERER_DIST } from './paths.ts';
 
@@ -16,6 +17,8 @@ export interface ServeOptions {
   mqtt?: string;
   /** false: an ingest/API-only host that does not need the renderer build. */
   renderer?: boolean;
+  /** Run the built-in feed simulator in this process. */
+  simulate?: boolean;
 }
 
 /** Opens the twin and serves it; closes the store cleanly on SIGINT/SIGTERM. */
@@ -24,12 +27,14 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
   const store = await DuckDbStore.open(opts.db);
-  const { api, ingest } = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked' });
+  const { api, ingest } = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate) });
   const log = (l: string): void => console.error(l);
   const host = new WebHost({ services: api, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
   const port = await host.listen();
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
+  const runner = opts.simulate ? await startSimulator(api, ingest, log) : null;
   const shutdown = (): void => {
+    runner?.stop();
     void Promise.all([host.close(), mqtt?.close()]).then(() => {
       store.close();
       process.exit(0);

@@ -1,0 +1,30 @@
+/**
+ * The contract over HTTP for Node tools (`civictwin feed`): the same wire as the renderer's web
+ * client, so a CLI can drive any host it can reach.
+ */
+import type { AppApi } from '../common/contract.ts';
+import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts';
+
+export function createHostClient(baseUrl: string): AppApi {
+  const base = baseUrl.replace(/\/$/, '');
+  const call = async (api: string, method: string, args: unknown[]): Promise<unknown> => {
+    const res = await fetch(`${base}/api/rpc/${api}.${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
+    if (!res.ok) throw new Error(`${api}.${method}: HTTP ${res.status} ${await res.text()}`);
+    const type = res.headers.get('content-type') ?? '';
+    return type.startsWith(COLUMNS_CONTENT_TYPE) ? decodeColumns(await res.arrayBuffer()) : res.json();
+  };
+  const proxy = (api: string): object =>
+    new Proxy({}, { get: (_t, m) => (typeof m === 'string' && m !== 'then' ? (...args: unknown[]) => call(api, m, args) : undefined) });
+  return { store: proxy('store'), live: proxy('live'), window: proxy('window') } as unknown as AppApi;
+}
+
+/** Posts events as NDJSON; throws unless the host committed them. */
+export async function postEvents(baseUrl: string, events: object[]): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
+  const res = await fetch(`${baseUrl.replace(/\/$/, '')}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: events.map((e) => JSON.stringify(e)).join('\n'),
+  });
+  if (!res.ok) throw new Error(`POST /api/v1/events: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
+}
