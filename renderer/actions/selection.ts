@@ -1,0 +1,54 @@
+/**
+ * Keeps the detail store in step with the selection: the building panel and inspector data for
+ * the selected building, the household card for the selected dwelling. Late answers for an
+ * earlier selection are dropped.
+ */
+import { getAppApi } from '../bridge/appApi.ts';
+import { useDetailStore } from '../state/detailStore.ts';
+import { useUiStore } from '../state/uiStore.ts';
+import { hostCall } from './hostCall.ts';
+
+async function loadBuilding(id: number | null): Promise<void> {
+  const api = getAppApi();
+  if (id === null) {
+    useDetailStore.setState({
+      building: { id: null, loading: false, value: null },
+      units: { id: null, loading: false, value: null },
+      household: { id: null, loading: false, value: null },
+    });
+    return;
+  }
+  useDetailStore.setState({
+    building: { id, loading: true, value: null },
+    units: { id, loading: true, value: null },
+    household: { id: null, loading: false, value: null },
+  });
+  const detail = hostCall(() => api.store.getBuildingDetail(id), null).then((value) => {
+    if (useDetailStore.getState().building.id === id) useDetailStore.setState({ building: { id, loading: false, value } });
+  });
+  const units = hostCall(() => api.store.getBuildingUnits(id), null).then((value) => {
+    if (useDetailStore.getState().units.id === id) useDetailStore.setState({ units: { id, loading: false, value } });
+  });
+  await Promise.all([detail, units]);
+}
+
+async function loadHousehold(id: number | null): Promise<void> {
+  if (id === null) {
+    useDetailStore.setState({ household: { id: null, loading: false, value: null } });
+    return;
+  }
+  useDetailStore.setState({ household: { id, loading: true, value: null } });
+  const value = await hostCall(() => getAppApi().store.getHousehold(id), null);
+  if (useDetailStore.getState().household.id === id) useDetailStore.setState({ household: { id, loading: false, value } });
+}
+
+let started = false;
+/** Starts following the selection (idempotent). */
+export function followSelection(): void {
+  if (started) return;
+  started = true;
+  useUiStore.subscribe((s, prev) => {
+    if (s.selectedBuildingId !== prev.selectedBuildingId) void loadBuilding(s.selectedBuildingId);
+    if (s.selectedHouseholdId !== prev.selectedHouseholdId) void loadHousehold(s.selectedHouseholdId);
+  });
+}

@@ -1,0 +1,35 @@
+/**
+ * Boots the renderer: i18n, layout variables, test hooks, data loading, then React. No
+ * StrictMode: its double mount would create and force-lose a second WebGL context for the R3F
+ * canvas and the map (ARCHITECTURE-ANCHORS §4.3).
+ */
+import { createRoot } from 'react-dom/client';
+import '../i18n/index.ts';
+import '../gfx/fonts.ts';
+import '../styles/app.css';
+import { App } from './App.tsx';
+import { applyLayoutVariables } from './layout.ts';
+import { installTestHooks } from '../testing/testHooks.ts';
+import { followSelection } from '../actions/selection.ts';
+import { loadTwin } from '../actions/loadTwin.ts';
+import { ensureFont } from '../gfx/fonts.ts';
+import { zhCN } from '../i18n/zh-CN.ts';
+
+/** Every character of the Chinese UI strings, so the font subsets are there before they show. */
+function uiCharacters(value: unknown, out = new Set<string>()): Set<string> {
+  if (typeof value === 'string') for (const ch of value) out.add(ch);
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) uiCharacters(v, out);
+  return out;
+}
+
+export function startApp(): void {
+  applyLayoutVariables();
+  // Offline machines may have no system CJK font to fall back on while a subset loads.
+  void ensureFont(Array.from(uiCharacters(zhCN)).join(''));
+  installTestHooks();
+  followSelection();
+  void loadTwin();
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element');
+  createRoot(root).render(<App />);
+}

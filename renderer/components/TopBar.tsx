@@ -1,0 +1,81 @@
+/** District name, key counts, data status, the Beijing-time clock and the language switch. */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useTwinStore } from '../state/twinStore.ts';
+import { useUiStore } from '../state/uiStore.ts';
+import { setLanguage } from '../i18n/index.ts';
+
+const fmt = (n: number, lng: string): string => n.toLocaleString(lng === 'en' ? 'en-US' : 'zh-CN');
+
+function Clock(): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const id = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(id);
+  }, []);
+  const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
+  const time = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(now);
+  const date = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).format(now);
+  return (
+    <div className="clock" data-testid="clock">
+      <span className="clock-time">{time}</span>
+      <span className="clock-date">
+        {date} · {t('top.zone')}
+      </span>
+    </div>
+  );
+}
+
+export function TopBar(): React.JSX.Element {
+  const { t, i18n } = useTranslation();
+  const info = useTwinStore((s) => s.info);
+  const host = useTwinStore((s) => s.host);
+  const language = useUiStore((s) => s.language);
+  const counts = info?.counts;
+  const kpis: [string, number][] = counts
+    ? [
+        [t('top.buildings'), counts.buildings],
+        [t('top.households'), counts.households],
+        [t('top.persons'), counts.persons],
+        [t('top.facilities'), counts.facilities],
+      ]
+    : [];
+  return (
+    <header className="top-bar" data-testid="top-bar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden />
+        <div className="brand-text">
+          <h1 className="district" data-testid="district-name">
+            {info?.name ?? 'CivicTwin'}
+          </h1>
+          <span className="product">{t('app.product')}</span>
+        </div>
+      </div>
+      <div className="kpis">
+        {kpis.map(([label, value]) => (
+          <div className="kpi" key={label}>
+            <span className="kpi-value">{fmt(value, i18n.language)}</span>
+            <span className="kpi-label">{label}</span>
+          </div>
+        ))}
+      </div>
+      <div className="top-right">
+        <div className="badges">
+          {info && <span className={`badge ${info.source === 'demo' ? 'badge-amber' : 'badge-cyan'}`}>{t(`top.source.${info.source}`)}</span>}
+          {host && <span className="badge">{t(`top.personal.${host.personalData}`)}</span>}
+        </div>
+        <Clock />
+        <button
+          type="button"
+          className="lang-toggle"
+          data-testid="lang-toggle"
+          title={t('top.langToggleTitle')}
+          onClick={() => setLanguage(language === 'en' ? 'zh-CN' : 'en')}
+        >
+          {t('top.langToggle')}
+        </button>
+      </div>
+    </header>
+  );
+}

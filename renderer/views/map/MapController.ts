@@ -1,0 +1,313 @@
+/**
+ * The map view's imperative core: one maplibre map with deck.gl interleaved into its WebGL2
+ * context (one GL context for the whole map). It reads the twin and UI stores directly and pushes
+ * layers to deck.gl without going through React, so hover and selection never re-render
+ * components (ARCHITECTURE-ANCHORS §2 rule 13). Created and disposed by `MapView`.
+ */
+import maplibregl from 'maplibre-gl';
+import { MapboxOverlay } from '@deck.gl/mapbox';
+import { AmbientLight, DirectionalLight, LightingEffect, type PickingInfo } from '@deck.gl/core';
+import type { BasemapCollection, BuildingColumns, Facility, TwinInfo } from '../../../electron/common/dto.ts';
+import type { BuildingGeometry } from './layers/buildingGeometry.ts';
+import { buildBasemapStyle } from './basemapStyle.ts';
+import { buildLayers, LAYER_IDS, type LayerCount } from './layers/buildLayers.ts';
+import { colouringFor } from './layers/buildingColours.ts';
+import { buildBasemapLabels, DETAIL_LABEL_ZOOM, labelCharacters, type LabelDatum } from './layers/labels.ts';
+import { getFacilityAtlas } from './layers/facilityAtlas.ts';
+import type { IconAtlas } from './layers/facilityIcons.ts';
+import { FACILITY_GLYPHS } from './layers/facilityIcons.ts';
+import { ensureFont } from '../../gfx/fonts.ts';
+import { watchContextLoss } from '../../gfx/contextLoss.ts';
+import { useGfxStore } from '../../state/gfxStore.ts';
+import { hoverBuildingRow, selectBuilding, useUiStore } from '../../state/uiStore.ts';
+import { registerCameraTarget, type CameraPreset } from '../../actions/camera.ts';
+import { registerMapProbe } from '../../testing/testHooks.ts';
+import { mapPadding } from '../../app/layout.ts';
+import { t } from '../../i18n/index.ts';
+import { BUILDING_USES } from '../../../data/model/domain.ts';
+
+export interface MapData {
+  info: TwinInfo;
+  columns: BuildingColumns;
+  geometry: BuildingGeometry;
+  basemap: BasemapCollection;
+  facilities: Facility[];
+}
+
+/** Facility names are drawn from this zoom on. */
+const FACILITY_NAME_ZOOM = 15.6;
+/** Zooms where the set of labels changes (see labels.ts minZoom values). */
+const LABEL_TIERS = [14.5, 14.8, FACILITY_NAME_ZOOM, DETAIL_LABEL_ZOOM];
+const zoomTier = (zoom: number): number => LABEL_TIERS.filter((z) => zoom >= z).length;
+
+const lighting = new LightingEffect({
+  ambient: new AmbientLight({ color: [190, 210, 255], intensity: 1.15 }),
+  sun: new DirectionalLight({ color: [255, 240, 225], intensity: 1.6, direction: [-1.2, -2.4, -2] }),
+  fill: new DirectionalLight({ color: [110, 160, 255], intensity: 0.55, direction: [2, 1.5, -1] }),
+});
+
+interface SavedCamera {
+  center: [number, number];
+  zoom: number;
+  pitch: number;
+  bearing: number;
+}
+/** Camera of the last map, so a remount after a lost context comes back where it was. */
+let savedCamera: SavedCamera | null = null;
+
+export class MapController {
+  private readonly map: maplibregl.Map;
+  private readonly overlay: MapboxOverlay;
+  private readonly data: MapData;
+  private readonly tooltip: HTMLDivElement;
+  private readonly disposers: (() => void)[] = [];
+  private atlas: IconAtlas | null = null;
+  private labels: LabelDatum[] | null = null;
+  private counts: LayerCount[] = [];
+  /** Label tier of the current zoom; layers are rebuilt only when it changes. */
+  private zoomTier = -1;
+  private styleLoaded = false;
+  private ready = false;
+  private disposed = false;
+
+  public constructor(container: HTMLDivElement, data: MapData) {
+    this.data = data;
+    const padding = mapPadding();
+    this.map = new maplibregl.Map({
+      container,
+      style: buildBasemapStyle(data.basemap),
+      bounds: data.info.bbox,
+      fitBoundsOptions: { padding },
+      maxPitch: 85,
+      attributionControl: false,
+      maplibreLogo: false,
+      fadeDuration: 0,
+      canvasContextAttributes: { antialias: true, preserveDrawingBuffer: false, powerPreference: 'high-performance' },
+    });
+    // Ctrl/right-drag rotates and tilts (maplibre defaults); keyboard rotation for console use.
+    this.map.keyboard.enable();
+    this.overlay = new MapboxOverlay({
+      interleaved: true,
+      layers: [],
+      effects: [lighting],
+      pickingRadius: 3,
+      onHover: (info) => this.onHover(info),
+      onAfterRender: () => this.onAfterRender(),
+    });
+    this.map.addControl(this.overlay);
+
+    this.tooltip = document.createElement('div');
+    this.tooltip.className = 'map-tooltip';
+    container.appendChild(this.tooltip);
+
+    this.map.on('load', () => {
+      this.styleLoaded = true;
+      // The container may have been laid out after construction: frame the district again
+      // (or go back to where the previous map was, after a remount).
+      const previous = savedCamera;
+      this.map.resize();
+      if (previous) this.map.jumpTo(previous);
+      else this.map.fitBounds(data.info.bbox, { padding: mapPadding(), duration: 0 });
+      this.render();
+    });
+    this.map.on('zoom', () => {
+      const tier = zoomTier(this.map.getZoom());
+      if (tier !== this.zoomTier) {
+        this.zoomTier = tier;
+        this.render();
+      }
+    });
+    // NOTE: clicks are picked here rather than through deck's onClick: in interleaved mode the
+    // overlay's pointer-down bookkeeping occasionally missed a click right after a hover (seen
+    // with synthetic clicks in Playwright), while maplibre's own click event is reliable.
+    this.map.on('click', (e) => {
+      const info = this.overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 3 });
+      this.onClick(info);
+    });
+    this.map.on('moveend', () => {
+      if (!this.styleLoaded) return;
+      const c = this.map.getCenter();
+      savedCamera = { center: [c.lng, c.lat], zoom: this.map.getZoom(), pitch: this.map.getPitch(), bearing: this.map.getBearing() };
+    });
+    this.map.on('error', (e) => console.warn('[civictwin] map error', e.error));
+    this.disposers.push(watchContextLoss(this.map.getCanvas(), 'map', { remountOnRestore: true }));
+    this.disposers.push(
+      useUiStore.subscribe((s, prev) => {
+        if (s.selectedBuildingId !== prev.selectedBuildingId || s.hoveredBuildingRow !== prev.hoveredBuildingRow || s.colourBy !== prev.colourBy) {
+          this.render();
+        }
+      }),
+    );
+    registerCameraTarget(this);
+    registerMapProbe({
+      isReady: () => this.ready && !useGfxStore.getState().map.lost,
+      layers: () => this.counts.map((c) => ({ ...c })),
+      buildingScreenPoint: (id) => this.buildingScreenPoint(id),
+    });
+    this.render();
+    void this.loadCanvasText();
+  }
+
+  /** Labels and icons are drawn into canvas atlases: wait for the bundled font first. */
+  private async loadCanvasText(): Promise<void> {
+    const labels = buildBasemapLabels(this.data.basemap);
+    await ensureFont(labelCharacters(labels, this.data.facilities) + FACILITY_GLYPHS);
+    if (this.disposed) return;
+    this.labels = labels;
+    this.atlas = getFacilityAtlas();
+    this.render();
+  }
+
+  private render(): void {
+    if (this.disposed) return;
+    const ui = useUiStore.getState();
+    const { columns, geometry, facilities } = this.data;
+    const selectedRow = ui.selectedBuildingId === null ? -1 : (geometry.rowOfId.get(ui.selectedBuildingId) ?? -1);
+    const { layers, counts } = buildLayers({
+      columns,
+      geometry,
+      colouring: colouringFor(columns, ui.colourBy),
+      selectedRow,
+      hoveredRow: ui.hoveredBuildingRow,
+      facilities,
+      atlas: this.atlas,
+      labels: this.labels,
+      showFacilityNames: this.map.getZoom() >= FACILITY_NAME_ZOOM,
+      zoom: this.map.getZoom(),
+    });
+    this.counts = counts;
+    this.overlay.setProps({ layers });
+  }
+
+  private onAfterRender(): void {
+    if (this.ready || !this.styleLoaded || !this.atlas) return;
+    this.ready = true;
+  }
+
+  private onHover(info: PickingInfo): void {
+    const canvas = this.map.getCanvas();
+    const layerId = info.layer?.id;
+    if (layerId === LAYER_IDS.buildings && info.index >= 0) {
+      const row = this.data.columns.polygonBuilding[info.index] ?? -1;
+      hoverBuildingRow(row);
+      canvas.style.cursor = 'pointer';
+      this.showTooltip(info.x, info.y, this.buildingTooltip(row));
+    } else if (layerId === LAYER_IDS.facilities && info.object) {
+      const f = info.object as Facility;
+      hoverBuildingRow(-1);
+      canvas.style.cursor = f.buildingId !== null ? 'pointer' : '';
+      const cap = f.capacity !== null ? ` · ${t('facility.capacity', { count: f.capacity })}` : '';
+      this.showTooltip(info.x, info.y, `<b>${escapeHtml(f.name)}</b><span>${escapeHtml(t(`facility.${f.kind}`))}${escapeHtml(cap)}</span>`);
+    } else {
+      hoverBuildingRow(-1);
+      canvas.style.cursor = '';
+      this.tooltip.style.display = 'none';
+    }
+  }
+
+  private buildingTooltip(row: number): string {
+    const c = this.data.columns;
+    const use = BUILDING_USES[c.use[row] ?? 8] ?? 'other';
+    const parts = [t(`use.${use}`), t('tooltip.floors', { count: c.floors[row] ?? 0 })];
+    if ((c.households[row] ?? 0) > 0) parts.push(t('tooltip.residents', { count: c.residents[row] ?? 0 }));
+    return `<b>${escapeHtml(t('tooltip.building', { id: c.id[row] ?? '' }))}</b><span>${escapeHtml(parts.join(' · '))}</span>`;
+  }
+
+  private showTooltip(x: number, y: number, html: string): void {
+    this.tooltip.innerHTML = html;
+    this.tooltip.style.display = 'block';
+    this.tooltip.style.transform = `translate(${Math.round(x + 16)}px, ${Math.round(y + 16)}px)`;
+  }
+
+  private onClick(info: PickingInfo | null): void {
+    const layerId = info?.layer?.id;
+    if (info && layerId === LAYER_IDS.buildings && info.index >= 0) {
+      const row = this.data.columns.polygonBuilding[info.index];
+      if (row !== undefined) selectBuilding(this.data.columns.id[row] ?? null);
+    } else if (info && layerId === LAYER_IDS.facilities && info.object) {
+      const f = info.object as Facility;
+      if (f.buildingId !== null) selectBuilding(f.buildingId);
+    } else if (!layerId) {
+      selectBuilding(null);
+    }
+  }
+
+  //#region camera
+  /** Pixel offset from the map centre to the centre of the area the panels leave free. */
+  private freeAreaOffset(padding: ReturnType<typeof mapPadding>): [number, number] {
+    return [(padding.left - padding.right) / 2, (padding.top - padding.bottom) / 2];
+  }
+
+  public flyToPreset(preset: CameraPreset): void {
+    const docked = useUiStore.getState().selectedBuildingId !== null;
+    const padding = mapPadding(docked);
+    const { bbox } = this.data.info;
+    if (preset === 'overview') {
+      this.map.fitBounds(bbox, { padding, pitch: 0, bearing: 0, duration: 1400 });
+    } else if (preset === 'oblique') {
+      const cam = this.map.cameraForBounds(bbox, { padding, bearing: -20 });
+      const center = cam?.center ?? this.map.getCenter();
+      this.map.flyTo({ center, zoom: (cam?.zoom ?? this.map.getZoom()) + 0.2, pitch: 55, bearing: -20, duration: 1600 });
+    } else {
+      const target = this.selectedCentroid() ?? this.map.getCenter().toArray();
+      const [ox, oy] = this.freeAreaOffset(padding);
+      // Street level looks along the street: put the target in the lower part of the free area.
+      this.map.flyTo({ center: target as [number, number], zoom: 17.5, pitch: 75, bearing: this.map.getBearing() || -20, offset: [ox, oy + 90], duration: 1800 });
+    }
+  }
+
+  public flyToPoint(lon: number, lat: number): void {
+    const padding = mapPadding(true);
+    this.map.flyTo({ center: [lon, lat], zoom: 17.2, pitch: 60, bearing: this.map.getBearing() || -20, offset: this.freeAreaOffset(padding), duration: 1600 });
+  }
+
+  private selectedCentroid(): [number, number] | null {
+    const id = useUiStore.getState().selectedBuildingId;
+    const row = id === null ? undefined : this.data.geometry.rowOfId.get(id);
+    if (row === undefined) return null;
+    return [this.data.geometry.centroids[2 * row]!, this.data.geometry.centroids[2 * row + 1]!];
+  }
+  //#endregion
+
+  /** Page position of a building's roof centre; null if off the map or covered by a panel. */
+  private buildingScreenPoint(id: number): [number, number] | null {
+    const g = this.data.geometry;
+    const row = g.rowOfId.get(id);
+    if (row === undefined) return null;
+    const lon = g.centroids[2 * row]!;
+    const lat = g.centroids[2 * row + 1]!;
+    const height = this.data.columns.heightM[row] ?? 0;
+    // deck.gl's own viewport projects the roof (with altitude) exactly as it draws; maplibre's
+    // `project` only knows the ground, so it is the fallback.
+    const deck = (this.overlay as unknown as { _deck?: { getViewports(): { project(p: number[]): number[] }[] } })._deck;
+    const viewport = deck?.getViewports()[0];
+    const ground = this.map.project([lon, lat]);
+    const p = viewport ? viewport.project([lon, lat, height]) : [ground.x, ground.y];
+    const rect = this.map.getCanvas().getBoundingClientRect();
+    const x = rect.left + (p[0] ?? NaN);
+    const y = rect.top + (p[1] ?? NaN);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
+    if (x < rect.left || y < rect.top || x >= rect.right || y >= rect.bottom) return null;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && hit !== this.map.getCanvas()) return null;
+    return [x, y];
+  }
+
+  public dispose(): void {
+    this.disposed = true;
+    registerCameraTarget(null);
+    registerMapProbe(null);
+    for (const d of this.disposers.splice(0)) d();
+    hoverBuildingRow(-1);
+    try {
+      this.map.remove();
+    } catch (err) {
+      // NOTE: removing a map whose context is lost can throw inside maplibre; the canvas is gone anyway.
+      console.warn('[civictwin] map.remove failed', err);
+    }
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
