@@ -21,15 +21,9 @@ import { readBuildingColumns } from '../services/StoreService.ts';
 import { REPO_ROOT } from './paths.ts';
 import { progressReporter } from './progress.ts';
 import { seedTwin } from './twinFiles.ts';
+import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
 
-interface Row {
-  name: string;
-  value: string;
-  baseline?: string;
-  ratio?: string;
-  target?: string;
-  pass?: boolean;
-}
+type Row = BenchRow;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -175,14 +169,18 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean })
     const a = await time(() => columnarPath(store, originLon, originLat), runs);
     const b = await time(() => objectPath(store), Math.max(3, runs - 2));
     store.close();
-    rows.push({
+    const loadRow: Row = {
       name: `load ${big.buildings} buildings → deck.gl attributes`,
       value: `${a.toFixed(0)} ms (columnar)`,
       baseline: `${b.toFixed(0)} ms (GeoJSON+accessors)`,
       ratio: `${(b / a).toFixed(1)}×`,
       target: '≥ 10× and < 500 ms',
       pass: b / a >= 10 && a < 500,
-    });
+    };
+    rows.push(loadRow);
+    rows.push(...(await benchDetector(bigDb, big.households)));
+    rmSync(bigDb, { force: true });
+    rows.push(...(await benchIngest(dir, opts.quick)));
   } finally {
     clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { listValue, type DuckDBListValue } from '@duckdb/node-api';
 import type { LiveApi } from '../common/contract.ts';
 import type {
-  Assignee,
   DispatchOption,
   FeedStatus,
   Incident,

@@ -4,6 +4,9 @@
  * `getAppApi()` and never knows which host it has.
  */
 import type { AppApi } from '../../electron/common/contract.ts';
+
+/** Mirrors `LIVE_SOCKET_PATH` in the contract (the renderer imports the contract as types only). */
+const LIVE_SOCKET_PATH = '/api/v1/live';
 import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts';
 
 declare global {
@@ -20,6 +23,45 @@ export class HostError extends Error {
     super(message);
     this.status = status;
   }
+}
+
+type Listener = (payload: unknown) => void;
+const listeners = new Map<string, Set<Listener>>();
+let socket: WebSocket | null = null;
+let retryMs = 500;
+
+/**
+ * Contract events arrive over one WebSocket (`/api/v1/live`) as columnar frames
+ * `{ event, payload }`. It reconnects with backoff, so a wall recovers from a host restart.
+ */
+function subscribe(event: string, listener: Listener): () => void {
+  let set = listeners.get(event);
+  if (!set) listeners.set(event, (set = new Set()));
+  set.add(listener);
+  ensureSocket();
+  return () => {
+    set.delete(listener);
+  };
+}
+
+function ensureSocket(): void {
+  if (socket) return;
+  const url = new URL(LIVE_SOCKET_PATH, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  socket = ws;
+  ws.onopen = () => (retryMs = 500);
+  ws.onmessage = (m) => {
+    if (!(m.data instanceof ArrayBuffer)) return;
+    const { event, payload } = decodeColumns<{ event: string; payload: unknown }>(m.data);
+    listeners.get(event)?.forEach((l) => l(payload));
+  };
+  ws.onclose = () => {
+    socket = null;
+    setTimeout(ensureSocket, retryMs);
+    retryMs = Math.min(10_000, retryMs * 2);
+  };
 }
 
 /** Builds the contract over HTTP: `POST /api/rpc/<api>.<method>` with `{ args }`. */
@@ -45,7 +87,16 @@ export function createWebClient(baseUrl = ''): AppApi {
       {},
       { get: (_t, method) => (typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => call(api, method, args) : undefined) },
     );
-  const client = { store: apiProxy('store'), window: apiProxy('window') };
+  const live = new Proxy(
+    {},
+    {
+      get: (_t, method) => {
+        if (method === 'onLiveDelta') return (listener: (delta: unknown) => void) => subscribe('live.onLiveDelta', listener);
+        return typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => call('live', method, args) : undefined;
+      },
+    },
+  );
+  const client = { store: apiProxy('store'), live, window: apiProxy('window') };
   return client as unknown as AppApi;
 }
 

@@ -3,7 +3,7 @@
  * ingest, or a host over HTTP), optionally recorded as NDJSON for `civictwin feed --replay`.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { FeedSimulator, type WireEvent } from './FeedSimulator.ts';
+import { type FeedSimulator, type WireEvent } from './FeedSimulator.ts';
 
 export type EventSink = (events: WireEvent[]) => Promise<unknown>;
 
