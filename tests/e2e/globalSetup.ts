@@ -35,7 +35,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   const truth: StoreTruth = {
     buildingCount: count!.n,
-    sampleBuildings: [sample[Math.floor(sample.length / 2)]!, sample[Math.floor(sample.length / 3)]!],
+    // Spread over the district; the UI test clicks the first one it finds unobstructed on screen.
+    sampleBuildings: Array.from({ length: 12 }, (_, i) => sample[Math.floor(((i + 0.5) * sample.length) / 12)]!),
   };
   const services = await createServices(store, { host: 'web', personalData: 'masked' });
   const host = new WebHost({ services: services.api, ingest: services.ingest, staticDir: RENDERER_DIST, port: 0 });
