@@ -194,6 +194,11 @@ export class RoadGraph {
     return { node: n, distanceM: Math.hypot(this.xs[n]! - x, this.ys[n]! - y) };
   }
 
+  /** Position of a node as [lon, lat]. */
+  public nodeLonLat(node: number): [number, number] {
+    return this.proj.toLonLat(this.xs[node]!, this.ys[node]!);
+  }
+
   /** Dijkstra from one node: road distance in metres to every node (Infinity when unreachable). */
   public distancesFrom(source: number): Float64Array {
     const dist = new Float64Array(this.xs.length).fill(Infinity);

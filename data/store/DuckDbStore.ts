@@ -61,7 +61,12 @@ export class DuckDbStore {
     // A new twin gets its key now; an existing one loads it when personal data is first read.
     const cipher = exists && path !== ':memory:' ? null : path === ':memory:' ? new FieldCipher(randomBytes(32)) : FieldCipher.forDatabase(path, true);
     const store = new DuckDbStore(path, instance, conn, cipher);
-    if (!options.readOnly) await store.migrate();
+    if (!options.readOnly) {
+      // Live ingest appends continuously; with DuckDB's default 16 MB threshold it checkpoints
+      // every few seconds under load. A larger WAL means fewer stalls; a crash replays it on open.
+      await conn.run("SET checkpoint_threshold = '256MB'");
+      await store.migrate();
+    }
     return store;
   }
 

@@ -9,7 +9,10 @@
  * duplicate), and only the fresh ones are projected into incidents, steps, positions and readings.
  * Malformed events go to `dead_letters` in the same transaction, with their reason.
  */
-import { listValue } from '@duckdb/node-api';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { parseEventLine, parseJsonSafely, validateEvent, type GeoBounds, type IngestEvent, type ParseResult } from '../../data/feed/events.ts';
 
@@ -42,40 +45,30 @@ export interface IngestOptions {
   onCommitted?: (events: IngestEvent[]) => void;
 }
 
-const STAGING = `CREATE TEMP TABLE IF NOT EXISTS ingest_staging (
-  id VARCHAR, type VARCHAR, ts TIMESTAMP, source VARCHAR, received_at TIMESTAMP, transport VARCHAR, data VARCHAR)`;
-const DEAD_STAGING = `CREATE TEMP TABLE IF NOT EXISTS ingest_dead (
-  received_at TIMESTAMP, transport VARCHAR, event_id VARCHAR, line INTEGER, reason VARCHAR, raw VARCHAR)`;
+/**
+ * Column layout of each target table, in order. A commit writes each table's new rows as one
+ * NDJSON file (one `JSON.stringify` per row, from the already-validated objects) and DuckDB's
+ * built-in JSON reader loads it with these types: bulk parsing in C++ instead of a DuckDB appender
+ * call per value or JSON extraction in SQL (both measured slower: ~30k and ~42k events/s).
+ * Every projection is keyed by event id and loaded with ON CONFLICT DO NOTHING, so a replayed
+ * event adds nothing anywhere.
+ */
+const COLUMNS = {
+  events: { id: 'VARCHAR', type: 'VARCHAR', ts: 'TIMESTAMP', source: 'VARCHAR', received_at: 'TIMESTAMP', transport: 'VARCHAR', data: 'VARCHAR' },
+  incidents: { id: 'VARCHAR', category: 'VARCHAR', severity: 'UTINYINT', lon: 'DOUBLE', lat: 'DOUBLE', building_id: 'INTEGER', reporter: 'VARCHAR', source: 'VARCHAR', description: 'VARCHAR', reported_at: 'TIMESTAMP' },
+  incident_steps: { event_id: 'VARCHAR', incident_id: 'VARCHAR', step: 'VARCHAR', ts: 'TIMESTAMP', assignee_kind: 'VARCHAR', assignee_id: 'INTEGER', actor: 'VARCHAR', note: 'VARCHAR', rating: 'UTINYINT' },
+  resource_positions: { event_id: 'VARCHAR', resource_id: 'INTEGER', ts: 'TIMESTAMP', lon: 'DOUBLE', lat: 'DOUBLE', heading: 'REAL', speed: 'REAL', status: 'VARCHAR' },
+  meter_readings: { event_id: 'VARCHAR', household_id: 'INTEGER', ts: 'TIMESTAMP', interval_min: 'USMALLINT', water_l: 'REAL', power_kwh: 'REAL' },
+  sensor_readings: { event_id: 'VARCHAR', sensor_id: 'VARCHAR', kind: 'VARCHAR', ts: 'TIMESTAMP', value: 'DOUBLE', unit: 'VARCHAR', lon: 'DOUBLE', lat: 'DOUBLE' },
+  dead_letters: { received_at: 'TIMESTAMP', transport: 'VARCHAR', event_id: 'VARCHAR', line: 'INTEGER', reason: 'VARCHAR', raw: 'VARCHAR' },
+} as const;
+type TableName = keyof typeof COLUMNS;
 
-/** Projections from the (fresh-only) staging table. JSON paths match data/feed/events.ts. */
-const PROJECTIONS = [
-  `INSERT INTO incidents
-   SELECT data->>'$.incidentId', data->>'$.category', (data->>'$.severity')::UTINYINT,
-          (data->>'$.lon')::DOUBLE, (data->>'$.lat')::DOUBLE, (data->>'$.buildingId')::INTEGER,
-          data->>'$.reporter', source, data->>'$.description', ts
-   FROM ingest_staging WHERE type = 'incident.reported'
-   QUALIFY row_number() OVER (PARTITION BY data->>'$.incidentId' ORDER BY ts) = 1
-   ON CONFLICT DO NOTHING`,
-  `INSERT INTO incident_steps
-   SELECT id, data->>'$.incidentId', 'reported', ts, NULL, NULL, source, data->>'$.description', NULL
-   FROM ingest_staging WHERE type = 'incident.reported'`,
-  `INSERT INTO incident_steps
-   SELECT id, data->>'$.incidentId', data->>'$.status', ts, data->>'$.assignee.kind',
-          (data->>'$.assignee.id')::INTEGER, data->>'$.actor', data->>'$.note', (data->>'$.rating')::UTINYINT
-   FROM ingest_staging WHERE type = 'incident.status'`,
-  `INSERT INTO resource_positions
-   SELECT id, (data->>'$.resourceId')::INTEGER, ts, (data->>'$.lon')::DOUBLE, (data->>'$.lat')::DOUBLE,
-          (data->>'$.heading')::REAL, (data->>'$.speed')::REAL, data->>'$.status'
-   FROM ingest_staging WHERE type = 'resource.position'`,
-  `INSERT INTO meter_readings
-   SELECT id, (data->>'$.householdId')::INTEGER, ts, (data->>'$.intervalMin')::USMALLINT,
-          (data->>'$.waterL')::REAL, (data->>'$.powerKwh')::REAL
-   FROM ingest_staging WHERE type = 'meter.reading'`,
-  `INSERT INTO sensor_readings
-   SELECT id, data->>'$.sensorId', data->>'$.kind', ts, (data->>'$.value')::DOUBLE, data->>'$.unit',
-          (data->>'$.lon')::DOUBLE, (data->>'$.lat')::DOUBLE
-   FROM ingest_staging WHERE type = 'sensor.reading'`,
-];
+const readJson = (file: string, table: TableName): string => {
+  const cols = Object.entries(COLUMNS[table]).map(([k, v]) => `${k}: '${v}'`).join(', ');
+  const names = Object.keys(COLUMNS[table]).join(', ');
+  return `SELECT ${names} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1048576)`;
+};
 
 /** Marks a blank NDJSON line: neither an event nor a rejection. */
 const BLANK: ParseResult = { ok: false, reason: 'blank line', id: null };
@@ -88,13 +81,19 @@ export class IngestService {
   private readonly options: IngestOptions;
   private queue: PendingRequest[] = [];
   private writing = false;
-  private prepared = false;
+  /** Private folder for the commit's staging files (removed on close). */
+  private readonly stagingDir = mkdtempSync(join(tmpdir(), 'civictwin-ingest-'));
   /** Total counts since start, for the freshness/status view. */
   public readonly totals = { accepted: 0, duplicates: 0, rejected: 0, lastCommitMs: 0 };
 
   public constructor(store: DuckDbStore, options: IngestOptions = {}) {
     this.store = store;
     this.options = options;
+  }
+
+  /** Removes the staging folder. The store stays open (it belongs to the caller). */
+  public close(): void {
+    rmSync(this.stagingDir, { recursive: true, force: true });
   }
 
   private now(): number {
@@ -157,33 +156,21 @@ export class IngestService {
   }
 
   private async commitGroup(group: PendingRequest[]): Promise<IngestResult[]> {
-    if (!this.prepared) {
-      await this.store.run(STAGING);
-      await this.store.run(DEAD_STAGING);
-      this.prepared = true;
-    }
     const receivedAt = sqlTs(this.now());
     const outcomes: IngestResult[] = group.map(() => ({ accepted: 0, duplicates: 0, rejected: [] }));
     // First occurrence of an id in this group wins; later ones are duplicates outright.
     const firstOwner = new Map<string, { req: number; event: IngestEvent }>();
     const inGroupDuplicates: number[] = group.map(() => 0);
-    const staging = await this.store.appender('ingest_staging', null, 'temp');
-    const dead = await this.store.appender('ingest_dead', null, 'temp');
-    let deadCount = 0;
+    const rows: Record<TableName, string[]> = {
+      events: [], incidents: [], incident_steps: [], resource_positions: [], meter_readings: [], sensor_readings: [], dead_letters: [],
+    };
+    const j = JSON.stringify;
     group.forEach((req, r) => {
       req.results.forEach((res, i) => {
         if (!res.ok) {
           if (res === BLANK) return;
           outcomes[r]!.rejected.push({ line: i + 1, id: res.id, reason: res.reason });
-          dead.appendVarchar(receivedAt);
-          dead.appendVarchar(req.transport);
-          if (res.id === null) dead.appendNull();
-          else dead.appendVarchar(res.id);
-          dead.appendInteger(i + 1);
-          dead.appendVarchar(res.reason);
-          dead.appendVarchar(req.raws[i]!.slice(0, 16 * 1024));
-          dead.endRow();
-          deadCount++;
+          rows.dead_letters.push(j({ received_at: receivedAt, transport: req.transport, event_id: res.id, line: i + 1, reason: res.reason, raw: req.raws[i]!.slice(0, 16 * 1024) }));
           return;
         }
         const e = res.event;
@@ -192,49 +179,59 @@ export class IngestService {
           return;
         }
         firstOwner.set(e.id, { req: r, event: e });
-        staging.appendVarchar(e.id);
-        staging.appendVarchar(e.type);
-        staging.appendVarchar(sqlTs(e.tsMs));
-        staging.appendVarchar(e.source);
-        staging.appendVarchar(receivedAt);
-        staging.appendVarchar(req.transport);
-        staging.appendVarchar(JSON.stringify(e.data));
-        staging.endRow();
+        const ts = sqlTs(e.tsMs);
+        rows.events.push(j({ id: e.id, type: e.type, ts, source: e.source, received_at: receivedAt, transport: req.transport, data: j(e.data) }));
+        switch (e.type) {
+          case 'incident.reported': {
+            const d = e.data;
+            rows.incidents.push(j({ id: d.incidentId, category: d.category, severity: d.severity, lon: d.lon, lat: d.lat, building_id: d.buildingId ?? null, reporter: d.reporter, source: e.source, description: d.description ?? null, reported_at: ts }));
+            rows.incident_steps.push(j({ event_id: e.id, incident_id: d.incidentId, step: 'reported', ts, actor: e.source, note: d.description ?? null }));
+            break;
+          }
+          case 'incident.status': {
+            const d = e.data;
+            rows.incident_steps.push(j({ event_id: e.id, incident_id: d.incidentId, step: d.status, ts, assignee_kind: d.assignee?.kind ?? null, assignee_id: d.assignee?.id ?? null, actor: d.actor ?? null, note: d.note ?? null, rating: d.rating ?? null }));
+            break;
+          }
+          case 'resource.position': {
+            const d = e.data;
+            rows.resource_positions.push(j({ event_id: e.id, resource_id: d.resourceId, ts, lon: d.lon, lat: d.lat, heading: d.heading ?? null, speed: d.speed ?? null, status: d.status ?? null }));
+            break;
+          }
+          case 'meter.reading': {
+            const d = e.data;
+            rows.meter_readings.push(j({ event_id: e.id, household_id: d.householdId, ts, interval_min: d.intervalMin, water_l: d.waterL ?? null, power_kwh: d.powerKwh ?? null }));
+            break;
+          }
+          case 'sensor.reading': {
+            const d = e.data;
+            rows.sensor_readings.push(j({ event_id: e.id, sensor_id: d.sensorId, kind: d.kind, ts, value: d.value, unit: d.unit ?? null, lon: d.lon ?? null, lat: d.lat ?? null }));
+            break;
+          }
+        }
       });
     });
-    staging.flushSync();
-    staging.closeSync();
-    dead.flushSync();
-    dead.closeSync();
-
-    let fresh: string[] = [];
-    try {
-      fresh = await this.store.transaction(async () => {
-        const ids =
-          firstOwner.size === 0
-            ? []
-            : (
-                await this.store.all<{ id: string }>(
-                  `INSERT INTO events SELECT id, type, ts, source, received_at, transport, data::JSON FROM ingest_staging
-                   ON CONFLICT DO NOTHING RETURNING id`,
-                )
-              ).map((x) => x.id);
-        if (ids.length === 0) await this.store.run('DELETE FROM ingest_staging');
-        else if (ids.length < firstOwner.size) {
-          await this.store.run('DELETE FROM ingest_staging WHERE id NOT IN (SELECT unnest($1::VARCHAR[]))', [listValue(ids)]);
-        }
-        if (ids.length > 0) for (const sql of PROJECTIONS) await this.store.run(sql);
-        if (deadCount > 0) {
-          await this.store.run(
-            'INSERT INTO dead_letters (received_at, transport, event_id, line, reason, raw) SELECT * FROM ingest_dead',
-          );
-        }
-        return ids;
-      });
-    } finally {
-      await this.store.run('DELETE FROM ingest_staging');
-      await this.store.run('DELETE FROM ingest_dead');
+    const files: Partial<Record<TableName, string>> = {};
+    for (const name of Object.keys(rows) as TableName[]) {
+      if (rows[name].length === 0) continue;
+      files[name] = join(this.stagingDir, `${name}.ndjson`);
+      await writeFile(files[name], rows[name].join('\n') + '\n');
     }
+
+    const fresh = await this.store.transaction(async () => {
+      const ids = files.events
+        ? (await this.store.all<{ id: string }>(`INSERT INTO events ${readJson(files.events, 'events')} ON CONFLICT DO NOTHING RETURNING id`)).map((x) => x.id)
+        : [];
+      if (ids.length > 0) {
+        for (const name of ['incidents', 'incident_steps', 'resource_positions', 'meter_readings', 'sensor_readings'] as const) {
+          if (files[name]) await this.store.run(`INSERT INTO ${name} ${readJson(files[name], name)} ON CONFLICT DO NOTHING`);
+        }
+      }
+      if (files.dead_letters) {
+        await this.store.run(`INSERT INTO dead_letters (received_at, transport, event_id, line, reason, raw) ${readJson(files.dead_letters, 'dead_letters')}`);
+      }
+      return ids;
+    });
     const freshSet = new Set(fresh);
     const freshEvents: IngestEvent[] = [];
     for (const [id, { req, event }] of firstOwner) {

@@ -116,7 +116,7 @@ const m003: Migration = {
   sql: /* sql */ `
 CREATE TABLE events (
   id VARCHAR PRIMARY KEY, type VARCHAR NOT NULL, ts TIMESTAMP NOT NULL, source VARCHAR NOT NULL,
-  received_at TIMESTAMP NOT NULL, transport VARCHAR NOT NULL, data JSON NOT NULL
+  received_at TIMESTAMP NOT NULL, transport VARCHAR NOT NULL, data VARCHAR NOT NULL
 );
 CREATE SEQUENCE dead_letter_seq;
 CREATE TABLE dead_letters (
