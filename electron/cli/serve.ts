@@ -35,6 +35,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   const runner = opts.simulate ? await startSimulator(api, ingest, log) : null;
   const shutdown = (): void => {
     runner?.stop();
+    ingest.close();
     void Promise.all([host.close(), mqtt?.close()]).then(() => {
       store.close();
       process.exit(0);
