@@ -85,6 +85,21 @@ describe('ingest transports (in-process host)', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/split into batches/);
   });
 
+  it('replaying a recording is idempotent: the second replay stores nothing new', async () => {
+    const { replayFeed } = await import('../../electron/cli/feed.ts');
+    const file = tmp.path('recording.ndjson');
+    const start = Date.now() - 60_000;
+    const lines = Array.from({ length: 40 }, (_, i) => JSON.stringify({ ...event(`rec-${i}`), ts: new Date(start + i * 50).toISOString() }));
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const before = await count(store, 'events');
+    await replayFeed(file, base, 60);
+    expect(await count(store, 'events')).toBe(before + 40);
+    await replayFeed(file, base, 60);
+    expect(await count(store, 'events')).toBe(before + 40);
+    expect(await count(store, 'resource_positions')).toBeGreaterThanOrEqual(40);
+  });
+
   it('WebSocket: one ack per batch, after commit', async () => {
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/events/stream`);
     await new Promise((ok) => ws.once('open', ok));

@@ -1,0 +1,129 @@
+/**
+ * Incidents' closed loop and SLA states, auto-dispatch through the live service, meter-alert
+ * handling, and the timeline: the state rebuilt for a past moment equals the state that was live
+ * at that moment.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { generateDistrict } from '../../data/seed/generateDistrict.ts';
+import { refreshBuildingStats } from '../../data/store/buildingStats.ts';
+import { createServices, type Services } from '../../electron/services/index.ts';
+import { slaState, SLA_MINUTES } from '../../data/model/incidents.ts';
+import { tempDir } from './helpers.ts';
+
+const tmp = tempDir();
+let store: DuckDbStore;
+let services: Services;
+
+beforeAll(async () => {
+  store = await DuckDbStore.open(tmp.path('live.duckdb'), { create: true });
+  await generateDistrict(store, { seed: 3, buildings: 300 });
+  await refreshBuildingStats(store);
+  services = await createServices(store, { host: 'web', personalData: 'masked' });
+});
+afterAll(() => {
+  services.ingest.close();
+  store.close();
+  tmp.cleanup();
+});
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+describe('SLA clock', () => {
+  it('turns amber after 75 % of the allowance, red when overdue, and met/missed once handled', () => {
+    const t0 = Date.parse('2026-11-25T08:00:00Z');
+    const min = SLA_MINUTES.garbage * 60_000;
+    expect(slaState('garbage', t0, null, t0 + 0.5 * min)).toBe('ok');
+    expect(slaState('garbage', t0, null, t0 + 0.8 * min)).toBe('amber');
+    expect(slaState('garbage', t0, null, t0 + 1.1 * min)).toBe('red');
+    expect(slaState('garbage', t0, t0 + 0.9 * min, t0 + 2 * min)).toBe('met');
+    expect(slaState('garbage', t0, t0 + 1.2 * min, t0 + 2 * min)).toBe('missed');
+    expect(SLA_MINUTES.fire).toBeLessThan(SLA_MINUTES.streetlight);
+  });
+});
+
+describe('closed loop', () => {
+  it('goes 上报→受理→派发→处置→反馈→评价 with the time of each step, dispatching the road-nearest free worker', async () => {
+    const info = await services.api.store.getTwinInfo();
+    const [lon, lat] = [(info.bbox[0] + info.bbox[2]) / 2, (info.bbox[1] + info.bbox[3]) / 2];
+    const t = Date.now() - 20 * 60_000;
+    const report = { id: 'lc-1', type: 'incident.reported', ts: iso(t), source: 'camera-9', data: { incidentId: 'LC-1', category: 'garbage', severity: 2, lon, lat, reporter: 'camera' } };
+    expect((await services.ingest.ingestValues([report], 'http')).accepted).toBe(1);
+    let incident = await services.api.live.getIncident('LC-1');
+    expect(incident?.status).toBe('reported');
+
+    incident = await services.api.live.actOnIncident('LC-1', { action: 'accept', actor: 'op-7' });
+    expect(incident?.status).toBe('accepted');
+    const options = await services.api.live.proposeDispatch('LC-1');
+    expect(options.length).toBeGreaterThan(1);
+    // Sorted by road distance; road distance is never shorter than the straight line.
+    for (let i = 1; i < options.length; i++) expect(options[i]!.roadDistanceM).toBeGreaterThanOrEqual(options[i - 1]!.roadDistanceM);
+    for (const o of options) expect(o.roadDistanceM + 1).toBeGreaterThanOrEqual(o.straightDistanceM);
+    const chosen = options.find((o) => o.kind === 'grid_worker')!;
+    incident = await services.api.live.actOnIncident('LC-1', { action: 'dispatch', assignee: { kind: chosen.kind, id: chosen.id }, actor: 'op-7' });
+    expect(incident?.status).toBe('dispatched');
+    expect(incident?.assignee).toMatchObject({ kind: 'grid_worker', id: chosen.id, label: chosen.label });
+    // A dispatched worker is no longer proposed for the next incident.
+    await services.ingest.ingestValues([{ ...report, id: 'lc-2', data: { ...report.data, incidentId: 'LC-2' } }], 'http');
+    expect((await services.api.live.proposeDispatch('LC-2')).some((o) => o.kind === 'grid_worker' && o.id === chosen.id)).toBe(false);
+
+    for (const action of ['handle', 'feedback'] as const) await services.api.live.actOnIncident('LC-1', { action });
+    incident = await services.api.live.actOnIncident('LC-1', { action: 'close', rating: 5, note: '已清运' });
+    expect(incident?.status).toBe('closed');
+    expect(incident?.steps.map((s) => s.step)).toEqual(['reported', 'accepted', 'dispatched', 'handling', 'feedback', 'closed']);
+    expect(incident?.steps.every((s, i, all) => i === 0 || s.ts >= all[i - 1]!.ts)).toBe(true);
+    expect(incident?.handledAt).not.toBeNull();
+    // Refuses a dispatch without an assignee and an unknown incident action, with a reason.
+    await expect(services.api.live.actOnIncident('LC-2', { action: 'dispatch' })).rejects.toThrow(/assignee/);
+  });
+});
+
+describe('meter alerts', () => {
+  it('are raised from history with a plain explanation, acknowledged, and closed with a visit outcome and reason', async () => {
+    const snapshot = await services.api.live.getLiveSnapshot();
+    expect(snapshot.alerts.length).toBeGreaterThan(0);
+    const alert = snapshot.alerts.find((a) => a.kind === 'no_usage')!;
+    expect(alert.explanation.usualWaterL).toBeGreaterThan(20);
+    expect(alert.explanation.waterL).toBeLessThan(5);
+    const acked = await services.api.live.acknowledgeAlert(alert.id, 'op-7');
+    expect(acked?.status).toBe('acknowledged');
+    await expect(services.api.live.recordVisitOutcome(alert.id, 'safe', '  ')).rejects.toThrow(/reason/);
+    const closed = await services.api.live.recordVisitOutcome(alert.id, 'safe', '老人外出探亲，已电话确认');
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'safe', outcomeReason: '老人外出探亲，已电话确认' });
+    const audit = await store.all<{ action: string }>(`SELECT action FROM audit_log WHERE subject = '${alert.id}' ORDER BY id`);
+    expect(audit.map((a) => a.action)).toEqual(['alert.acknowledge', 'alert.outcome']);
+  });
+});
+
+describe('timeline', () => {
+  it('rebuilds the state at a past moment exactly as it was live then', async () => {
+    const base = Date.now() - 10 * 60_000;
+    await services.ingest.ingestValues(
+      [
+        { id: 'tl-1', type: 'incident.reported', ts: iso(base), source: 'hotline', data: { incidentId: 'TL-1', category: 'noise', severity: 1, lon: 121.42, lat: 28.38, reporter: 'hotline' } },
+        { id: 'tl-2', type: 'resource.position', ts: iso(base + 1000), source: 'gps', data: { resourceId: 1, lon: 121.421, lat: 28.381, heading: 10, speed: 5, status: 'en_route' } },
+      ],
+      'http',
+    );
+    // What the live view shows now, a moment after those events.
+    const liveThen = await services.api.live.getStateAt(base + 60_000);
+    // Later events must not leak into the past.
+    await services.ingest.ingestValues(
+      [
+        { id: 'tl-3', type: 'incident.status', ts: iso(base + 120_000), source: 'console', data: { incidentId: 'TL-1', status: 'accepted' } },
+        { id: 'tl-4', type: 'resource.position', ts: iso(base + 121_000), source: 'gps', data: { resourceId: 1, lon: 121.43, lat: 28.39, status: 'on_scene' } },
+      ],
+      'http',
+    );
+    const replayed = await services.api.live.getStateAt(base + 60_000);
+    const pick = (s: typeof liveThen) => ({
+      incident: s.incidents.find((i) => i.id === 'TL-1'),
+      resource1: [s.positions.lon[0], s.positions.lat[0], s.positions.status[0]],
+    });
+    expect(pick(replayed)).toEqual(pick(liveThen));
+    expect(pick(replayed).incident?.status).toBe('reported');
+    expect(pick(replayed).resource1).toEqual([121.421, 28.381, 1]);
+    const now = await services.api.live.getLiveSnapshot();
+    expect(now.incidents.find((i) => i.id === 'TL-1')?.status).toBe('accepted');
+  });
+});
