@@ -105,8 +105,11 @@ export function buildProgram(): Command {
     .option('--db <file>', 'the twin to open (default: the demo district, created at first start)')
     .option('--browser', 'use browser mode even when Electron is available')
     .option('--port <n>', 'port for browser mode', int('--port', 0, 65535), 8787)
-    .action(async (o: { db?: string; browser?: boolean; port: number }) => {
-      await start({ db: resolve(o.db ?? defaultDemoDb()), browser: Boolean(o.browser), port: o.port });
+    .option('--no-simulate', 'do not run the built-in live feed (on by default for the demo district)')
+    .action(async (o: { db?: string; browser?: boolean; port: number; simulate: boolean }) => {
+      // The simulator runs by default only on the demo district, never on an imported twin.
+      const simulate = o.simulate && o.db === undefined;
+      await start({ db: resolve(o.db ?? defaultDemoDb()), browser: Boolean(o.browser), port: o.port, simulate });
     });
 
   program

@@ -19,6 +19,8 @@ export interface StartOptions {
   db: string;
   browser: boolean;
   port: number;
+  /** Run the built-in live feed (on by default for the demo district; marked SIMULATED). */
+  simulate: boolean;
 }
 
 export async function start(opts: StartOptions): Promise<void> {
@@ -36,12 +38,12 @@ export async function start(opts: StartOptions): Promise<void> {
   }
   const electron = opts.browser ? null : electronBinary();
   if (electron) {
-    const child = spawn(electron, [ELECTRON_MAIN, `--db=${opts.db}`], { stdio: 'inherit' });
+    const child = spawn(electron, [ELECTRON_MAIN, `--db=${opts.db}`, ...(opts.simulate ? ['--simulate'] : [])], { stdio: 'inherit' });
     await new Promise<void>((ok) => child.on('exit', () => ok()));
     return;
   }
   if (!opts.browser) console.log('Electron binary not available here (it could not be downloaded): opening CivicTwin in browser mode.');
-  const { url } = await serveTwin({ db: opts.db, port: opts.port, wall: false });
+  const { url } = await serveTwin({ db: opts.db, port: opts.port, wall: false, simulate: opts.simulate });
   const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => spawnSync('which', [b]).status === 0);
   if (chromium && (process.env.DISPLAY || process.platform !== 'linux')) {
     spawn(chromium, [`--app=${url}`, `--user-data-dir=${join(civicTwinHome(), 'browser-profile')}`, '--disable-background-networking', '--disable-component-update'], {

@@ -9,6 +9,9 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices } from '../services/index.ts';
+import type { IngestService } from '../services/IngestService.ts';
+import { startSimulator } from '../services/simulator/startSimulator.ts';
+import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
 import { APP_ORIGIN, hardenSession, hardenedWebPreferences } from './security/hardening.ts';
 
@@ -28,6 +31,8 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 let store: DuckDbStore | null = null;
+let simulator: SimulatorRunner | null = null;
+let ingest: IngestService | null = null;
 
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
@@ -48,8 +53,11 @@ async function main(): Promise<void> {
 
   const dbPath = dbFromArgs();
   store = await DuckDbStore.open(dbPath);
-  const services = await createServices(store, { host: 'electron', personalData: 'masked' });
+  const simulate = process.argv.includes('--simulate');
+  const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate });
   registerIpc(services.api);
+  if (simulate) simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l));
+  ingest = services.ingest;
 
   const win = new BrowserWindow({
     width: 1920,
@@ -74,6 +82,9 @@ async function main(): Promise<void> {
 
 app.on('window-all-closed', () => app.quit());
 app.on('will-quit', () => {
+  // Order: stop the feed, then ingest, then close the store.
+  simulator?.stop();
+  ingest?.close();
   store?.close();
   store = null;
 });
