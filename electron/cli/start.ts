@@ -8,7 +8,6 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ELECTRON_MAIN, REPO_ROOT, RENDERER_DIST, civicTwinHome } from './paths.ts';
 import { progressReporter } from './progress.ts';
@@ -58,14 +57,18 @@ export async function start(opts: StartOptions): Promise<void> {
 
 /**
  * The Electron executable, or null. Electron 45 has no postinstall: `require('electron')` fetches
- * the binary on first use and throws when it cannot (no network, as on the build machines).
+ * the binary on first use and throws when it cannot (no network, as on the build machines). That
+ * happens in a child process with its output captured, so a failed download is one line here,
+ * not a stack trace.
  */
 export function electronBinary(): string | null {
-  try {
-    const req = createRequire(join(REPO_ROOT, 'package.json'));
-    const path = req('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
+  const pathTxt = join(REPO_ROOT, 'node_modules/electron/path.txt');
+  if (!existsSync(pathTxt)) console.log('Fetching the Electron binary (first start only)…');
+  const r = spawnSync(process.execPath, ['-e', "process.stdout.write(String(require('electron')))"], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+  });
+  const path = r.status === 0 ? r.stdout.trim() : '';
+  return path && existsSync(path) ? path : null;
 }
