@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { generateDistrict } from '../../data/seed/generateDistrict.ts';
 import { dayAt, detectEpisodes, loadLabels, loadMeterMatrix, scoreEpisodes } from '../../data/analytics/meterDetector.ts';
-import { REPO_ROOT } from '../../electron/cli/paths.ts';
 import { readFirstZipEntry } from './zip.ts';
-import { tempDir } from './helpers.ts';
+import { realDataDir, tempDir } from './helpers.ts';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -37,10 +36,12 @@ describe('meter detector on the generator’s labelled anomalies', () => {
   });
 });
 
-describe('meter detector on real smart-meter data (DAIAD)', () => {
+const REAL = realDataDir();
+
+describe.skipIf(!REAL)('meter detector on real smart-meter data (DAIAD)', () => {
   it('flags few days on real households and finds no-usage days injected into their real series', async () => {
     const csv = join(tmp.dir, 'swm.csv');
-    writeFileSync(csv, readFirstZipEntry(join(REPO_ROOT, '../shared/data/real/meters/swm_trialA_extended.zip')));
+    writeFileSync(csv, readFirstZipEntry(join(REAL!, 'meters/swm_trialA_extended.zip')));
     const store = await DuckDbStore.open(tmp.path('real.duckdb'), { create: true });
     // Hourly litres → one row per household-day: total, and the minimum hourly flow 01:00–05:00.
     // This trial has no electricity meter, so power is a steady 3 kWh a day (it never triggers).
