@@ -10,6 +10,7 @@
 import type { IncidentCategory, ReporterKind, Severity, StatusChange } from '../../../data/model/incidents.ts';
 import type { ResourceKind, ResourceStatus } from '../../../data/model/domain.ts';
 import type { SimResource, SimWorld } from './world.ts';
+import { Rng } from '../../../data/seed/random.ts';
 
 export interface WireEvent {
   id: string;
@@ -32,17 +33,6 @@ export interface SimulatorOptions {
 }
 
 export const DEFAULT_SIMULATOR: Omit<SimulatorOptions, 'runId'> = { seed: 1, incidentsPerHour: 90, autoHandleShare: 0.6, maxFixesPerSecond: 50 };
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Category mix of a city sub-district's daily reports, with who usually reports each. */
 const CATEGORY_MIX: { category: IncidentCategory; weight: number; reporters: ReporterKind[]; severity: Severity[]; onRoad: boolean }[] = [
@@ -112,7 +102,8 @@ export class FeedSimulator {
   public constructor(world: SimWorld, opts: SimulatorOptions) {
     this.world = world;
     this.opts = opts;
-    this.rand = mulberry32(opts.seed);
+    const rng = new Rng(opts.seed);
+    this.rand = () => rng.next();
     this.movers = world.resources.map((res) => ({
       res,
       home: [res.lon, res.lat],
