@@ -4,6 +4,9 @@
  *
  * `--mode fake` additionally builds `fake.html`, a dev-only entry that runs the UI on synthetic data
  * (renderer/bridge/fakeAppApi.ts) into `.build/renderer-fake`; the production build never contains it.
+ *
+ * `bench.html` (renderer/bench/) is the page `npm run bench` drives for the in-browser benchmarks;
+ * it is built with the production renderer so the web host serves it, and the app never links to it.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -37,7 +40,7 @@ export default defineConfig(({ mode }) => {
       rolldownOptions: {
         input: fake
           ? { index: `${here}index.html`, fake: `${here}fake.html` }
-          : { index: `${here}index.html` },
+          : { index: `${here}index.html`, bench: `${here}bench.html` },
       },
     },
     preview: { headers: { 'Content-Security-Policy': CSP } },
