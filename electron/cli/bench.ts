@@ -11,14 +11,17 @@
  * Both stop at the same point (attributes ready for upload); tessellation is the same for both
  * and not counted.
  */
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { decodeColumns, encodeColumns } from '../../data/feed/columnar.ts';
 import type { BuildingColumns } from '../common/dto.ts';
 import { readBuildingColumns } from '../services/StoreService.ts';
-import { REPO_ROOT } from './paths.ts';
+import { RENDERER_DIST, REPO_ROOT } from './paths.ts';
+import { keyPathFor } from '../../data/store/crypto.ts';
+import { benchBrowser } from './benchBrowser.ts';
 import { progressReporter } from './progress.ts';
 import { seedTwin } from './twinFiles.ts';
 import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
@@ -137,6 +140,35 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
   return median(ts);
 }
 
+/**
+ * The in-browser benchmarks (moving resources, event to pixel) against a web host in its own
+ * process over a copy of the default district, so the host and the page do not share a thread.
+ */
+async function browserBenches(defaultDb: string, dir: string, quick: boolean): Promise<Row[]> {
+  if (!existsSync(join(RENDERER_DIST, 'bench.html'))) {
+    const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (r.status !== 0) return [{ name: 'browser benchmarks', value: 'not measured: the build failed' }];
+  }
+  const db = join(dir, 'browser.duckdb');
+  copyFileSync(defaultDb, db);
+  copyFileSync(keyPathFor(defaultDb), keyPathFor(db));
+  const host = spawn(process.execPath, [join(REPO_ROOT, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const url = await new Promise<string>((ok, fail) => {
+      host.once('exit', () => fail(new Error('the web host exited')));
+      host.stdout!.on('data', (d: Buffer) => {
+        const m = /at (http:\/\/\S+)/.exec(d.toString());
+        if (m) ok(m[1]!);
+      });
+    });
+    return await benchBrowser({ quick, baseUrl: url });
+  } finally {
+    host.kill('SIGTERM');
+  }
+}
+
 export async function runBenchmarks(opts: { buildings: number; quick: boolean }): Promise<void> {
   const dir = join(tmpdir(), `civictwin-bench-${process.pid}`);
   mkdirSync(dir, { recursive: true });
@@ -181,6 +213,7 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean })
     rows.push(...(await benchDetector(bigDb, big.households)));
     rmSync(bigDb, { force: true });
     rows.push(...(await benchIngest(dir, opts.quick)));
+    rows.push(...(await browserBenches(defaultDb, dir, opts.quick)));
   } finally {
     clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });

@@ -203,7 +203,7 @@ export class LiveService implements LiveApi {
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
       void this.flush();
-    }, this.options.pushIntervalMs ?? 200);
+    }, this.options.pushIntervalMs ?? 50);
   }
 
   private clearPending(): void {
