@@ -1,7 +1,8 @@
 /**
- * The command-centre screen: full-bleed map, a top bar, a left column of controls, the building
- * panel on the right, the inspector dock at the bottom and the attribution line. Views stay
- * mounted; the inspector is hidden with CSS when nothing is selected (one R3F canvas for good).
+ * The command-centre screen: full-bleed map, a top bar, a left column of controls and live
+ * layers, the right column (incident queue · meter alerts · building record), the inspector dock
+ * and the timeline at the bottom, and the attribution line. Views stay mounted; the inspector is
+ * hidden with CSS when nothing is selected (one R3F canvas for good).
  */
 import { MapView } from '../views/map/MapView.tsx';
 import { InspectorDock } from '../views/inspector/InspectorDock.tsx';
@@ -9,7 +10,9 @@ import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { TopBar } from '../components/TopBar.tsx';
 import { AttributionBar } from '../components/AttributionBar.tsx';
 import { ControlColumn } from '../components/ControlColumn.tsx';
-import { BuildingPanel } from '../components/BuildingPanel.tsx';
+import { RightColumn } from '../components/RightColumn.tsx';
+import { Timeline } from '../components/live/Timeline.tsx';
+import { FeedBanner } from '../components/live/FeedBanner.tsx';
 import { GfxOverlay } from '../components/GfxOverlay.tsx';
 import { useGfxStore, remountView } from '../state/gfxStore.ts';
 
@@ -26,10 +29,14 @@ export function Shell(): React.JSX.Element {
       </div>
       <TopBar />
       <ControlColumn />
-      <ErrorBoundary name="building-panel">
-        <BuildingPanel />
+      <ErrorBoundary name="right-column">
+        <RightColumn />
       </ErrorBoundary>
       <InspectorDock />
+      <ErrorBoundary name="timeline">
+        <Timeline />
+      </ErrorBoundary>
+      <FeedBanner />
       <AttributionBar />
     </div>
   );

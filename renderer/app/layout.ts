@@ -8,7 +8,9 @@ export const LAYOUT = {
   left: 372,
   right: 540,
   gap: 16,
-  inspectorHeight: 460,
+  inspectorHeight: 440,
+  /** The time bar under the map, between the two columns. */
+  timeline: 84,
 } as const;
 
 /**
@@ -19,7 +21,9 @@ export function mapPadding(docked = false): { top: number; bottom: number; left:
   const narrow = window.innerWidth < 1400;
   return {
     top: LAYOUT.top + LAYOUT.gap * 2,
-    bottom: docked ? LAYOUT.bottom + LAYOUT.inspectorHeight + LAYOUT.gap * 3 : LAYOUT.bottom + LAYOUT.gap * 2,
+    bottom: docked
+      ? LAYOUT.bottom + LAYOUT.timeline + LAYOUT.inspectorHeight + LAYOUT.gap * 4
+      : LAYOUT.bottom + LAYOUT.timeline + LAYOUT.gap * 3,
     left: narrow ? LAYOUT.gap * 2 : LAYOUT.left + LAYOUT.gap * 3,
     right: narrow ? LAYOUT.gap * 2 : LAYOUT.right + LAYOUT.gap * 3,
   };
@@ -33,4 +37,5 @@ export function applyLayoutVariables(): void {
   s.setProperty('--right-w', `${LAYOUT.right}px`);
   s.setProperty('--gap', `${LAYOUT.gap}px`);
   s.setProperty('--inspector-h', `${LAYOUT.inspectorHeight}px`);
+  s.setProperty('--timeline-h', `${LAYOUT.timeline}px`);
 }

@@ -7,11 +7,13 @@ import { createRoot } from 'react-dom/client';
 import '../i18n/index.ts';
 import '../gfx/fonts.ts';
 import '../styles/app.css';
+import '../styles/live.css';
 import { App } from './App.tsx';
 import { applyLayoutVariables } from './layout.ts';
 import { installTestHooks } from '../testing/testHooks.ts';
 import { followSelection } from '../actions/selection.ts';
 import { loadTwin } from '../actions/loadTwin.ts';
+import { startLiveSource } from '../sources/LiveSource.ts';
 import { ensureFont } from '../gfx/fonts.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 
@@ -29,6 +31,7 @@ export function startApp(): void {
   installTestHooks();
   followSelection();
   void loadTwin();
+  startLiveSource();
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');
   createRoot(root).render(<App />);

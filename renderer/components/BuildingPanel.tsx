@@ -72,7 +72,7 @@ export function BuildingPanel(): React.JSX.Element | null {
   const d = slot.id === selectedId ? slot.value : null;
   const none = t('panel.unknown');
   return (
-    <aside className="building-panel panel" data-testid="building-panel">
+    <div className="building-panel" data-testid="building-panel">
       <header className="panel-head">
         <div>
           <span className="eyebrow">{t('panel.title')}</span>
@@ -144,6 +144,6 @@ export function BuildingPanel(): React.JSX.Element | null {
           )}
         </div>
       )}
-    </aside>
+    </div>
   );
 }

@@ -1,8 +1,9 @@
-/** Left column: find a building, camera presets, building colouring with its legend, facilities. */
+/** Left column: find a building, camera presets, building colouring with its legend, live layers, facilities. */
 import { useTranslation } from 'react-i18next';
 import { SearchBox } from './SearchBox.tsx';
 import { Legend } from './Legend.tsx';
 import { FacilityLegend } from './FacilityLegend.tsx';
+import { LiveLayersPanel } from './live/LiveLayersPanel.tsx';
 import { CAMERA_PRESETS, flyToPreset } from '../actions/camera.ts';
 import { COLOUR_BY, setColourBy, useUiStore, type ColourBy } from '../state/uiStore.ts';
 
@@ -42,6 +43,9 @@ export function ControlColumn(): React.JSX.Element {
           ))}
         </select>
         <Legend />
+      </section>
+      <section className="panel">
+        <LiveLayersPanel />
       </section>
       <section className="panel panel-grow">
         <FacilityLegend />

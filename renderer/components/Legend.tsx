@@ -2,14 +2,19 @@
 import { useTranslation } from 'react-i18next';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
-import { colouringFor, rgbCss } from '../views/map/layers/buildingColours.ts';
+import { useLiveStore } from '../state/liveStore.ts';
+import { colouringNow, rgbCss } from '../views/map/layers/buildingColours.ts';
 
 export function Legend(): React.JSX.Element | null {
   const { t } = useTranslation();
   const cols = useTwinStore((s) => s.buildings);
+  const geometry = useTwinStore((s) => s.geometry);
   const colourBy = useUiStore((s) => s.colourBy);
-  if (!cols) return null;
-  const { legend } = colouringFor(cols, colourBy);
+  const liveStatus = useLiveStore((s) => s.status);
+  // Only the incident colouring follows the feed; other attributes ignore incident changes.
+  const incidents = useLiveStore((s) => (colourBy === 'openIncidents' ? s.incidents : null));
+  if (!cols || !geometry) return null;
+  const { legend } = colouringNow(cols, geometry.rowOfId, colourBy, { status: liveStatus, incidents: incidents ?? {} });
   if (legend.kind === 'categorical') {
     return (
       <ul className="legend legend-categorical" data-testid="legend">

@@ -5,7 +5,7 @@ import type { BuildingHit } from '../../electron/common/dto.ts';
 import { getAppApi } from '../bridge/appApi.ts';
 import { hostCall } from '../actions/hostCall.ts';
 import { flyToPoint } from '../actions/camera.ts';
-import { selectBuilding } from '../state/uiStore.ts';
+import { showBuilding } from '../state/uiStore.ts';
 
 const DEBOUNCE_MS = 250;
 
@@ -33,7 +33,7 @@ export function SearchBox(): React.JSX.Element {
   }, [text]);
 
   const choose = (hit: BuildingHit): void => {
-    selectBuilding(hit.id);
+    showBuilding(hit.id);
     flyToPoint(hit.centroid[0], hit.centroid[1]);
     setHits(null);
     chosen.current = hit.name ?? hit.address;

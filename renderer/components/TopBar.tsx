@@ -4,6 +4,36 @@ import { useTranslation } from 'react-i18next';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { setLanguage } from '../i18n/index.ts';
+import { useLiveStore } from '../state/liveStore.ts';
+import { isOpenStatus, slaState } from '../../data/model/incidents.ts';
+import { useFeedNow } from './live/useClock.ts';
+
+/** Open incidents and how many are overdue, and open meter alerts: the live figures of the bar. */
+function LiveKpis(): React.JSX.Element | null {
+  const { t, i18n } = useTranslation();
+  const incidents = useLiveStore((s) => s.incidents);
+  const alerts = useLiveStore((s) => Object.keys(s.alerts).length);
+  const status = useLiveStore((s) => s.status);
+  const now = useFeedNow(1000);
+  if (status !== 'ready') return null;
+  const open = Object.values(incidents).filter((i) => isOpenStatus(i.status) && i.reportedAt <= now);
+  const overdue = open.filter((i) => slaState(i.category, i.reportedAt, i.handledAt, now) === 'red').length;
+  return (
+    <>
+      <div className="kpi kpi-live" data-testid="kpi-open-incidents">
+        <span className="kpi-value">
+          {fmt(open.length, i18n.language)}
+          {overdue > 0 && <span className="kpi-overdue"> · {t('top.overdueIncidents')} {overdue}</span>}
+        </span>
+        <span className="kpi-label">{t('top.openIncidents')}</span>
+      </div>
+      <div className="kpi kpi-live kpi-alerts">
+        <span className="kpi-value">{fmt(alerts, i18n.language)}</span>
+        <span className="kpi-label">{t('top.openAlerts')}</span>
+      </div>
+    </>
+  );
+}
 
 const fmt = (n: number, lng: string): string => n.toLocaleString(lng === 'en' ? 'en-US' : 'zh-CN');
 
@@ -31,6 +61,7 @@ export function TopBar(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const info = useTwinStore((s) => s.info);
   const host = useTwinStore((s) => s.host);
+  const simulated = useLiveStore((s) => s.feed?.simulated ?? false);
   const language = useUiStore((s) => s.language);
   const counts = info?.counts;
   const kpis: [string, number][] = counts
@@ -38,7 +69,6 @@ export function TopBar(): React.JSX.Element {
         [t('top.buildings'), counts.buildings],
         [t('top.households'), counts.households],
         [t('top.persons'), counts.persons],
-        [t('top.facilities'), counts.facilities],
       ]
     : [];
   return (
@@ -59,8 +89,14 @@ export function TopBar(): React.JSX.Element {
             <span className="kpi-label">{label}</span>
           </div>
         ))}
+        <LiveKpis />
       </div>
       <div className="top-right">
+        {simulated && (
+          <span className="simulated-badge" data-testid="simulated-badge" title={t('feed.simulatedTitle')}>
+            {t('feed.simulated')}
+          </span>
+        )}
         <div className="badges">
           {info && <span className={`badge ${info.source === 'demo' ? 'badge-amber' : 'badge-cyan'}`}>{t(`top.source.${info.source}`)}</span>}
           {host && <span className="badge">{t(`top.personal.${host.personalData}`)}</span>}

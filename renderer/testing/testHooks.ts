@@ -1,13 +1,16 @@
 /**
  * Test hooks for the end-to-end tests that look at what is drawn: `window.__civictwin`. Views
  * register small probes here while they are mounted; the hooks read the stores otherwise. Kept in
- * production builds on purpose: they only read state (and the two setters call the same commands
+ * production builds on purpose: they only read state (and the setters call the same commands
  * as the UI), and the packaged app is what the e2e tests drive.
  */
 import { flyToPreset, type CameraPreset } from '../actions/camera.ts';
 import { setLanguage } from '../i18n/index.ts';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useUiStore, type Language } from '../state/uiStore.ts';
+import { useLiveStore, type LiveMode } from '../state/liveStore.ts';
+import { lastDeltaSeq } from '../sources/LiveSource.ts';
+import { backToLive, seekTo } from '../sources/replay.ts';
 
 export interface LayerCount {
   id: string;
@@ -20,6 +23,12 @@ export interface MapProbe {
   isReady(): boolean;
   layers(): LayerCount[];
   buildingScreenPoint(id: number): [number, number] | null;
+  /** Incident ids in the last deck frame. */
+  incidentIds(): string[];
+  /** Resource position as last drawn. */
+  resourcePosition(id: number): [number, number] | null;
+  /** Resolves after a deck frame that drew the live store at `version` or later. */
+  whenDrawn(version: number): Promise<void>;
 }
 
 /** Registered by the inspector scene: what it currently shows. */
@@ -27,6 +36,8 @@ export interface InspectorProbe {
   buildingId: number;
   floors: number;
   units: number;
+  /** CSS-pixel centre of a household's dwelling box on the page, null if not shown or covered. */
+  unitScreenPoint(householdId: number): [number, number] | null;
 }
 
 export interface CivicTwinTestHooks {
@@ -43,6 +54,24 @@ export interface CivicTwinTestHooks {
   selectedBuildingId(): number | null;
   setLanguage(lng: 'zh-CN' | 'en'): void;
   flyTo(preset: 'overview' | 'oblique' | 'street'): void;
+  /** Incident ids drawn on the map in the last frame (open ones and closed ones still fading). */
+  incidentIds(): string[];
+  /** Status of an incident as the view holds it (live, or as of the replayed moment). */
+  incidentStatus(id: string): string | null;
+  /** A resource's position as drawn (lon, lat). */
+  resourcePosition(id: number): [number, number] | null;
+  /** Open and acknowledged meter alerts the view holds. */
+  alertIds(): string[];
+  /** CSS-pixel centre of a household's dwelling in the inspector canvas (for a real click). */
+  unitScreenPoint(householdId: number): [number, number] | null;
+  mode(): LiveMode;
+  /** Enters replay at `atMs`; resolves once that moment's state is drawn on the map. */
+  replayTo(atMs: number): Promise<void>;
+  backToLive(): void;
+  /** Set by a test: called the first time each incident id is rendered in a deck frame. */
+  onIncidentDrawn?: (id: string, drawnAtMs: number) => void;
+  /** `seq` of the last live delta received. */
+  lastDeltaSeq(): number;
 }
 
 declare global {
@@ -61,6 +90,17 @@ export function setInspectorProbe(probe: InspectorProbe | null): void {
   inspectorProbe = probe;
 }
 
+/** Called by the map after a deck frame that drew `id` for the first time. */
+export function notifyIncidentDrawn(id: string, drawnAtMs: number): void {
+  const hook = window.__civictwin?.onIncidentDrawn;
+  if (!hook) return;
+  try {
+    hook(id, drawnAtMs);
+  } catch (err) {
+    console.warn('[civictwin] onIncidentDrawn hook failed', err);
+  }
+}
+
 export function installTestHooks(): void {
   const hooks: CivicTwinTestHooks = {
     get ready(): boolean {
@@ -72,10 +112,22 @@ export function installTestHooks(): void {
       const cols = useTwinStore.getState().buildings;
       return cols ? Array.from(cols.id.subarray(0, Math.min(50, cols.count))) : [];
     },
-    inspector: () => (inspectorProbe ? { ...inspectorProbe } : null),
+    inspector: () => (inspectorProbe ? { buildingId: inspectorProbe.buildingId, floors: inspectorProbe.floors, units: inspectorProbe.units } : null),
     selectedBuildingId: () => useUiStore.getState().selectedBuildingId,
     setLanguage: (lng: Language) => setLanguage(lng === 'en' ? 'en' : 'zh-CN'),
     flyTo: (preset: CameraPreset) => flyToPreset(preset),
+    incidentIds: () => mapProbe?.incidentIds() ?? [],
+    incidentStatus: (id: string) => useLiveStore.getState().incidents[id]?.status ?? null,
+    resourcePosition: (id: number) => mapProbe?.resourcePosition(id) ?? null,
+    alertIds: () => Object.keys(useLiveStore.getState().alerts),
+    unitScreenPoint: (householdId: number) => inspectorProbe?.unitScreenPoint(householdId) ?? null,
+    mode: () => useLiveStore.getState().mode,
+    replayTo: async (atMs: number) => {
+      await seekTo(atMs);
+      await mapProbe?.whenDrawn(useLiveStore.getState().version);
+    },
+    backToLive: () => backToLive(),
+    lastDeltaSeq: () => lastDeltaSeq(),
   };
   window.__civictwin = hooks;
 }

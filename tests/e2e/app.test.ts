@@ -95,6 +95,24 @@ describe('the demo district', () => {
       units: b.households,
     });
     await app.page.screenshot({ path: join(OUT, 'e2e-building.png') });
+
+    // 一户一档: click a dwelling in the inspector; personal data arrives masked.
+    const res = await fetch(`${baseUrl}api/rpc/store.getBuildingUnits`, { method: 'POST', body: JSON.stringify({ args: [b.id] }) });
+    const units = ((await res.json()) as { units: { householdId: number; size: number }[] }).units;
+    const household = units.find((u) => u.size >= 2) ?? units[0]!;
+    const point = await expect
+      .poll(() => app.page.evaluate((h) => window.__civictwin!.unitScreenPoint(h), household.householdId), { timeout: 10_000 })
+      .not.toBeNull()
+      .then(() => app.page.evaluate((h) => window.__civictwin!.unitScreenPoint(h)!, household.householdId));
+    await app.page.mouse.click(point[0], point[1]);
+    const card = app.page.getByTestId('household-card');
+    await expect.poll(() => card.getByTestId('household-phone').innerText(), { timeout: 10_000 }).toMatch(/1\d{2}\*{4}\d{4}/);
+    const text = await card.innerText();
+    // Resident ID numbers show at most digits 1–6 and 15–18; the birth date (7–14) never.
+    expect(text).toMatch(/\d{6}\*{8}[\dX]{4}/);
+    expect(text).not.toMatch(/\d{17}[\dX]/);
+    expect(text).not.toMatch(/1\d{10}/);
+    await app.page.screenshot({ path: join(OUT, 'e2e-household.png') });
   });
 
   it('switches the interface between Chinese and English', async () => {

@@ -61,6 +61,7 @@ export interface TestHooks {
   selectedBuildingId(): number | null;
   setLanguage(lng: 'zh-CN' | 'en'): void;
   flyTo(preset: 'overview' | 'oblique' | 'street'): void;
+  unitScreenPoint(householdId: number): [number, number] | null;
 }
 declare global {
   interface Window {

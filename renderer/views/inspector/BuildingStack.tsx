@@ -6,8 +6,8 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Html, OrbitControls } from '@react-three/drei';
-import { useThree, type ThreeEvent } from '@react-three/fiber';
-import { Color, Object3D, type InstancedMesh, Vector3 } from 'three';
+import { useFrame, useThree, type ThreeEvent } from '@react-three/fiber';
+import { AdditiveBlending, Color, Object3D, type InstancedMesh, type Mesh, type MeshBasicMaterial, type MeshStandardMaterial, Vector3 } from 'three';
 import type { BuildingUnits, DwellingUnit } from '../../../electron/common/dto.ts';
 import { CARE_COLOURS, careClassOf } from './careColours.ts';
 import { setInspectorProbe } from '../../testing/testHooks.ts';
@@ -75,14 +75,57 @@ function CameraRig({ layout, buildingId }: { layout: Layout; buildingId: number 
   return null;
 }
 
+/** Centre of a dwelling box in scene coordinates. */
+function unitCentre(layout: Layout, u: DwellingUnit): [number, number, number] {
+  return [layout.unitX(u.slot) + layout.floorX(u.floor), layout.floorY(u.floor) + SLAB_T / 2 + UNIT_H / 2, 0];
+}
+
+/**
+ * The dwelling of the household a meter alert is about: a box that pulses (emissive) over the
+ * dwelling and an additive halo around it. Asks the demand loop for ~30 frames a second while
+ * mounted (not every display frame: software-rendered walls share one CPU with everything else).
+ */
+function UnitGlow({ position }: { position: [number, number, number] }): React.JSX.Element {
+  const core = useRef<Mesh>(null);
+  const halo = useRef<Mesh>(null);
+  const invalidate = useThree((s) => s.invalidate);
+  useFrame(({ clock }) => {
+    const k = 0.5 + 0.5 * Math.sin(clock.elapsedTime * 4.2);
+    const coreMat = core.current?.material as MeshStandardMaterial | undefined;
+    if (coreMat) coreMat.emissiveIntensity = 0.5 + 1.8 * k;
+    const haloMat = halo.current?.material as MeshBasicMaterial | undefined;
+    if (haloMat) haloMat.opacity = 0.12 + 0.3 * k;
+    halo.current?.scale.setScalar(1 + 0.12 * k);
+  });
+  useEffect(() => {
+    const id = setInterval(() => invalidate(), 33);
+    return () => clearInterval(id);
+  }, [invalidate]);
+  return (
+    <group position={position}>
+      <mesh ref={core} raycast={() => null}>
+        <boxGeometry args={[UNIT_W + 0.04, UNIT_H + 0.04, UNIT_D + 0.04]} />
+        <meshStandardMaterial color="#ff6a2b" emissive="#ff5a1a" emissiveIntensity={1} roughness={0.4} transparent opacity={0.92} />
+      </mesh>
+      <mesh ref={halo} raycast={() => null}>
+        <boxGeometry args={[UNIT_W + 0.5, UNIT_H + 0.45, UNIT_D + 0.5]} />
+        <meshBasicMaterial color="#ff7a30" transparent opacity={0.3} blending={AdditiveBlending} depthWrite={false} />
+      </mesh>
+    </group>
+  );
+}
+
 export function BuildingStack({
   data,
   selectedHouseholdId,
+  glowHouseholdId,
   onPick,
   floorLabel,
 }: {
   data: BuildingUnits;
   selectedHouseholdId: number | null;
+  /** Household whose dwelling glows (the selected meter alert's). */
+  glowHouseholdId: number | null;
   onPick: (unit: DwellingUnit) => void;
   floorLabel: (floor: number) => string;
 }): React.JSX.Element {
@@ -92,6 +135,8 @@ export function BuildingStack({
   const slabs = useRef<InstancedMesh>(null);
   const [hovered, setHovered] = useState<number | null>(null);
   const invalidate = useThree((s) => s.invalidate);
+  const camera = useThree((s) => s.camera);
+  const canvas = useThree((s) => s.gl.domElement);
 
   useLayoutEffect(() => {
     const o = new Object3D();
@@ -133,12 +178,32 @@ export function BuildingStack({
   }, [units, hovered, selectedHouseholdId, invalidate]);
 
   useEffect(() => {
-    setInspectorProbe({ buildingId: data.buildingId, floors: data.floors, units: units.length });
+    setInspectorProbe({
+      buildingId: data.buildingId,
+      floors: data.floors,
+      units: units.length,
+      unitScreenPoint: (householdId) => {
+        const u = units.find((x) => x.householdId === householdId);
+        if (!u) return null;
+        camera.updateMatrixWorld();
+        const v = new Vector3(...unitCentre(layout, u)).project(camera);
+        if (v.z < -1 || v.z > 1) return null;
+        const rect = canvas.getBoundingClientRect();
+        const x = rect.left + ((v.x + 1) / 2) * rect.width;
+        const y = rect.top + ((1 - v.y) / 2) * rect.height;
+        if (x < rect.left || y < rect.top || x >= rect.right || y >= rect.bottom) return null;
+        // Covered by the legend, a floor label or another panel: not clickable there.
+        const hit = document.elementFromPoint(x, y);
+        if (hit && hit !== canvas && !hit.contains(canvas)) return null;
+        return [x, y];
+      },
+    });
     return () => setInspectorProbe(null);
-  }, [data, units.length]);
+  }, [data, units, layout, camera, canvas]);
 
   const selectedIndex = units.findIndex((u) => u.householdId === selectedHouseholdId);
   const selectedUnit = selectedIndex >= 0 ? units[selectedIndex] : undefined;
+  const glowUnit = glowHouseholdId === null ? undefined : units.find((u) => u.householdId === glowHouseholdId);
   const labelEvery = data.floors > 24 ? 4 : data.floors > 14 ? 2 : 1;
   const floors = Array.from({ length: data.floors }, (_, i) => i + 1).filter((f) => f === 1 || f === data.floors || f % labelEvery === 0);
 
@@ -181,6 +246,7 @@ export function BuildingStack({
           <meshStandardMaterial roughness={0.55} metalness={0.05} />
         </instancedMesh>
       )}
+      {glowUnit && <UnitGlow position={unitCentre(layout, glowUnit)} />}
       {selectedUnit && (
         <mesh
           position={[layout.unitX(selectedUnit.slot) + layout.floorX(selectedUnit.floor), layout.floorY(selectedUnit.floor) + SLAB_T / 2 + UNIT_H / 2, 0]}

@@ -11,7 +11,15 @@ import { BuildingStack } from './BuildingStack.tsx';
 import { watchContextLoss } from '../../gfx/contextLoss.ts';
 import { selectHousehold } from '../../state/uiStore.ts';
 
-export function InspectorCanvas({ units, selectedHouseholdId }: { units: BuildingUnits | null; selectedHouseholdId: number | null }): React.JSX.Element {
+export function InspectorCanvas({
+  units,
+  selectedHouseholdId,
+  glowHouseholdId,
+}: {
+  units: BuildingUnits | null;
+  selectedHouseholdId: number | null;
+  glowHouseholdId: number | null;
+}): React.JSX.Element {
   const { t } = useTranslation();
   const unwatch = useRef<(() => void) | null>(null);
   useEffect(() => () => unwatch.current?.(), []);
@@ -32,6 +40,7 @@ export function InspectorCanvas({ units, selectedHouseholdId }: { units: Buildin
         <BuildingStack
           data={units}
           selectedHouseholdId={selectedHouseholdId}
+          glowHouseholdId={glowHouseholdId}
           onPick={(u) => selectHousehold(u.householdId)}
           floorLabel={(floor) => t('inspector.floor', { floor })}
         />

@@ -17,6 +17,7 @@ export function InspectorDock(): React.JSX.Element {
   const { t } = useTranslation();
   const selectedId = useUiStore((s) => s.selectedBuildingId);
   const householdId = useUiStore((s) => s.selectedHouseholdId);
+  const glowHouseholdId = useUiStore((s) => s.glowHouseholdId);
   const slot = useDetailStore((s) => s.units);
   const building = useDetailStore((s) => s.building);
   const key = useGfxStore((s) => s.inspector.key);
@@ -39,7 +40,7 @@ export function InspectorDock(): React.JSX.Element {
         </header>
         <div className="inspector-stage">
           <ErrorBoundary name="inspector" onReset={() => remountView('inspector')}>
-            <InspectorCanvas key={key} units={units} selectedHouseholdId={householdId} />
+            <InspectorCanvas key={key} units={units} selectedHouseholdId={householdId} glowHouseholdId={glowHouseholdId} />
           </ErrorBoundary>
           <GfxOverlay view="inspector" />
           {units && units.units.length === 0 && <div className="inspector-empty">{t('inspector.noUnits')}</div>}

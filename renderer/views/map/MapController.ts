@@ -7,11 +7,12 @@
 import maplibregl from 'maplibre-gl';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { AmbientLight, DirectionalLight, LightingEffect, type PickingInfo } from '@deck.gl/core';
+import type { Layer } from '@deck.gl/core';
 import type { BasemapCollection, BuildingColumns, Facility, TwinInfo } from '../../../electron/common/dto.ts';
 import type { BuildingGeometry } from './layers/buildingGeometry.ts';
 import { buildBasemapStyle } from './basemapStyle.ts';
 import { buildLayers, LAYER_IDS, type LayerCount } from './layers/buildLayers.ts';
-import { colouringFor } from './layers/buildingColours.ts';
+import { colouringNow } from './layers/buildingColours.ts';
 import { buildBasemapLabels, DETAIL_LABEL_ZOOM, labelCharacters, type LabelDatum } from './layers/labels.ts';
 import { getFacilityAtlas } from './layers/facilityAtlas.ts';
 import type { IconAtlas } from './layers/facilityIcons.ts';
@@ -19,7 +20,13 @@ import { FACILITY_GLYPHS } from './layers/facilityIcons.ts';
 import { ensureFont } from '../../gfx/fonts.ts';
 import { watchContextLoss } from '../../gfx/contextLoss.ts';
 import { useGfxStore } from '../../state/gfxStore.ts';
-import { hoverBuildingRow, selectBuilding, useUiStore } from '../../state/uiStore.ts';
+import { hoverBuildingRow, selectBuilding, showBuilding, useUiStore } from '../../state/uiStore.ts';
+import { useLiveStore } from '../../state/liveStore.ts';
+import { getLiveAtlas, INCIDENT_GLYPH_TEXT } from './layers/liveIcons.ts';
+import { positions } from '../../sources/positionBuffer.ts';
+import { escapeHtml } from './liveTooltips.ts';
+import { LiveMapPart } from './LiveMapPart.ts';
+import { FramePacer } from './framePacer.ts';
 import { registerCameraTarget, type CameraPreset } from '../../actions/camera.ts';
 import { registerMapProbe } from '../../testing/testHooks.ts';
 import { mapPadding } from '../../app/layout.ts';
@@ -62,6 +69,15 @@ export class MapController {
   private readonly tooltip: HTMLDivElement;
   private readonly disposers: (() => void)[] = [];
   private atlas: IconAtlas | null = null;
+  private readonly live: LiveMapPart;
+  private readonly pacer: FramePacer;
+  /** Static layers under and over the live ones (rebuilt by `render`). */
+  private staticLow: Layer[] = [];
+  private staticHigh: Layer[] = [];
+  private staticCounts: LayerCount[] = [];
+  /** Live object under the pointer, whose tooltip is refreshed as it ages or moves. */
+  private hoverLive: { x: number; y: number; html: () => string } | null = null;
+  private hoverRefreshAt = 0;
   private labels: LabelDatum[] | null = null;
   private counts: LayerCount[] = [];
   /** Label tier of the current zoom; layers are rebuilt only when it changes. */
@@ -72,6 +88,8 @@ export class MapController {
 
   public constructor(container: HTMLDivElement, data: MapData) {
     this.data = data;
+    this.live = new LiveMapPart(data.columns, data.geometry);
+    this.pacer = new FramePacer((now) => this.frame(now));
     const padding = mapPadding();
     this.map = new maplibregl.Map({
       container,
@@ -135,7 +153,19 @@ export class MapController {
       useUiStore.subscribe((s, prev) => {
         if (s.selectedBuildingId !== prev.selectedBuildingId || s.hoveredBuildingRow !== prev.hoveredBuildingRow || s.colourBy !== prev.colourBy) {
           this.render();
+        } else if (s.liveLayers !== prev.liveLayers || s.selectedIncidentId !== prev.selectedIncidentId || s.selectedAlertId !== prev.selectedAlertId) {
+          this.pacer.drawNow();
         }
+      }),
+    );
+    this.disposers.push(
+      useLiveStore.subscribe((s, prev) => {
+        // The open-incident colouring is the only static layer that follows the feed.
+        // Incidents and alerts are drawn at once (event-to-pixel latency), outside the pacing;
+        // new fixes only need the animation running (markers glide towards them).
+        if (s.incidents !== prev.incidents && useUiStore.getState().colourBy === 'openIncidents') this.render();
+        else if (s.incidents !== prev.incidents || s.alerts !== prev.alerts || s.resources !== prev.resources || s.mode !== prev.mode) this.pacer.drawNow();
+        else if (s.version !== prev.version) this.pacer.animate();
       }),
     );
     registerCameraTarget(this);
@@ -143,6 +173,9 @@ export class MapController {
       isReady: () => this.ready && !useGfxStore.getState().map.lost,
       layers: () => this.counts.map((c) => ({ ...c })),
       buildingScreenPoint: (id) => this.buildingScreenPoint(id),
+      incidentIds: () => this.live.incidentIds(),
+      resourcePosition: (id) => positions.position(id),
+      whenDrawn: (version) => this.live.whenDrawn(version, () => this.pacer.request()),
     });
     this.render();
     void this.loadCanvasText();
@@ -151,10 +184,11 @@ export class MapController {
   /** Labels and icons are drawn into canvas atlases: wait for the bundled font first. */
   private async loadCanvasText(): Promise<void> {
     const labels = buildBasemapLabels(this.data.basemap);
-    await ensureFont(labelCharacters(labels, this.data.facilities) + FACILITY_GLYPHS);
+    await ensureFont(labelCharacters(labels, this.data.facilities) + FACILITY_GLYPHS + INCIDENT_GLYPH_TEXT);
     if (this.disposed) return;
     this.labels = labels;
     this.atlas = getFacilityAtlas();
+    this.live.atlas = getLiveAtlas();
     this.render();
   }
 
@@ -166,7 +200,7 @@ export class MapController {
     const { layers, counts } = buildLayers({
       columns,
       geometry,
-      colouring: colouringFor(columns, ui.colourBy),
+      colouring: colouringNow(columns, geometry.rowOfId, ui.colourBy, useLiveStore.getState()),
       selectedRow,
       hoveredRow: ui.hoveredBuildingRow,
       facilities,
@@ -175,13 +209,29 @@ export class MapController {
       showFacilityNames: this.map.getZoom() >= FACILITY_NAME_ZOOM,
       zoom: this.map.getZoom(),
     });
-    this.counts = counts;
-    this.overlay.setProps({ layers });
+    const ground = new Set<string>([LAYER_IDS.buildings, LAYER_IDS.selection]);
+    this.staticLow = layers.filter((l) => ground.has(l.id));
+    this.staticHigh = layers.filter((l) => !ground.has(l.id));
+    this.staticCounts = counts;
+    this.pacer.drawNow();
+  }
+
+  /** One frame: the live layers for this instant between the static ones, handed to deck.gl. */
+  private frame(nowPerf: number): boolean {
+    if (this.disposed) return false;
+    const out = this.live.build(nowPerf, this.map.getBearing(), this.map.getZoom());
+    this.counts = [...this.staticCounts, ...out.counts];
+    this.overlay.setProps({ layers: [...this.staticLow, ...out.low, ...this.staticHigh, ...out.high] });
+    if (this.hoverLive && nowPerf - this.hoverRefreshAt > 500) {
+      this.hoverRefreshAt = nowPerf;
+      this.showTooltip(this.hoverLive.x, this.hoverLive.y, this.hoverLive.html());
+    }
+    return out.animating;
   }
 
   private onAfterRender(): void {
-    if (this.ready || !this.styleLoaded || !this.atlas) return;
-    this.ready = true;
+    if (!this.ready && this.styleLoaded && this.atlas) this.ready = true;
+    if (this.styleLoaded) this.live.afterRender();
   }
 
   private onHover(info: PickingInfo): void {
@@ -198,11 +248,26 @@ export class MapController {
       canvas.style.cursor = f.buildingId !== null ? 'pointer' : '';
       const cap = f.capacity !== null ? ` · ${t('facility.capacity', { count: f.capacity })}` : '';
       this.showTooltip(info.x, info.y, `<b>${escapeHtml(f.name)}</b><span>${escapeHtml(t(`facility.${f.kind}`))}${escapeHtml(cap)}</span>`);
+    } else if (this.liveHover(info)) {
+      hoverBuildingRow(-1);
+      return;
     } else {
       hoverBuildingRow(-1);
       canvas.style.cursor = '';
       this.tooltip.style.display = 'none';
     }
+    this.hoverLive = null;
+  }
+
+  /** Tooltip of an incident, resource or alert beacon; false when the pointer is on none. */
+  private liveHover(info: PickingInfo): boolean {
+    const html = this.live.hoverHtml(info);
+    if (!html) return false;
+    // Incidents and alert beacons open their panel on click; resources only explain themselves.
+    this.map.getCanvas().style.cursor = info.layer?.id === 'resources' ? '' : 'pointer';
+    this.hoverLive = { x: info.x, y: info.y, html };
+    this.showTooltip(info.x, info.y, html());
+    return true;
   }
 
   private buildingTooltip(row: number): string {
@@ -221,12 +286,13 @@ export class MapController {
 
   private onClick(info: PickingInfo | null): void {
     const layerId = info?.layer?.id;
+    if (this.live.click(info)) return;
     if (info && layerId === LAYER_IDS.buildings && info.index >= 0) {
       const row = this.data.columns.polygonBuilding[info.index];
-      if (row !== undefined) selectBuilding(this.data.columns.id[row] ?? null);
+      if (row !== undefined) showBuilding(this.data.columns.id[row] ?? null);
     } else if (info && layerId === LAYER_IDS.facilities && info.object) {
       const f = info.object as Facility;
-      if (f.buildingId !== null) selectBuilding(f.buildingId);
+      if (f.buildingId !== null) showBuilding(f.buildingId);
     } else if (!layerId) {
       selectBuilding(null);
     }
@@ -247,7 +313,7 @@ export class MapController {
     } else if (preset === 'oblique') {
       const cam = this.map.cameraForBounds(bbox, { padding, bearing: -20 });
       const center = cam?.center ?? this.map.getCenter();
-      this.map.flyTo({ center, zoom: (cam?.zoom ?? this.map.getZoom()) + 0.2, pitch: 55, bearing: -20, duration: 1600 });
+      this.map.flyTo({ center, zoom: (cam?.zoom ?? this.map.getZoom()) + 0.45, pitch: 55, bearing: -20, duration: 1600 });
     } else {
       const target = this.selectedCentroid() ?? this.map.getCenter().toArray();
       const [ox, oy] = this.freeAreaOffset(padding);
@@ -257,7 +323,8 @@ export class MapController {
   }
 
   public flyToPoint(lon: number, lat: number): void {
-    const padding = mapPadding(true);
+    // With a building selected the inspector covers the bottom of the map: aim above it.
+    const padding = mapPadding(useUiStore.getState().selectedBuildingId !== null);
     this.map.flyTo({ center: [lon, lat], zoom: 17.2, pitch: 60, bearing: this.map.getBearing() || -20, offset: this.freeAreaOffset(padding), duration: 1600 });
   }
 
@@ -295,6 +362,8 @@ export class MapController {
 
   public dispose(): void {
     this.disposed = true;
+    this.pacer.dispose();
+    this.live.dispose();
     registerCameraTarget(null);
     registerMapProbe(null);
     for (const d of this.disposers.splice(0)) d();
@@ -306,8 +375,4 @@ export class MapController {
       console.warn('[civictwin] map.remove failed', err);
     }
   }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

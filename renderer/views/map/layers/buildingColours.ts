@@ -2,7 +2,8 @@
  * Colour of each building row for the chosen attribute, and the legend that explains it. Pure
  * functions over the typed columns: one pass per attribute change, no row objects.
  */
-import type { BuildingColumns } from '../../../../electron/common/dto.ts';
+import type { BuildingColumns, Incident } from '../../../../electron/common/dto.ts';
+import { isOpenStatus } from '../../../../data/model/incidents.ts';
 import { BUILDING_USES, type BuildingUse } from '../../../../data/model/domain.ts';
 import type { ColourBy } from '../../../state/uiStore.ts';
 
@@ -96,18 +97,7 @@ export function colourBuildings(cols: BuildingColumns, by: ColourBy): BuildingCo
     const items = BUILDING_USES.filter((_, code) => present.has(code)).map((use) => ({ use, colour: USE_COLOURS[use] }));
     return { rowColours: out, legend: { kind: 'categorical', items } };
   }
-  if (by === 'openIncidents') {
-    const values = cols.openIncidents;
-    const max = robustMax(values, (r) => values[r]! > 0);
-    for (let r = 0; r < n; r++) {
-      const v = values[r]!;
-      put(r, v === 0 ? CALM : rampColour(ALERT_RAMP, max <= 1 ? 1 : (v - 1) / (max - 1)));
-    }
-    return {
-      rowColours: out,
-      legend: { kind: 'ramp', ramp: ALERT_RAMP, min: 1, max, unit: 'count', special: { colour: CALM, meaning: 'none' } },
-    };
-  }
+  if (by === 'openIncidents') return colourByCounts(cols.openIncidents);
   const values = by === 'residents' ? cols.residents : by === 'elderlyPct' ? cols.elderlyPct : cols.careHouseholds;
   const inhabited = (r: number): boolean => cols.households[r]! > 0;
   const max = by === 'elderlyPct' ? Math.max(10, robustMax(values, inhabited)) : robustMax(values, inhabited);
@@ -127,6 +117,48 @@ export function colourBuildings(cols: BuildingColumns, by: ColourBy): BuildingCo
   };
 }
 
+/** Open incidents per building: zero is calm, anything above it a warning. */
+function colourByCounts(values: ArrayLike<number>): BuildingColouring {
+  const n = values.length;
+  const out = new Uint8Array(n * 4);
+  const max = robustMax(values, (r) => values[r]! > 0);
+  for (let r = 0; r < n; r++) {
+    const v = values[r]!;
+    const c = v === 0 ? CALM : rampColour(ALERT_RAMP, max <= 1 ? 1 : (v - 1) / (max - 1));
+    out.set([c[0], c[1], c[2], 255], 4 * r);
+  }
+  return {
+    rowColours: out,
+    legend: { kind: 'ramp', ramp: ALERT_RAMP, min: 1, max, unit: 'count', special: { colour: CALM, meaning: 'none' } },
+  };
+}
+
+/** Open incidents per building row, counted from the live incidents that name a building. */
+export function openIncidentCounts(cols: BuildingColumns, rowOfId: Map<number, number>, incidents: Iterable<Incident>): Uint16Array {
+  const counts = new Uint16Array(cols.count);
+  for (const inc of incidents) {
+    if (inc.buildingId === null || !isOpenStatus(inc.status)) continue;
+    const row = rowOfId.get(inc.buildingId);
+    if (row !== undefined) counts[row]!++;
+  }
+  return counts;
+}
+
+let liveCache: { cols: BuildingColumns; key: string; colouring: BuildingColouring } | null = null;
+/**
+ * The "open incidents" colouring from the live feed. Memoised on the counts themselves, so a
+ * delta that changes no building's count keeps the same colouring (and deck.gl uploads nothing).
+ */
+export function liveIncidentColouring(cols: BuildingColumns, rowOfId: Map<number, number>, incidents: Iterable<Incident>): BuildingColouring {
+  const counts = openIncidentCounts(cols, rowOfId, incidents);
+  const parts: string[] = [];
+  counts.forEach((v, r) => v > 0 && parts.push(`${r}:${v}`));
+  const key = parts.join(',');
+  if (liveCache && liveCache.cols === cols && liveCache.key === key) return liveCache.colouring;
+  liveCache = { cols, key, colouring: colourByCounts(counts) };
+  return liveCache.colouring;
+}
+
 export const rgbCss = (c: Rgb): string => `rgb(${Math.round(c[0])} ${Math.round(c[1])} ${Math.round(c[2])})`;
 
 const colouringCache = new WeakMap<BuildingColumns, Map<ColourBy, BuildingColouring>>();
@@ -137,4 +169,18 @@ export function colouringFor(cols: BuildingColumns, by: ColourBy): BuildingColou
   let c = perColumns.get(by);
   if (!c) perColumns.set(by, (c = colourBuildings(cols, by)));
   return c;
+}
+
+/**
+ * The colouring to draw: "open incidents" follows the live feed once it is there (the store's
+ * column is only the count at load time); every other attribute is static.
+ */
+export function colouringNow(
+  cols: BuildingColumns,
+  rowOfId: Map<number, number>,
+  by: ColourBy,
+  live: { status: string; incidents: Record<string, Incident> },
+): BuildingColouring {
+  if (by === 'openIncidents' && live.status === 'ready') return liveIncidentColouring(cols, rowOfId, Object.values(live.incidents));
+  return colouringFor(cols, by);
 }

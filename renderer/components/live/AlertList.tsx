@@ -1,0 +1,190 @@
+/**
+ * 表计告警: open and acknowledged meter alerts, elderly residents living alone first, each with a
+ * plain-language explanation of what the meters saw. Choosing one flies to its building and makes
+ * the dwelling glow in the inspector; the operator acknowledges it and records the visit outcome
+ * (safe / needed help / false alarm, with a required reason).
+ */
+import { memo, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MeterAlert, VisitOutcome } from '../../../electron/common/dto.ts';
+import { METER_ANOMALY_KINDS } from '../../../data/model/domain.ts';
+import { useLiveStore } from '../../state/liveStore.ts';
+import { useUiStore } from '../../state/uiStore.ts';
+import { acknowledgeAlert, recordVisitOutcome, selectAlert } from '../../actions/alerts.ts';
+import { formatAgo, formatNumber, formatWhen } from '../../i18n/format.ts';
+import { t as translate } from '../../i18n/index.ts';
+import { useFeedNow } from './useClock.ts';
+
+/** Alerts drawn in the list at once (the rest are counted); a wall has no use for 300 rows. */
+const SHOWN = 60;
+const OUTCOMES: VisitOutcome[] = ['safe', 'needed_help', 'false_alarm'];
+
+/** The explanation as a sentence, e.g. 连续 30 小时用水 0 升、用电 0.9 千瓦时；平时每天约 136 升、2.5 千瓦时. */
+export function explainAlert(a: MeterAlert): string {
+  const e = a.explanation;
+  const v = {
+    hours: formatNumber(e.hours, 0),
+    water: formatNumber(e.waterL),
+    power: formatNumber(e.powerKwh),
+    usualWater: formatNumber(e.usualWaterL, 0),
+    usualPower: formatNumber(e.usualPowerKwh),
+    nightMin: formatNumber(e.nightMinL),
+    count: e.days,
+  };
+  return translate(`alerts.explain.${a.kind}`, v);
+}
+
+export function alertOrder(alerts: Record<string, MeterAlert>): MeterAlert[] {
+  return Object.values(alerts).sort(
+    (a, b) =>
+      Number(b.elderlyAlone) - Number(a.elderlyAlone) ||
+      Number(a.status !== 'open') - Number(b.status !== 'open') ||
+      METER_ANOMALY_KINDS.indexOf(a.kind) - METER_ANOMALY_KINDS.indexOf(b.kind) ||
+      a.raisedAt - b.raisedAt ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+function OutcomeForm({ alert, onDone }: { alert: MeterAlert; onDone: () => void }): React.JSX.Element {
+  const { t } = useTranslation();
+  const [outcome, setOutcome] = useState<VisitOutcome>('safe');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [tried, setTried] = useState(false);
+  const empty = reason.trim().length === 0;
+  const submit = async (): Promise<void> => {
+    setTried(true);
+    if (empty) return;
+    setBusy(true);
+    const ok = await recordVisitOutcome(alert.id, outcome, reason.trim());
+    setBusy(false);
+    if (ok) onDone();
+  };
+  return (
+    <div className="action-sheet outcome-form" data-testid="outcome-form" onClick={(e) => e.stopPropagation()}>
+      <div className="segmented outcome-choices" role="radiogroup" aria-label={t('alerts.recordOutcome')}>
+        {OUTCOMES.map((o) => (
+          <button
+            key={o}
+            type="button"
+            role="radio"
+            aria-checked={o === outcome}
+            className={`seg-btn outcome-${o}${o === outcome ? ' is-on' : ''}`}
+            data-testid={`outcome-${o}`}
+            onClick={() => setOutcome(o)}
+          >
+            {t(`alerts.outcome.${o}`)}
+          </button>
+        ))}
+      </div>
+      <label className="reason-label" htmlFor={`reason-${alert.id}`}>
+        {t('alerts.reason')}
+      </label>
+      <textarea
+        id={`reason-${alert.id}`}
+        className={`textarea${tried && empty ? ' is-invalid' : ''}`}
+        data-testid="outcome-reason"
+        rows={2}
+        maxLength={500}
+        value={reason}
+        placeholder={t('alerts.reasonPlaceholder')}
+        onChange={(e) => setReason(e.target.value)}
+      />
+      {tried && empty && <p className="form-error">{t('alerts.reasonRequired')}</p>}
+      <div className="sheet-buttons">
+        <button type="button" className="btn" onClick={onDone}>
+          {t('alerts.cancel')}
+        </button>
+        <button type="button" className="btn btn-primary" data-testid="outcome-submit" disabled={busy} onClick={() => void submit()}>
+          {t('alerts.submit')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+const AlertRow = memo(function AlertRow({ alert, selected, nowMs, readOnly }: { alert: MeterAlert; selected: boolean; nowMs: number; readOnly: boolean }): React.JSX.Element {
+  const { t } = useTranslation();
+  const [form, setForm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  return (
+    <li
+      className={`alert-row${alert.elderlyAlone ? ' is-elderly' : ''}${alert.status === 'open' ? ' is-open' : ''}${selected ? ' is-selected' : ''}`}
+      data-testid="alert-row"
+      data-alert-id={alert.id}
+    >
+      <button type="button" className="alert-main" onClick={() => selectAlert(alert.id)}>
+        <span className="alert-head">
+          {alert.elderlyAlone && <span className="tag tag-ElderlyAlone">{t('alerts.elderlyAlone')}</span>}
+          <span className="alert-kind">{t(`alertKind.${alert.kind}`)}</span>
+          <span className={`alert-status status-${alert.status}`}>{t(`alerts.status.${alert.status}`)}</span>
+        </span>
+        <span className="alert-where">
+          {alert.address} <b>{alert.unit}</b>
+        </span>
+        <span className="alert-explain">{explainAlert(alert)}</span>
+        <span className="alert-meta">
+          {alert.status === 'acknowledged' && alert.acknowledgedAt !== null
+            ? t('alerts.acknowledgedBy', { who: alert.acknowledgedBy ?? '—', time: formatWhen(alert.acknowledgedAt, nowMs) })
+            : t('alerts.raised', { ago: formatAgo(nowMs - alert.raisedAt) })}
+        </span>
+      </button>
+      {selected && !readOnly && !form && (
+        <div className="alert-actions">
+          {alert.status === 'open' && (
+            <button
+              type="button"
+              className="btn btn-primary"
+              data-testid="alert-ack"
+              disabled={busy}
+              onClick={() => {
+                setBusy(true);
+                void acknowledgeAlert(alert.id).finally(() => setBusy(false));
+              }}
+            >
+              {t('alerts.ack')}
+            </button>
+          )}
+          <button type="button" className="btn" data-testid="alert-outcome" onClick={() => setForm(true)}>
+            {t('alerts.recordOutcome')}
+          </button>
+        </div>
+      )}
+      {selected && !readOnly && form && <OutcomeForm alert={alert} onDone={() => setForm(false)} />}
+    </li>
+  );
+});
+
+export function AlertList(): React.JSX.Element {
+  const { t } = useTranslation();
+  const alerts = useLiveStore((s) => s.alerts);
+  const mode = useLiveStore((s) => s.mode);
+  const selectedId = useUiStore((s) => s.selectedAlertId);
+  const nowMs = useFeedNow(5000);
+  const ordered = useMemo(() => alertOrder(alerts), [alerts]);
+  const shown = ordered.slice(0, SHOWN);
+  const selected = selectedId ? alerts[selectedId] : undefined;
+  if (selected && !shown.includes(selected)) shown.unshift(selected);
+  const elderly = ordered.filter((a) => a.elderlyAlone).length;
+  return (
+    <section className="live-panel" data-testid="alert-list">
+      <header className="live-panel-head">
+        <h2 className="panel-title">{t('alerts.title')}</h2>
+        <div className="queue-summary">
+          <span className="count-chip">{t('alerts.summary', { count: ordered.length })}</span>
+          {elderly > 0 && <span className="count-chip chip-orange">{t('alerts.elderlyCount', { count: elderly })}</span>}
+        </div>
+      </header>
+      {ordered.length === 0 ? (
+        <p className="live-empty">{t('alerts.empty')}</p>
+      ) : (
+        <ul className="alert-list">
+          {shown.map((a) => (
+            <AlertRow key={a.id} alert={a} selected={a.id === selectedId} nowMs={nowMs} readOnly={mode !== 'live'} />
+          ))}
+          {ordered.length > shown.length && <li className="list-more">{t('alerts.more', { count: ordered.length - shown.length, shown: shown.length })}</li>}
+        </ul>
+      )}
+    </section>
+  );
+}

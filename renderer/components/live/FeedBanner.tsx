@@ -1,0 +1,37 @@
+/**
+ * The banner a wall cannot miss when the live feed stops: no event on any live layer for more
+ * than 30 s (live mode only). It also pushes the toasts down so they never cover it.
+ */
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { lastFeedEventMs, serverNow, useLiveStore } from '../../state/liveStore.ts';
+import { formatAgo } from '../../i18n/format.ts';
+import { useFeedNow } from './useClock.ts';
+
+/** Silence after which the feed counts as stopped. */
+export const FEED_STOPPED_MS = 30_000;
+
+export function FeedBanner(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const feed = useLiveStore((s) => s.feed);
+  const mode = useLiveStore((s) => s.mode);
+  const status = useLiveStore((s) => s.status);
+  useFeedNow(1000);
+  const last = lastFeedEventMs(feed);
+  const now = serverNow();
+  const stopped = mode === 'live' && status === 'ready' && (last === null || now - last > FEED_STOPPED_MS);
+  useEffect(() => {
+    document.documentElement.classList.toggle('has-feed-banner', stopped);
+    return () => document.documentElement.classList.remove('has-feed-banner');
+  }, [stopped]);
+  if (!stopped) return null;
+  return (
+    <div className="feed-banner" role="alert" data-testid="feed-banner">
+      <span className="feed-banner-icon" aria-hidden>
+        !
+      </span>
+      <span className="feed-banner-title">{t('feed.stopped')}</span>
+      <span className="feed-banner-detail">{last === null ? t('feed.noData') : t('feed.lastData', { ago: formatAgo(now - last) })}</span>
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * 事件工单: open incidents, most urgent first (SLA overdue, then nearly due, then severity), each
+ * with its category symbol, what and where, who reported it, its age and an SLA clock that
+ * ticks every second and turns amber at 75 % of the allowance and red when overdue.
+ */
+import { memo, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Incident } from '../../../electron/common/dto.ts';
+import { isOpenStatus, slaState, type SlaState } from '../../../data/model/incidents.ts';
+import { useLiveStore } from '../../state/liveStore.ts';
+import { selectIncident } from '../../actions/incidents.ts';
+import { formatAge, formatDuration } from '../../i18n/format.ts';
+import { incidentIconKey, liveIconDataUrl } from '../../views/map/layers/liveIcons.ts';
+import { useFeedNow, useLiveIconsReady } from './useClock.ts';
+
+const SLA_RANK: Record<SlaState, number> = { red: 0, amber: 1, ok: 2, missed: 3, met: 3 };
+
+export const incidentSla = (inc: Incident, nowMs: number): SlaState => slaState(inc.category, inc.reportedAt, inc.handledAt, nowMs);
+
+/** Open incidents in queue order. */
+export function queueOrder(incidents: Record<string, Incident>, nowMs: number): { incident: Incident; sla: SlaState }[] {
+  return Object.values(incidents)
+    .filter((i) => isOpenStatus(i.status) && i.reportedAt <= nowMs)
+    .map((incident) => ({ incident, sla: incidentSla(incident, nowMs) }))
+    .sort(
+      (a, b) =>
+        SLA_RANK[a.sla] - SLA_RANK[b.sla] ||
+        b.incident.severity - a.incident.severity ||
+        a.incident.slaDueAt - b.incident.slaDueAt ||
+        a.incident.id.localeCompare(b.incident.id),
+    );
+}
+
+/** The SLA clock: time left, or time overdue, coloured by state. */
+export function SlaTimer({ incident, sla, nowMs }: { incident: Incident; sla: SlaState; nowMs: number }): React.JSX.Element {
+  const { t } = useTranslation();
+  if (sla === 'met' || sla === 'missed') {
+    return <span className={`sla sla-${sla === 'met' ? 'ok' : 'red'}`}>{t(sla === 'met' ? 'queue.slaMet' : 'queue.slaMissed')}</span>;
+  }
+  const over = sla === 'red';
+  return (
+    <span className={`sla sla-${sla}`} data-testid="sla-timer" data-sla={sla}>
+      <span className="sla-label">{t(over ? 'queue.slaOver' : 'queue.slaLeft')}</span>
+      <span className="sla-time mono">{formatDuration(over ? nowMs - incident.slaDueAt : incident.slaDueAt - nowMs)}</span>
+    </span>
+  );
+}
+
+export function CategoryIcon({ incident, size = 44 }: { incident: Incident; size?: number }): React.JSX.Element {
+  const ready = useLiveIconsReady();
+  if (!ready) return <span className="cat-icon placeholder" style={{ width: size, height: size }} />;
+  return <img className="cat-icon" src={liveIconDataUrl(incidentIconKey(incident.category, incident.severity))} alt="" width={size} height={size} />;
+}
+
+const Row = memo(function Row({ incident, sla, nowMs }: { incident: Incident; sla: SlaState; nowMs: number }): React.JSX.Element {
+  const { t } = useTranslation();
+  const where = incident.description ?? (incident.buildingId !== null ? t('queue.location', { id: incident.buildingId }) : '');
+  return (
+    <li>
+      <button
+        type="button"
+        className={`incident-row sla-row-${sla}`}
+        data-testid="incident-row"
+        data-incident-id={incident.id}
+        onClick={() => selectIncident(incident.id)}
+      >
+        <CategoryIcon incident={incident} />
+        <span className="incident-main">
+          <span className="incident-title">
+            <span className="incident-cat">{t(`category.${incident.category}`)}</span>
+            <span className={`sev-chip sev-${incident.severity}`}>{t(`severity.${incident.severity}`)}</span>
+          </span>
+          <span className="incident-where">{where}</span>
+          <span className="incident-meta">
+            {t(`reporter.${incident.reporter}`)} · {t('queue.age', { age: formatAge(nowMs - incident.reportedAt) })} ·{' '}
+            <span className={`status-text status-${incident.status}`}>{t(`incidentStatus.${incident.status}`)}</span>
+          </span>
+        </span>
+        <SlaTimer incident={incident} sla={sla} nowMs={nowMs} />
+      </button>
+    </li>
+  );
+});
+
+export function IncidentQueue(): React.JSX.Element {
+  const { t } = useTranslation();
+  const incidents = useLiveStore((s) => s.incidents);
+  const status = useLiveStore((s) => s.status);
+  const nowMs = useFeedNow(1000);
+  const rows = useMemo(() => queueOrder(incidents, nowMs), [incidents, nowMs]);
+  const red = rows.filter((r) => r.sla === 'red').length;
+  const amber = rows.filter((r) => r.sla === 'amber').length;
+  return (
+    <section className="live-panel" data-testid="incident-queue">
+      <header className="live-panel-head">
+        <h2 className="panel-title">{t('queue.title')}</h2>
+        <div className="queue-summary">
+          <span className="count-chip">{t('queue.summary', { open: rows.length })}</span>
+          {red > 0 && <span className="count-chip chip-red">{t('queue.overdue', { count: red })}</span>}
+          {amber > 0 && <span className="count-chip chip-amber">{t('queue.dueSoon', { count: amber })}</span>}
+        </div>
+      </header>
+      {rows.length === 0 ? (
+        <p className="live-empty">{status === 'ready' ? t('queue.empty') : status === 'error' ? t('queue.unavailable') : t('queue.loading')}</p>
+      ) : (
+        <ul className="incident-list">
+          {rows.map((r) => (
+            <Row key={r.incident.id} incident={r.incident} sla={r.sla} nowMs={nowMs} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * 实时图层: each live layer with a show/hide switch, how much it holds and how fresh its data is
+ * (time since the host last received an event for it), plus the marker colours.
+ */
+import { useTranslation } from 'react-i18next';
+import { RESOURCE_STATUSES } from '../../../data/model/domain.ts';
+import { isOpenStatus } from '../../../data/model/incidents.ts';
+import { serverNow, useLiveStore } from '../../state/liveStore.ts';
+import { toggleLiveLayer, useUiStore, type LiveLayer } from '../../state/uiStore.ts';
+import { formatAgo } from '../../i18n/format.ts';
+import { rgbCss } from '../../views/map/layers/buildingColours.ts';
+import { RESOURCE_STATUS_COLOURS, SEVERITIES, SEVERITY_COLOURS } from '../../views/map/layers/liveIcons.ts';
+import { useFeedNow } from './useClock.ts';
+import { FEED_STOPPED_MS } from './FeedBanner.tsx';
+
+const FEED_OF: Record<LiveLayer, 'incidents' | 'resources' | 'meters'> = { incidents: 'incidents', resources: 'resources', alerts: 'meters' };
+const LABEL_OF: Record<LiveLayer, string> = { incidents: 'feed.incidents', resources: 'feed.resources', alerts: 'feed.meters' };
+/**
+ * Silence after which a layer's data counts as stale: fleets report every few seconds, incidents
+ * come a few an hour per district, meters report hourly.
+ */
+const STALE_AFTER_MS: Record<LiveLayer, number> = { resources: FEED_STOPPED_MS, incidents: 15 * 60_000, alerts: 2 * 3600_000 };
+
+export function LiveLayersPanel(): React.JSX.Element {
+  const { t } = useTranslation();
+  const visible = useUiStore((s) => s.liveLayers);
+  const feed = useLiveStore((s) => s.feed);
+  const openIncidents = useLiveStore((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
+  const resources = useLiveStore((s) => s.resources.length);
+  const alerts = useLiveStore((s) => Object.keys(s.alerts).length);
+  useFeedNow(1000);
+  const now = serverNow();
+  const counts: Record<LiveLayer, number> = { incidents: openIncidents, resources, alerts };
+  return (
+    <div data-testid="live-layers">
+      <h2 className="panel-title">{t('feed.layers')}</h2>
+      <ul className="live-layers">
+        {(['incidents', 'resources', 'alerts'] as const).map((layer) => {
+          const last = feed?.lastEventMs[FEED_OF[layer]] ?? null;
+          const age = last === null ? null : now - last;
+          const tone = age === null ? 'none' : age > STALE_AFTER_MS[layer] ? 'stale' : 'fresh';
+          return (
+            <li key={layer}>
+              <label className="layer-switch">
+                <input type="checkbox" checked={visible[layer]} onChange={() => toggleLiveLayer(layer)} data-testid={`layer-toggle-${layer}`} />
+                <span className="switch" aria-hidden />
+                <span className="layer-name">{t(LABEL_OF[layer])}</span>
+              </label>
+              <span className="layer-count mono">{counts[layer]}</span>
+              <span className={`freshness fresh-${tone}`} data-testid={`freshness-${FEED_OF[layer]}`}>
+                <span className="fresh-dot" aria-hidden />
+                {age === null ? t('feed.never') : formatAgo(age)}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="live-legend">
+        <span className="legend-label">{t('feed.severity')}</span>
+        {SEVERITIES.map((s) => (
+          <span key={s} className="legend-chip">
+            <span className="dot" style={{ background: rgbCss(SEVERITY_COLOURS[s]) }} />
+            {t(`severity.${s}`)}
+          </span>
+        ))}
+      </div>
+      <div className="live-legend">
+        <span className="legend-label">{t('feed.resourceStatus')}</span>
+        {RESOURCE_STATUSES.map((s) => (
+          <span key={s} className="legend-chip">
+            <span className="dot" style={{ background: rgbCss(RESOURCE_STATUS_COLOURS[s]) }} />
+            {t(`resourceStatus.${s}`)}
+          </span>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The bottom time bar: LIVE or REPLAY, the moment shown (Beijing time), a scrubber over the last
+ * 24 h, play at 1×/5×/15×/60× and "back to live". Replayed states come from the host
+ * (`getStateAt`), through the replay controller.
+ */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { REPLAY_SPEEDS, feedNow, serverNow, useLiveStore } from '../../state/liveStore.ts';
+import { backToLive, pause, play, seekTo, setSpeed } from '../../sources/replay.ts';
+import { formatAge, formatClock, formatDateTime, formatShortTime } from '../../i18n/format.ts';
+
+/** Re-renders at `everyMs` (faster while replay plays, so the clock runs visibly). */
+function useTicker(everyMs: number): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const id = setInterval(() => setTick((n) => n + 1), everyMs);
+    return () => clearInterval(id);
+  }, [everyMs]);
+}
+
+export function Timeline(): React.JSX.Element {
+  const { t } = useTranslation();
+  const mode = useLiveStore((s) => s.mode);
+  const replay = useLiveStore((s) => s.replay);
+  const range = useLiveStore((s) => s.range);
+  const status = useLiveStore((s) => s.status);
+  useTicker(mode === 'replay' && replay.playing ? 250 : 1000);
+  const now = serverNow();
+  const shown = feedNow();
+  const fromMs = range?.fromMs ?? now - 24 * 3600_000;
+  const isReplay = mode === 'replay';
+  const span = Math.max(1, now - fromMs);
+  const marks = [0, 1 / 3, 2 / 3].map((f) => fromMs + f * span);
+
+  return (
+    <section className={`timeline panel${isReplay ? ' is-replay' : ''}`} data-testid="timeline" aria-label={t('timeline.slider')}>
+      <div className="timeline-mode">
+        <span className={`mode-badge ${isReplay ? 'mode-replay' : 'mode-live'}`} data-testid="timeline-mode" data-mode={mode}>
+          <span className="mode-dot" aria-hidden />
+          {t(isReplay ? 'timeline.replay' : 'timeline.live')}
+        </span>
+        <span className="timeline-clock mono" data-testid="timeline-clock">
+          {isReplay && now - shown > 20 * 3600_000 ? formatDateTime(shown) : formatClock(shown)}
+        </span>
+        {isReplay && <span className="timeline-behind">{t('timeline.behind', { ago: formatAge(now - shown) })}</span>}
+      </div>
+      <div className="timeline-track">
+        <input
+          type="range"
+          className="scrubber"
+          data-testid="timeline-scrubber"
+          aria-label={t('timeline.slider')}
+          min={fromMs}
+          max={now}
+          step={1000}
+          value={Math.min(now, Math.max(fromMs, shown))}
+          disabled={status !== 'ready'}
+          style={{ ['--pos' as string]: `${(100 * (Math.min(now, shown) - fromMs)) / span}%` }}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (v >= now - 1000 && mode === 'live') return;
+            void seekTo(v);
+          }}
+        />
+        <div className="track-marks" aria-hidden>
+          {marks.map((m) => (
+            <span key={m} style={{ left: `${(100 * (m - fromMs)) / span}%` }}>
+              {span < 2 * 3600_000 ? formatClock(m) : formatShortTime(m)}
+            </span>
+          ))}
+          <span className="mark-now" style={{ left: '100%' }}>
+            {t('timeline.now')}
+          </span>
+        </div>
+      </div>
+      <div className="timeline-controls">
+        <button
+          type="button"
+          className="play-btn"
+          data-testid="timeline-play"
+          aria-label={t(replay.playing && isReplay ? 'timeline.pause' : 'timeline.play')}
+          title={t(replay.playing && isReplay ? 'timeline.pause' : 'timeline.play')}
+          disabled={!isReplay}
+          onClick={() => (replay.playing ? pause() : play())}
+        >
+          {replay.playing && isReplay ? '❚❚' : '▶'}
+        </button>
+        <div className="speed-group" role="group" aria-label={t('timeline.speed')}>
+          {REPLAY_SPEEDS.map((s) => (
+            <button
+              key={s}
+              type="button"
+              className={`speed-btn${replay.speed === s ? ' is-on' : ''}`}
+              data-testid={`timeline-speed-${s}`}
+              aria-pressed={replay.speed === s}
+              onClick={() => (isReplay && !replay.playing ? play(s) : setSpeed(s))}
+            >
+              {s}×
+            </button>
+          ))}
+        </div>
+        <button type="button" className="btn live-btn" data-testid="timeline-live" disabled={!isReplay} onClick={backToLive}>
+          {t('timeline.backToLive')}
+        </button>
+      </div>
+    </section>
+  );
+}

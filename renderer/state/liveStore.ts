@@ -1,0 +1,83 @@
+/**
+ * The live picture as panels show it: incidents and meter alerts by id, the fleet's static facts,
+ * feed freshness, and whether the view follows the live feed or replays a past moment. Written by
+ * the LiveSource (one batch per animation frame at most) and the replay controller; resource
+ * *positions* are not here — they live in the mutable position buffer (sources/positionBuffer.ts)
+ * that the map reads each frame, so high-rate data never re-renders a component.
+ */
+import type { FeedStatus, Incident, MeterAlert, ResourceInfo, TimelineRange } from '../../electron/common/dto.ts';
+import { createStore } from './createStore.ts';
+
+export type LiveMode = 'live' | 'replay';
+export const REPLAY_SPEEDS = [1, 5, 15, 60] as const;
+export type ReplaySpeed = (typeof REPLAY_SPEEDS)[number];
+
+export interface ReplayClock {
+  /** Replayed time at `anchorWallMs`. */
+  anchorMs: number;
+  /** Wall clock (Date.now) when the anchor was set. */
+  anchorWallMs: number;
+  playing: boolean;
+  speed: ReplaySpeed;
+}
+
+export interface LiveState {
+  /** `error` when the host has no live API or cannot be reached (the twin still works). */
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  mode: LiveMode;
+  /** The moment the shown incidents/alerts describe (server time, or the replayed moment). */
+  stateAtMs: number;
+  replay: ReplayClock;
+  /** What the timeline can scrub over. */
+  range: TimelineRange | null;
+  incidents: Record<string, Incident>;
+  /** Open and acknowledged alerts (closed ones are dropped). */
+  alerts: Record<string, MeterAlert>;
+  resources: ResourceInfo[];
+  feed: FeedStatus | null;
+  /** Server clock minus local clock, from the last snapshot or delta. */
+  clockOffsetMs: number;
+  /** Bumped on every applied batch (the map waits for a version to be drawn). */
+  version: number;
+}
+
+export const useLiveStore = createStore<LiveState>()(() => ({
+  status: 'idle',
+  error: null,
+  mode: 'live',
+  stateAtMs: 0,
+  replay: { anchorMs: 0, anchorWallMs: 0, playing: false, speed: 15 },
+  range: null,
+  incidents: {},
+  alerts: {},
+  resources: [],
+  feed: null,
+  clockOffsetMs: 0,
+  version: 0,
+}));
+
+//#region clocks
+/** The host's "now", estimated from the last message's `serverNowMs`. */
+export function serverNow(): number {
+  return Date.now() + useLiveStore.getState().clockOffsetMs;
+}
+/** The replayed moment now (advances while playing). */
+export function replayNow(clock: ReplayClock = useLiveStore.getState().replay): number {
+  return clock.playing ? clock.anchorMs + (Date.now() - clock.anchorWallMs) * clock.speed : clock.anchorMs;
+}
+/** The time the view is showing: the host's now in live mode, the replayed moment in replay. */
+export function feedNow(): number {
+  return useLiveStore.getState().mode === 'live' ? serverNow() : replayNow();
+}
+//#endregion
+
+//#region derived
+/** Latest event of the three live layers, or null when none has arrived. */
+export function lastFeedEventMs(feed: FeedStatus | null): number | null {
+  if (!feed) return null;
+  const { incidents, resources, meters } = feed.lastEventMs;
+  const all = [incidents, resources, meters].filter((v): v is number => v !== null);
+  return all.length ? Math.max(...all) : null;
+}
+//#endregion

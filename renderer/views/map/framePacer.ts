@@ -1,0 +1,87 @@
+/**
+ * Paces the map's animation frames (pulses, gliding resources). On a GPU a frame costs a few
+ * milliseconds and the loop follows the display. With software GL (SwiftShader on a machine
+ * without a GPU, the e2e hosts) a 1080p frame can cost most of a second; then animation frames
+ * are spaced to about three times their measured cost, so the GPU process is mostly idle and
+ * data changes (drawn at once, outside this pacing) still reach the screen without a queue.
+ *
+ * Frame cost is measured as the gap between the two animation-frame callbacks after a draw: the
+ * map renders in the first, and the browser holds the second back until the GPU has finished.
+ */
+export class FramePacer {
+  private readonly draw: (nowPerf: number) => boolean;
+  private raf = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private dirty = false;
+  private animating = false;
+  private lastDrawAt = -Infinity;
+  private lastTickAt = 0;
+  /** Ticks to go until the cost sample of the last draw (0: not measuring). */
+  private probe = 0;
+  /** Smoothed frame cost, ms. */
+  public cost = 16;
+  private disposed = false;
+
+  /** `draw` builds and hands over the layers; it returns whether something is still moving. */
+  public constructor(draw: (nowPerf: number) => boolean) {
+    this.draw = draw;
+  }
+
+  /** Data changed: draw now, outside the pacing (the next map frame shows it). */
+  public drawNow(): void {
+    this.run(performance.now());
+  }
+
+  /** Something may have started moving (new fixes): keep animation frames coming, paced. */
+  public animate(): void {
+    if (this.animating) return;
+    this.animating = true;
+    this.ensure();
+  }
+
+  /** Something should be redrawn on the next animation frame. */
+  public request(): void {
+    this.dirty = true;
+    this.ensure();
+  }
+
+  private ensure(): void {
+    if (!this.raf && !this.disposed) this.raf = requestAnimationFrame(this.tick);
+  }
+
+  private minGap(): number {
+    return this.cost > 40 ? Math.min(5000, this.cost * 3) : 0;
+  }
+
+  private readonly tick = (now: number): void => {
+    this.raf = 0;
+    if (this.probe > 0 && --this.probe === 0) this.cost = this.cost * 0.7 + Math.max(1, now - this.lastTickAt) * 0.3;
+    this.lastTickAt = now;
+    if (this.probe > 0) this.ensure();
+    const wait = this.lastDrawAt + this.minGap() - now;
+    if (this.dirty || (this.animating && wait <= 0)) this.run(now);
+    else if (this.animating && !this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.ensure();
+      }, wait);
+    }
+    if (this.dirty || (this.animating && this.minGap() === 0)) this.ensure();
+  };
+
+  private run(now: number): void {
+    if (this.disposed) return;
+    this.dirty = false;
+    this.lastDrawAt = now;
+    if (this.probe === 0) this.probe = 2;
+    this.animating = this.draw(now);
+    // The next two ticks measure this frame's cost; then the gap is waited out if frames are slow.
+    this.ensure();
+  }
+
+  public dispose(): void {
+    this.disposed = true;
+    cancelAnimationFrame(this.raf);
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
