@@ -10,6 +10,7 @@ import {
   DuckDBInstance,
   type DuckDBListVector,
   type DuckDBAppender,
+  type DuckDBMaterializedResult,
   type DuckDBValue,
   type DuckDBVector,
 } from '@duckdb/node-api';
@@ -72,7 +73,7 @@ export class DuckDbStore {
 
   /** Applies every migration newer than the file's version, each in its own transaction. */
   public async migrate(): Promise<number[]> {
-    await this.conn.run(
+    await this.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
     );
     const applied = new Set((await this.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
@@ -80,8 +81,8 @@ export class DuckDbStore {
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
       await this.transaction(async () => {
-        await this.conn.run(m.sql);
-        await this.conn.run('INSERT INTO schema_migrations VALUES ($1, $2, now()::TIMESTAMP)', [m.version, m.name]);
+        await this.exec(m.sql);
+        await this.exec('INSERT INTO schema_migrations VALUES ($1, $2, now()::TIMESTAMP)', [m.version, m.name]);
       });
       ran.push(m.version);
     }
@@ -96,12 +97,12 @@ export class DuckDbStore {
   public static readonly latestSchemaVersion = SCHEMA_VERSION;
 
   public async run(sql: string, params?: Params): Promise<void> {
-    await this.conn.run(sql, params);
+    await this.exec(sql, params);
   }
 
   /** Row objects with JS values (numbers, strings, arrays). For panels and small results only. */
   public async all<T>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const reader = await this.tracked(() => this.conn.runAndReadAll(sql, params));
     return reader.getRowObjectsJS() as T[];
   }
 
@@ -111,13 +112,13 @@ export class DuckDbStore {
 
   /** Runs `fn` in a transaction; rolls back and rethrows on any error, so nothing is half-written. */
   public async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.conn.run('BEGIN TRANSACTION');
+    await this.exec('BEGIN TRANSACTION');
     try {
       const out = await fn();
-      await this.conn.run('COMMIT');
+      await this.exec('COMMIT');
       return out;
     } catch (err) {
-      await this.conn.run('ROLLBACK');
+      await this.exec('ROLLBACK');
       throw err;
     }
   }
@@ -137,7 +138,7 @@ export class DuckDbStore {
     spec: S,
     params?: Params,
   ): Promise<{ rowCount: number } & { [K in keyof S]: InstanceType<S[K]> }> {
-    const result = await this.conn.run(sql, params);
+    const result = await this.exec(sql, params);
     const n = result.rowCount;
     const names = Object.keys(spec);
     const out: Record<string, NumericArray> = {};
@@ -164,7 +165,7 @@ export class DuckDbStore {
     onChunk: (cols: { [K in keyof S]: InstanceType<S[K]> }, rows: number) => void,
     params?: Params,
   ): Promise<number> {
-    const result = await this.conn.run(sql, params);
+    const result = await this.exec(sql, params);
     const names = Object.keys(spec);
     const buffers: Record<string, NumericArray> = {};
     for (const name of names) buffers[name] = new spec[name]!(2048);
@@ -195,7 +196,7 @@ export class DuckDbStore {
     params?: Params,
     transform?: (value: number, indexInList: number) => number,
   ): Promise<{ starts: Uint32Array; values: Float32Array | Float64Array }> {
-    const result = await this.conn.run(sql, params);
+    const result = await this.exec(sql, params);
     const n = result.rowCount;
     const starts = new Uint32Array(n + 1);
     const parts: { vec: DuckDBListVector; rows: number }[] = [];
@@ -229,7 +230,36 @@ export class DuckDbStore {
 
   /** Forces the WAL into the main file; used after bulk loads so the file is self-contained. */
   public async checkpoint(): Promise<void> {
-    await this.conn.run('CHECKPOINT');
+    await this.exec('CHECKPOINT');
+  }
+
+  /** Queries in flight: closing under one blocks the thread its completion needs (a deadlock). */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  private async tracked<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('The twin database is closed.');
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      if (--this.inFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
+    }
+  }
+
+  private exec(sql: string, params?: Params): Promise<DuckDBMaterializedResult> {
+    return this.tracked(() => this.conn.run(sql, params));
+  }
+
+  /**
+   * Waits for queries in flight (at most `timeoutMs`), then closes. Hosts call this on shutdown:
+   * `closeSync` while an async query runs deadlocks the process.
+   */
+  public async closeWhenIdle(timeoutMs = 15_000): Promise<void> {
+    if (this.inFlight > 0) {
+      await Promise.race([new Promise<void>((ok) => this.idleWaiters.push(ok)), new Promise((ok) => setTimeout(ok, timeoutMs))]);
+    }
+    this.close();
   }
 
   public close(): void {

@@ -27,19 +27,22 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
   const store = await DuckDbStore.open(opts.db);
-  const { api, ingest } = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate) });
+  const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate) });
+  const { api, ingest } = services;
   const log = (l: string): void => console.error(l);
   const host = new WebHost({ services: api, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
   const port = await host.listen();
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
   const runner = opts.simulate ? await startSimulator(api, ingest, log) : null;
+  // Order: stop producing (feed, MQTT, HTTP), stop timers, let queries finish, close the store.
   const shutdown = (): void => {
     runner?.stop();
-    ingest.close();
-    void Promise.all([host.close(), mqtt?.close()]).then(() => {
-      store.close();
-      process.exit(0);
-    });
+    void Promise.all([host.close(), mqtt?.close()])
+      .then(() => {
+        services.stop();
+        return store.closeWhenIdle();
+      })
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

@@ -9,7 +9,6 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices } from '../services/index.ts';
-import type { IngestService } from '../services/IngestService.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
@@ -32,7 +31,7 @@ protocol.registerSchemesAsPrivileged([
 
 let store: DuckDbStore | null = null;
 let simulator: SimulatorRunner | null = null;
-let ingest: IngestService | null = null;
+let stopServices: (() => void) | null = null;
 
 async function main(): Promise<void> {
   if (!app.requestSingleInstanceLock()) {
@@ -57,7 +56,7 @@ async function main(): Promise<void> {
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate });
   registerIpc(services.api);
   if (simulate) simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l));
-  ingest = services.ingest;
+  stopServices = services.stop;
 
   const win = new BrowserWindow({
     width: 1920,
@@ -81,12 +80,19 @@ async function main(): Promise<void> {
 }
 
 app.on('window-all-closed', () => app.quit());
-app.on('will-quit', () => {
-  // Order: stop the feed, then ingest, then close the store.
+let quitting = false;
+app.on('will-quit', (event) => {
+  if (quitting || !store) return;
+  // Order: stop the feed, stop timers, let queries in flight finish, close the store, then quit.
+  // closeSync under a running query would deadlock the main process.
+  event.preventDefault();
+  quitting = true;
   simulator?.stop();
-  ingest?.close();
-  store?.close();
-  store = null;
+  stopServices?.();
+  void store.closeWhenIdle().finally(() => {
+    store = null;
+    app.quit();
+  });
 });
 
 main().catch((err: unknown) => {

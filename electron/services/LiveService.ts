@@ -236,6 +236,13 @@ export class LiveService implements LiveApi {
     for (const l of this.listeners) l(delta);
   }
 
+  /** Stops pushing (shutdown): no query may start after this. */
+  public stop(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.listeners.clear();
+  }
+
   public onLiveDelta(listener: (delta: LiveDelta) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

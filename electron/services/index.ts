@@ -20,6 +20,8 @@ export interface Services {
   ingest: IngestService;
   live: LiveService;
   alerts: MeterAlertService;
+  /** Stops timers and pushes so no new query starts; then close the store with closeWhenIdle. */
+  stop(): void;
 }
 
 export interface ServiceOptions {
@@ -59,7 +61,13 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     live,
     window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: options.personalData }) },
   };
-  return { api, ingest, live, alerts };
+  const stop = (): void => {
+    if (meterCheck) clearTimeout(meterCheck);
+    meterCheck = null;
+    live?.stop();
+    ingest.close();
+  };
+  return { api, ingest, live, alerts, stop };
 }
 
 /** Thrown for a call outside the contract; hosts answer it with 404 / a rejected invoke. */
