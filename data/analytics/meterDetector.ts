@@ -46,8 +46,28 @@ export const dayAt = (startDay: string, index: number): string => new Date(Date.
 /** Streams `meter_daily` between two days into a matrix. */
 export async function loadMeterMatrix(store: DuckDbStore, fromDay: string, toDay: string): Promise<MeterMatrix> {
   const span = await store.one<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM households');
+  return loadMeterSlice(store, fromDay, toDay, span?.lo ?? 0, span?.hi ?? -1);
+}
+
+/**
+ * Visits the meter matrix in slices of `sliceSize` household ids, so a million households never
+ * sit in memory at once (a whole 1M × 90 matrix plus DuckDB's result took ~5 GB). Rows are
+ * stored in household order, so each slice's query reads only its own row groups.
+ */
+export async function forEachMeterSlice(
+  store: DuckDbStore,
+  fromDay: string,
+  toDay: string,
+  sliceSize: number,
+  onSlice: (m: MeterMatrix) => void,
+): Promise<void> {
+  const span = await store.one<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM households');
   const lo = span?.lo ?? 0;
   const hi = span?.hi ?? -1;
+  for (let a = lo; a <= hi; a += sliceSize) onSlice(await loadMeterSlice(store, fromDay, toDay, a, Math.min(hi, a + sliceSize - 1)));
+}
+
+async function loadMeterSlice(store: DuckDbStore, fromDay: string, toDay: string, lo: number, hi: number): Promise<MeterMatrix> {
   // One matrix row per household id in [lo, hi] (ids are dense in practice; a gap is an empty
   // row), so SQL can compute each reading's cell and JS only scatters.
   const householdIds = new Int32Array(Math.max(0, hi - lo + 1));

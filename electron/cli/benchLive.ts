@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { parseEventLine } from '../../data/feed/events.ts';
-import { dayAt, detectEpisodes, loadLabels, loadMeterMatrix, scoreEpisodes, type KindScore } from '../../data/analytics/meterDetector.ts';
+import { dayAt, detectEpisodes, forEachMeterSlice, loadLabels, scoreEpisodes, type KindScore, type MeterEpisode } from '../../data/analytics/meterDetector.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export interface BenchRow {
@@ -114,14 +114,22 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
 export async function benchDetector(db: string, households: number): Promise<BenchRow[]> {
   const store = await DuckDbStore.open(db, { readOnly: true });
   const span = (await store.one<{ a: string; b: string }>("SELECT strftime(min(day), '%Y-%m-%d') a, strftime(max(day), '%Y-%m-%d') b FROM meter_daily"))!;
-  const t0 = performance.now();
-  const matrix = await loadMeterMatrix(store, span.a, span.b);
   const evalFrom = dayAt(span.a, 36); // the first 36 days are baseline only
-  const ours = detectEpisodes(matrix, 'civictwin', evalFrom);
-  const seconds = (performance.now() - t0) / 1000;
-  const t1 = performance.now();
-  const rule = detectEpisodes(matrix, 'domain_rule', evalFrom);
-  const ruleSeconds = (performance.now() - t1) / 1000;
+  // Both detectors see the same slices; ours is timed with the reading, the rule without it.
+  const ours: MeterEpisode[] = [];
+  const rule: MeterEpisode[] = [];
+  let ruleMs = 0;
+  let days = 0;
+  const t0 = performance.now();
+  await forEachMeterSlice(store, span.a, span.b, 100_000, (m) => {
+    days = m.days;
+    ours.push(...detectEpisodes(m, 'civictwin', evalFrom));
+    const t1 = performance.now();
+    rule.push(...detectEpisodes(m, 'domain_rule', evalFrom));
+    ruleMs += performance.now() - t1;
+  });
+  const seconds = (performance.now() - t0 - ruleMs) / 1000;
+  const ruleSeconds = ruleMs / 1000;
   const labels = await loadLabels(store, evalFrom, span.b);
   store.close();
   const score = (s: KindScore[], kind: string): KindScore => s.find((x) => x.kind === kind)!;
@@ -129,9 +137,9 @@ export async function benchDetector(db: string, households: number): Promise<Ben
   const r = scoreEpisodes(rule, labels);
   const rows: BenchRow[] = [
     {
-      name: `meter detector: ${households.toLocaleString('en')} households × ${matrix.days} days`,
+      name: `meter detector: ${households.toLocaleString('en')} households × ${days} days`,
       value: `${seconds.toFixed(2)} s`,
-      baseline: `${ruleSeconds.toFixed(2)} s (domain rule, matrix loaded)`,
+      baseline: `${ruleSeconds.toFixed(2)} s (domain rule, same data in memory)`,
       target: '< 5 s',
       pass: seconds < 5,
     },
