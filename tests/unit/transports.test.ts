@@ -153,13 +153,11 @@ describe('durability', () => {
     host.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     await expect.poll(() => log, { timeout: 30_000 }).toMatch(/serving/);
     const acked: string[] = [];
-    let sent = 0;
     let stop = false;
     // Several concurrent producers, 50 events a request, until the host dies.
     const producer = async (p: number): Promise<void> => {
       for (let b = 0; !stop; b++) {
         const ids = Array.from({ length: 50 }, (_, i) => `k-${p}-${b}-${i}`);
-        sent += ids.length;
         try {
           const res = await fetch(`http://127.0.0.1:${port}/api/v1/events`, { method: 'POST', body: ids.map((id) => JSON.stringify(event(id))).join('\n') });
           const r = (await res.json()) as { accepted: number };
@@ -180,7 +178,6 @@ describe('durability', () => {
     const lost = acked.filter((id) => !stored.has(id));
     expect(lost).toEqual([]);
     expect(stored.size).toBeGreaterThanOrEqual(acked.length);
-    expect(sent).toBeGreaterThan(acked.length - 1);
     store.close();
   });
 });
