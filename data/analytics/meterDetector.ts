@@ -18,7 +18,7 @@
  * `domain_rule` is the rule from the domain background (the last two days both below 10 % of the
  * three-day mean, for water and power), run on the same matrix for a side-by-side evaluation.
  */
-import type { DuckDbStore } from '../store/DuckDbStore.ts';
+import type { DuckDbStore, MaterializedColumns } from '../store/DuckDbStore.ts';
 import { METER_ANOMALY_KINDS, type MeterAnomalyKind } from '../model/domain.ts';
 
 export type DetectorName = 'civictwin' | 'domain_rule';
@@ -44,15 +44,22 @@ export const dayIndex = (startDay: string, day: string): number => Math.round((D
 export const dayAt = (startDay: string, index: number): string => new Date(Date.parse(startDay) + index * DAY_MS).toISOString().slice(0, 10);
 
 /** Streams `meter_daily` between two days into a matrix. */
+const SLICE_SQL = `SELECT household_id, day, water_l, power_kwh, night_min_l
+  FROM meter_daily WHERE day BETWEEN $from AND $to AND household_id BETWEEN $lo AND $hi`;
+
 export async function loadMeterMatrix(store: DuckDbStore, fromDay: string, toDay: string): Promise<MeterMatrix> {
   const span = await store.one<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM households');
-  return loadMeterSlice(store, fromDay, toDay, span?.lo ?? 0, span?.hi ?? -1);
+  const lo = span?.lo ?? 0;
+  const hi = span?.hi ?? -1;
+  await store.run('SET preserve_insertion_order = false');
+  return scatterSlice(await store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo, hi }), fromDay, toDay, lo, hi);
 }
 
 /**
  * Visits the meter matrix in slices of `sliceSize` household ids, so a million households never
  * sit in memory at once (a whole 1M × 90 matrix plus DuckDB's result took ~5 GB). Rows are
- * stored in household order, so each slice's query reads only its own row groups.
+ * stored in household order, so each slice's query reads only its own row groups; the next
+ * slice's query runs in DuckDB's threads while JS scatters and scans the current one.
  */
 export async function forEachMeterSlice(
   store: DuckDbStore,
@@ -64,12 +71,20 @@ export async function forEachMeterSlice(
   const span = await store.one<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM households');
   const lo = span?.lo ?? 0;
   const hi = span?.hi ?? -1;
-  for (let a = lo; a <= hi; a += sliceSize) onSlice(await loadMeterSlice(store, fromDay, toDay, a, Math.min(hi, a + sliceSize - 1)));
+  // The scan order does not matter: every reading goes to its own cell.
+  await store.run('SET preserve_insertion_order = false');
+  const start = (a: number) => store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo: a, hi: Math.min(hi, a + sliceSize - 1) });
+  let next = lo <= hi ? start(lo) : null;
+  for (let a = lo; next; a += sliceSize) {
+    const current = await next;
+    next = a + sliceSize <= hi ? start(a + sliceSize) : null;
+    onSlice(scatterSlice(current, fromDay, toDay, a, Math.min(hi, a + sliceSize - 1)));
+  }
 }
 
-async function loadMeterSlice(store: DuckDbStore, fromDay: string, toDay: string, lo: number, hi: number): Promise<MeterMatrix> {
-  // One matrix row per household id in [lo, hi] (ids are dense in practice; a gap is an empty
-  // row), so SQL can compute each reading's cell and JS only scatters.
+/** Builds one slice's matrix from its finished query result. */
+function scatterSlice(result: MaterializedColumns, fromDay: string, toDay: string, lo: number, hi: number): MeterMatrix {
+  // One matrix row per household id in [lo, hi] (ids are dense in practice; a gap is an empty row).
   const householdIds = new Int32Array(Math.max(0, hi - lo + 1));
   for (let i = 0; i < householdIds.length; i++) householdIds[i] = lo + i;
   const days = dayIndex(fromDay, toDay) + 1;
@@ -78,25 +93,17 @@ async function loadMeterSlice(store: DuckDbStore, fromDay: string, toDay: string
   const water = new Float32Array(cells).fill(NaN);
   const power = new Float32Array(cells).fill(NaN);
   const nightMin = new Float32Array(cells).fill(NaN);
-  // The scan order does not matter: every reading goes to its own cell.
-  await store.run('SET preserve_insertion_order = false');
   // DATE arrives as its Int32 storage (days since 1970), copied as is; arithmetic on it in SQL
   // measured slower than doing it here.
   const epochDay0 = Math.round(Date.parse(fromDay) / DAY_MS);
-  await store.forEachChunk(
-    `SELECT household_id, day, water_l, power_kwh, night_min_l
-     FROM meter_daily WHERE day BETWEEN $from AND $to AND household_id BETWEEN $lo AND $hi`,
-    { h: Int32Array, d: Int32Array, w: Float32Array, p: Float32Array, n: Float32Array },
-    (c, rows) => {
-      for (let i = 0; i < rows; i++) {
-        const cell = (c.h[i]! - lo) * days + (c.d[i]! - epochDay0);
-        water[cell] = c.w[i]!;
-        power[cell] = c.p[i]!;
-        nightMin[cell] = c.n[i]!;
-      }
-    },
-    { from: fromDay, to: toDay, lo, hi },
-  );
+  result.forEachChunk({ h: Int32Array, d: Int32Array, w: Float32Array, p: Float32Array, n: Float32Array }, (c, rows) => {
+    for (let i = 0; i < rows; i++) {
+      const cell = (c.h[i]! - lo) * days + (c.d[i]! - epochDay0);
+      water[cell] = c.w[i]!;
+      power[cell] = c.p[i]!;
+      nightMin[cell] = c.n[i]!;
+    }
+  });
   return { householdIds, startDay: fromDay, days, water, power, nightMin };
 }
 

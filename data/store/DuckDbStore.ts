@@ -165,25 +165,15 @@ export class DuckDbStore {
     onChunk: (cols: { [K in keyof S]: InstanceType<S[K]> }, rows: number) => void,
     params?: Params,
   ): Promise<number> {
-    const result = await this.exec(sql, params);
-    const names = Object.keys(spec);
-    const buffers: Record<string, NumericArray> = {};
-    for (const name of names) buffers[name] = new spec[name]!(2048);
-    let total = 0;
-    for (let c = 0; c < result.chunkCount; c++) {
-      const chunk = result.getChunk(c);
-      if (chunk.rowCount === 0) continue;
-      const rows = chunk.rowCount;
-      const views: Record<string, NumericArray> = {};
-      names.forEach((name, col) => {
-        if (buffers[name]!.length < rows) buffers[name] = new spec[name]!(rows);
-        copyVector(chunk.getColumnVector(col), buffers[name]!, 0, rows);
-        views[name] = buffers[name]!.subarray(0, rows);
-      });
-      onChunk(views as { [K in keyof S]: InstanceType<S[K]> }, rows);
-      total += rows;
-    }
-    return total;
+    return (await this.materialize(sql, params)).forEachChunk(spec, onChunk);
+  }
+
+  /**
+   * Runs a query to completion in DuckDB's threads and returns a handle whose chunks JS can walk
+   * later. Lets a caller start the next query while it is still processing this one's result.
+   */
+  public async materialize(sql: string, params?: Params): Promise<MaterializedColumns> {
+    return new MaterializedColumns(await this.exec(sql, params));
   }
 
   /**
@@ -267,6 +257,36 @@ export class DuckDbStore {
     this.closed = true;
     this.conn.closeSync();
     this.instance.closeSync();
+  }
+}
+
+/** A finished query result, read chunk by chunk into reusable typed arrays. */
+export class MaterializedColumns {
+  public constructor(private readonly result: DuckDBMaterializedResult) {}
+
+  public forEachChunk<S extends Record<string, NumericCtor>>(
+    spec: S,
+    onChunk: (cols: { [K in keyof S]: InstanceType<S[K]> }, rows: number) => void,
+  ): number {
+    const result = this.result;
+    const names = Object.keys(spec);
+    const buffers: Record<string, NumericArray> = {};
+    for (const name of names) buffers[name] = new spec[name]!(2048);
+    let total = 0;
+    for (let c = 0; c < result.chunkCount; c++) {
+      const chunk = result.getChunk(c);
+      if (chunk.rowCount === 0) continue;
+      const rows = chunk.rowCount;
+      const views: Record<string, NumericArray> = {};
+      names.forEach((name, col) => {
+        if (buffers[name]!.length < rows) buffers[name] = new spec[name]!(rows);
+        copyVector(chunk.getColumnVector(col), buffers[name]!, 0, rows);
+        views[name] = buffers[name]!.subarray(0, rows);
+      });
+      onChunk(views as { [K in keyof S]: InstanceType<S[K]> }, rows);
+      total += rows;
+    }
+    return total;
   }
 }
 

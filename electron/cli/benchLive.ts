@@ -121,7 +121,7 @@ export async function benchDetector(db: string, households: number): Promise<Ben
   let ruleMs = 0;
   let days = 0;
   const t0 = performance.now();
-  await forEachMeterSlice(store, span.a, span.b, 100_000, (m) => {
+  await forEachMeterSlice(store, span.a, span.b, 25_000, (m) => {
     days = m.days;
     ours.push(...detectEpisodes(m, 'civictwin', evalFrom));
     const t1 = performance.now();
