@@ -57,7 +57,7 @@ export interface LiveApi {
   acknowledgeAlert(alertId: string, operator: string): Promise<MeterAlert | null>;
   recordVisitOutcome(alertId: string, outcome: VisitOutcome, reason: string): Promise<MeterAlert | null>;
   /**
-   * Pushes what changed, coalesced (about 5 a second at most). Returns the unsubscribe
+   * Pushes what changed, coalesced over 50 ms windows. Returns the unsubscribe
    * function: handler identity does not survive Electron's context bridge, so there is no `off`.
    */
   onLiveDelta(listener: (delta: LiveDelta) => void): () => void;

@@ -330,7 +330,7 @@ export interface LiveSnapshot {
   feed: FeedStatus;
 }
 
-/** What changed since the last push; at most one per ~200 ms reaches the renderer. */
+/** What changed since the last push; coalesced over 50 ms windows before it is pushed. */
 export interface LiveDelta {
   seq: number;
   incidents: Incident[];

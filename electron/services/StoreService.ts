@@ -120,11 +120,10 @@ export class StoreService implements StoreApi {
       [id],
     );
     if (!b) return null;
-    const hh = await this.store.one<{ n: number; residents: number; rented: number; alone: number; disabled: number; minors: number; low: number }>(
-      `SELECT count(*)::INTEGER AS n, coalesce(sum(size), 0)::INTEGER AS residents,
-              count(*) FILTER (WHERE is_rental)::INTEGER AS rented,
-              count(*) FILTER (WHERE care_flags & 1 <> 0)::INTEGER AS alone
-              , 0 AS disabled, 0 AS minors, count(*) FILTER (WHERE care_flags & 8 <> 0)::INTEGER AS low
+    const hh = await this.store.one<{ n: number; rented: number; alone: number; low: number }>(
+      `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE is_rental)::INTEGER AS rented,
+              count(*) FILTER (WHERE care_flags & 1 <> 0)::INTEGER AS alone,
+              count(*) FILTER (WHERE care_flags & 8 <> 0)::INTEGER AS low
        FROM households WHERE building_id = $1`,
       [id],
     );
