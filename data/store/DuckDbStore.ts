@@ -35,12 +35,31 @@ export class DuckDbStore {
   private readonly instance: DuckDBInstance;
   private readonly conn: DuckDBConnection;
   private closed = false;
+  /** Queries in flight on this handle and on every connection opened from it (see `connectAgain`). */
+  private readonly activity: { inFlight: number; idleWaiters: (() => void)[] };
+  /** Handles opened by `connectAgain`; null on such a handle (it does not own the instance). */
+  private readonly extraConnections: DuckDbStore[] | null;
 
-  private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection, cipher: FieldCipher | null) {
+  private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection, cipher: FieldCipher | null, parent?: DuckDbStore) {
     this.path = path;
     this.instance = instance;
     this.conn = conn;
     this.cipherInstance = cipher;
+    this.activity = parent ? parent.activity : { inFlight: 0, idleWaiters: [] };
+    this.extraConnections = parent ? null : [];
+  }
+
+  /**
+   * A second handle on the same database with its own connection. DuckDB transactions belong to a
+   * connection: the ingestor's long group-commit transactions must not take in a console write
+   * (an acknowledgement, an audit row) made meanwhile on the store's own connection, nor make it
+   * wait. Closed with the store; its queries count for `closeWhenIdle`.
+   */
+  public async connectAgain(): Promise<DuckDbStore> {
+    if (!this.extraConnections) throw new Error('connectAgain is called on the store that opened the database.');
+    const handle = new DuckDbStore(this.path, this.instance, await this.instance.connect(), this.cipherInstance, this);
+    this.extraConnections.push(handle);
+    return handle;
   }
 
   /**
@@ -223,17 +242,15 @@ export class DuckDbStore {
     await this.exec('CHECKPOINT');
   }
 
-  /** Queries in flight: closing under one blocks the thread its completion needs (a deadlock). */
-  private inFlight = 0;
-  private idleWaiters: (() => void)[] = [];
-
+  /** Queries in flight are counted: closing under one blocks the thread its completion needs (a deadlock). */
   private async tracked<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('The twin database is closed.');
-    this.inFlight++;
+    const a = this.activity;
+    a.inFlight++;
     try {
       return await work();
     } finally {
-      if (--this.inFlight === 0) this.idleWaiters.splice(0).forEach((w) => w());
+      if (--a.inFlight === 0) a.idleWaiters.splice(0).forEach((w) => w());
     }
   }
 
@@ -246,8 +263,8 @@ export class DuckDbStore {
    * `closeSync` while an async query runs deadlocks the process.
    */
   public async closeWhenIdle(timeoutMs = 15_000): Promise<void> {
-    if (this.inFlight > 0) {
-      await Promise.race([new Promise<void>((ok) => this.idleWaiters.push(ok)), new Promise((ok) => setTimeout(ok, timeoutMs))]);
+    if (this.activity.inFlight > 0) {
+      await Promise.race([new Promise<void>((ok) => this.activity.idleWaiters.push(ok)), new Promise((ok) => setTimeout(ok, timeoutMs))]);
     }
     this.close();
   }
@@ -255,8 +272,10 @@ export class DuckDbStore {
   public close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.extraConnections?.forEach((c) => c.close());
     this.conn.closeSync();
-    this.instance.closeSync();
+    // Only the handle that opened the instance closes it.
+    if (this.extraConnections) this.instance.closeSync();
   }
 }
 

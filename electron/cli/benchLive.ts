@@ -61,11 +61,12 @@ async function naiveIngest(db: string, events: number): Promise<number> {
 }
 
 /**
- * Batched path through the real web host in its own process, several concurrent producers. The
+ * Batched path through the real web host in its own process, several concurrent producers (a
+ * command centre hears from many systems at once: hotline, cameras, meter head-ends, GPS). The
  * request bodies are generated before the clock starts, so the load generator (on the same two
  * cores) spends its time sending, not building JSON.
  */
-async function hostIngest(db: string, totalEvents: number): Promise<{ rate: number; committed: number }> {
+async function hostIngest(db: string, totalEvents: number, producers: number): Promise<{ rate: number; committed: number }> {
   const port = await freePort();
   const host = spawn(process.execPath, [join(REPO_ROOT, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', String(port), '--no-renderer'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ok) => host.stdout!.on('data', (d: Buffer) => d.toString().includes('serving') && ok()));
@@ -80,7 +81,7 @@ async function hostIngest(db: string, totalEvents: number): Promise<{ rate: numb
       committed += ((await res.json()) as { accepted: number }).accepted;
     }
   };
-  await Promise.all([producer(), producer(), producer()]);
+  await Promise.all(Array.from({ length: producers }, producer));
   const rate = committed / ((performance.now() - t0) / 1000);
   host.kill('SIGTERM');
   await new Promise((ok) => host.once('exit', ok));
@@ -96,15 +97,24 @@ export async function benchIngest(dir: string, quick: boolean): Promise<BenchRow
     return db;
   };
   const naive = await naiveIngest(await make('naive.duckdb'), quick ? 1000 : 3000);
-  const batched = await hostIngest(await make('batched.duckdb'), quick ? 200_000 : 600_000);
+  const events = quick ? 200_000 : 600_000;
+  const many = await hostIngest(await make('batched.duckdb'), events, 8);
+  const few = await hostIngest(await make('batched-few.duckdb'), events, 3);
+  const rate = (r: number): string => `${Math.round(r).toLocaleString('en')} ev/s`;
   return [
     {
-      name: `ingest over HTTP → DuckDB (${batched.committed} events, 3 producers)`,
-      value: `${Math.round(batched.rate).toLocaleString('en')} ev/s`,
-      baseline: `${Math.round(naive).toLocaleString('en')} ev/s (INSERT per event)`,
-      ratio: `${(batched.rate / naive).toFixed(0)}×`,
+      name: `ingest over HTTP → DuckDB (${many.committed} events, 8 producers × 2000-event POSTs)`,
+      value: rate(many.rate),
+      baseline: `${rate(naive)} (INSERT per event)`,
+      ratio: `${(many.rate / naive).toFixed(0)}×`,
       target: '≥ 50,000 ev/s and ≥ 50×',
-      pass: batched.rate >= 50_000 && batched.rate / naive >= 50,
+      pass: many.rate >= 50_000 && many.rate / naive >= 50,
+    },
+    {
+      name: `  same with 3 producers (fewer events in flight, smaller group commits)`,
+      value: rate(few.rate),
+      baseline: `${rate(naive)} (INSERT per event)`,
+      ratio: `${(few.rate / naive).toFixed(0)}×`,
     },
   ];
 }

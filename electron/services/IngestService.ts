@@ -4,10 +4,11 @@
  *
  * Group commit: requests that arrive while a transaction is being written wait and go together
  * into the next one, so a thousand one-event MQTT messages cost a few transactions, not a thousand.
- * Within a transaction: validated events are appended to a TEMP staging table (DuckDB appender),
- * inserted into `events` with ON CONFLICT DO NOTHING (the primary key makes a replayed id a
- * duplicate), and only the fresh ones are projected into incidents, steps, positions and readings.
- * Malformed events go to `dead_letters` in the same transaction, with their reason.
+ * Within a transaction: validated events, staged as NDJSON files, are inserted into `events` with
+ * ON CONFLICT DO NOTHING (the primary key makes a replayed id a duplicate), and only the fresh ones
+ * are projected into incidents, steps, positions and readings. Malformed events go to
+ * `dead_letters` in the same transaction, with their reason. The next group is staged while this
+ * one commits (see `drain`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -38,6 +39,15 @@ interface PendingRequest {
   reject: (e: unknown) => void;
 }
 
+interface StagedGroup {
+  outcomes: IngestResult[];
+  /** First occurrence of each id in the group, with the request it came in. */
+  firstOwner: Map<string, { req: number; event: IngestEvent }>;
+  inGroupDuplicates: number[];
+  files: Partial<Record<TableName, string>>;
+  slot: number;
+}
+
 export interface IngestOptions {
   bounds?: GeoBounds;
   now?: () => number;
@@ -53,8 +63,8 @@ export interface IngestOptions {
  * each other (in-process, 200k mixed events: appender ~30k/s, one JSON staging table with
  * extraction in SQL ~42k/s, this ~36k/s; over HTTP ~36–45k/s either way); the bottleneck is the
  * keyed inserts and commits, not the staging (see the README's benchmark notes).
- * Every projection is keyed by event id and loaded with ON CONFLICT DO NOTHING, so a replayed
- * event adds nothing anywhere.
+ * Only the log (`events.id`) is keyed; the projections take the events its insert kept, so a
+ * replayed event adds nothing anywhere (migration 4 explains why they carry no key of their own).
  */
 const COLUMNS = {
   events: { id: 'VARCHAR', type: 'VARCHAR', ts: 'TIMESTAMP', source: 'VARCHAR', received_at: 'TIMESTAMP', transport: 'VARCHAR', data: 'VARCHAR' },
@@ -67,23 +77,30 @@ const COLUMNS = {
 } as const;
 type TableName = keyof typeof COLUMNS;
 
+/**
+ * The SELECT that loads one staging file into `table`. TIMESTAMP columns travel as epoch
+ * milliseconds (a number is cheaper to write than an ISO string) and `data` as raw JSON.
+ */
 const readJson = (file: string, table: TableName): string => {
-  const cols = Object.entries(COLUMNS[table]).map(([k, v]) => `${k}: '${v}'`).join(', ');
-  const names = Object.keys(COLUMNS[table]).join(', ');
-  return `SELECT ${names} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1048576)`;
+  const entries = Object.entries(COLUMNS[table]);
+  const cols = entries.map(([k, v]) => `${k}: '${v === 'TIMESTAMP' ? 'BIGINT' : v === 'VARCHAR' && k === 'data' ? 'JSON' : v}'`).join(', ');
+  const select = entries.map(([k, v]) => (v === 'TIMESTAMP' ? `epoch_ms(${k}) AS ${k}` : k)).join(', ');
+  return `SELECT ${select} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1048576)`;
 };
+
+/** A string (or nothing) as JSON text. */
+const q = (v: string | null | undefined): string => (v == null ? 'null' : JSON.stringify(v));
 
 /** Marks a blank NDJSON line: neither an event nor a rejection. */
 const BLANK: ParseResult = { ok: false, reason: 'blank line', id: null };
-
-/** DuckDB TIMESTAMP text in UTC from epoch milliseconds. */
-const sqlTs = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
 export class IngestService {
   private readonly store: DuckDbStore;
   private readonly options: IngestOptions;
   private queue: PendingRequest[] = [];
   private writing = false;
+  /** Alternates the staging file names between the group being committed and the next one. */
+  private slot = 0;
   /** Private folder for the commit's staging files (removed on close). */
   private readonly stagingDir = mkdtempSync(join(tmpdir(), 'civictwin-ingest-'));
   /** Total counts since start, for the freshness/status view. */
@@ -139,27 +156,52 @@ export class IngestService {
     });
   }
 
+  /**
+   * Double-buffered: while one group's transaction is being written by DuckDB (on its own
+   * threads), the main thread validates, serializes and stages the next group. Commits stay strictly
+   * in order, one at a time, so a replayed id in a later group still meets the earlier row's key.
+   * At most one staged group waits behind the commit in flight, so memory stays bounded.
+   */
   private async drain(): Promise<void> {
     if (this.writing) return;
     this.writing = true;
+    let inFlight: Promise<void> = Promise.resolve();
     try {
       while (this.queue.length > 0) {
         const group = this.queue;
         this.queue = [];
+        const slot = this.slot++ % 2;
+        let staged: StagedGroup;
         try {
-          const out = await this.commitGroup(group);
-          group.forEach((req, i) => req.resolve(out[i]!));
+          staged = await this.stage(group, slot);
         } catch (err) {
           group.forEach((req) => req.reject(err));
+          continue;
         }
+        const previous = inFlight;
+        inFlight = previous.then(async () => {
+          try {
+            const out = await this.commit(staged);
+            group.forEach((req, i) => req.resolve(out[i]!));
+          } catch (err) {
+            group.forEach((req) => req.reject(err));
+          }
+        });
+        // Stage the next group only once the commit before this one is done: one in flight, one ready.
+        await previous;
+        // Let requests that arrived meanwhile join the next group.
+        if (this.queue.length === 0) await inFlight;
       }
     } finally {
+      await inFlight;
       this.writing = false;
+      if (this.queue.length > 0) void this.drain();
     }
   }
 
-  private async commitGroup(group: PendingRequest[]): Promise<IngestResult[]> {
-    const receivedAt = sqlTs(this.now());
+  /** Validated rows of one group, serialized to NDJSON staging files, ready for one transaction. */
+  private async stage(group: PendingRequest[], slot: number): Promise<StagedGroup> {
+    const receivedAt = this.now();
     const outcomes: IngestResult[] = group.map(() => ({ accepted: 0, duplicates: 0, rejected: [] }));
     // First occurrence of an id in this group wins; later ones are duplicates outright.
     const firstOwner = new Map<string, { req: number; event: IngestEvent }>();
@@ -167,13 +209,16 @@ export class IngestService {
     const rows: Record<TableName, string[]> = {
       events: [], incidents: [], incident_steps: [], resource_positions: [], meter_readings: [], sensor_readings: [], dead_letters: [],
     };
-    const j = JSON.stringify;
+    // Rows are written as JSON text straight from the validated values: numbers are already
+    // checked finite, strings go through JSON.stringify, times are epoch milliseconds. This is the
+    // hottest loop of the host (every event, twice), so no intermediate row objects are built.
     group.forEach((req, r) => {
+      const transport = q(req.transport);
       req.results.forEach((res, i) => {
         if (!res.ok) {
           if (res === BLANK) return;
           outcomes[r]!.rejected.push({ line: i + 1, id: res.id, reason: res.reason });
-          rows.dead_letters.push(j({ received_at: receivedAt, transport: req.transport, event_id: res.id, line: i + 1, reason: res.reason, raw: req.raws[i]!.slice(0, 16 * 1024) }));
+          rows.dead_letters.push(`{"received_at":${receivedAt},"transport":${transport},"event_id":${q(res.id)},"line":${i + 1},"reason":${q(res.reason)},"raw":${q(req.raws[i]!.slice(0, 16 * 1024))}}`);
           return;
         }
         const e = res.event;
@@ -182,33 +227,34 @@ export class IngestService {
           return;
         }
         firstOwner.set(e.id, { req: r, event: e });
-        const ts = sqlTs(e.tsMs);
-        rows.events.push(j({ id: e.id, type: e.type, ts, source: e.source, received_at: receivedAt, transport: req.transport, data: j(e.data) }));
+        const id = q(e.id);
+        const ts = e.tsMs;
+        rows.events.push(`{"id":${id},"type":"${e.type}","ts":${ts},"source":${q(e.source)},"received_at":${receivedAt},"transport":${transport},"data":${JSON.stringify(e.data)}}`);
         switch (e.type) {
           case 'incident.reported': {
             const d = e.data;
-            rows.incidents.push(j({ id: d.incidentId, category: d.category, severity: d.severity, lon: d.lon, lat: d.lat, building_id: d.buildingId ?? null, reporter: d.reporter, source: e.source, description: d.description ?? null, reported_at: ts }));
-            rows.incident_steps.push(j({ event_id: e.id, incident_id: d.incidentId, step: 'reported', ts, actor: e.source, note: d.description ?? null }));
+            rows.incidents.push(`{"id":${q(d.incidentId)},"category":${q(d.category)},"severity":${d.severity},"lon":${d.lon},"lat":${d.lat},"building_id":${d.buildingId ?? null},"reporter":${q(d.reporter)},"source":${q(e.source)},"description":${q(d.description)},"reported_at":${ts}}`);
+            rows.incident_steps.push(`{"event_id":${id},"incident_id":${q(d.incidentId)},"step":"reported","ts":${ts},"actor":${q(e.source)},"note":${q(d.description)}}`);
             break;
           }
           case 'incident.status': {
             const d = e.data;
-            rows.incident_steps.push(j({ event_id: e.id, incident_id: d.incidentId, step: d.status, ts, assignee_kind: d.assignee?.kind ?? null, assignee_id: d.assignee?.id ?? null, actor: d.actor ?? null, note: d.note ?? null, rating: d.rating ?? null }));
+            rows.incident_steps.push(`{"event_id":${id},"incident_id":${q(d.incidentId)},"step":${q(d.status)},"ts":${ts},"assignee_kind":${q(d.assignee?.kind)},"assignee_id":${d.assignee?.id ?? null},"actor":${q(d.actor)},"note":${q(d.note)},"rating":${d.rating ?? null}}`);
             break;
           }
           case 'resource.position': {
             const d = e.data;
-            rows.resource_positions.push(j({ event_id: e.id, resource_id: d.resourceId, ts, lon: d.lon, lat: d.lat, heading: d.heading ?? null, speed: d.speed ?? null, status: d.status ?? null }));
+            rows.resource_positions.push(`{"event_id":${id},"resource_id":${d.resourceId},"ts":${ts},"lon":${d.lon},"lat":${d.lat},"heading":${d.heading ?? null},"speed":${d.speed ?? null},"status":${q(d.status)}}`);
             break;
           }
           case 'meter.reading': {
             const d = e.data;
-            rows.meter_readings.push(j({ event_id: e.id, household_id: d.householdId, ts, interval_min: d.intervalMin, water_l: d.waterL ?? null, power_kwh: d.powerKwh ?? null }));
+            rows.meter_readings.push(`{"event_id":${id},"household_id":${d.householdId},"ts":${ts},"interval_min":${d.intervalMin},"water_l":${d.waterL ?? null},"power_kwh":${d.powerKwh ?? null}}`);
             break;
           }
           case 'sensor.reading': {
             const d = e.data;
-            rows.sensor_readings.push(j({ event_id: e.id, sensor_id: d.sensorId, kind: d.kind, ts, value: d.value, unit: d.unit ?? null, lon: d.lon ?? null, lat: d.lat ?? null }));
+            rows.sensor_readings.push(`{"event_id":${id},"sensor_id":${q(d.sensorId)},"kind":${q(d.kind)},"ts":${ts},"value":${d.value},"unit":${q(d.unit)},"lon":${d.lon ?? null},"lat":${d.lat ?? null}}`);
             break;
           }
         }
@@ -217,17 +263,32 @@ export class IngestService {
     const files: Partial<Record<TableName, string>> = {};
     for (const name of Object.keys(rows) as TableName[]) {
       if (rows[name].length === 0) continue;
-      files[name] = join(this.stagingDir, `${name}.ndjson`);
+      files[name] = join(this.stagingDir, `${name}-${slot}.ndjson`);
       await writeFile(files[name], rows[name].join('\n') + '\n');
     }
+    return { outcomes, firstOwner, inGroupDuplicates, files, slot };
+  }
 
+  private async commit({ outcomes, firstOwner, inGroupDuplicates, files, slot }: StagedGroup): Promise<IngestResult[]> {
     const fresh = await this.store.transaction(async () => {
       const ids = files.events
         ? (await this.store.all<{ id: string }>(`INSERT INTO events ${readJson(files.events, 'events')} ON CONFLICT DO NOTHING RETURNING id`)).map((x) => x.id)
         : [];
       if (ids.length > 0) {
-        for (const name of ['incidents', 'incident_steps', 'resource_positions', 'meter_readings', 'sensor_readings'] as const) {
-          if (files[name]) await this.store.run(`INSERT INTO ${name} ${readJson(files[name], name)} ON CONFLICT DO NOTHING`);
+        // The log's key decided which events are new; the projections take exactly those. In the
+        // usual case (no replays) that is every staged row and no filter is needed.
+        let onlyFresh = '';
+        if (ids.length < firstOwner.size) {
+          const kept = new Set(ids);
+          const replayed = [...firstOwner.keys()].filter((id) => !kept.has(id));
+          const file = join(this.stagingDir, `replayed-${slot}.ndjson`);
+          await writeFile(file, replayed.map((id) => `{"id":${q(id)}}`).join('\n') + '\n');
+          onlyFresh = ` WHERE event_id NOT IN (SELECT id FROM read_json('${file}', format = 'newline_delimited', columns = {id: 'VARCHAR'}))`;
+        }
+        // incidents is keyed by the incident's own id: a second report of it is not a new incident.
+        if (files.incidents) await this.store.run(`INSERT INTO incidents ${readJson(files.incidents, 'incidents')} ON CONFLICT DO NOTHING`);
+        for (const name of ['incident_steps', 'resource_positions', 'meter_readings', 'sensor_readings'] as const) {
+          if (files[name]) await this.store.run(`INSERT INTO ${name} SELECT * FROM (${readJson(files[name], name)})${onlyFresh}`);
         }
       }
       if (files.dead_letters) {

@@ -45,7 +45,8 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     }, 20_000);
     meterCheck.unref();
   };
-  const ingest = new IngestService(store, {
+  // Its own connection, so a group commit neither holds up nor takes in the consoles' writes.
+  const ingest = new IngestService(await store.connectAgain(), {
     bounds: { minLon: info.bbox[0], minLat: info.bbox[1], maxLon: info.bbox[2], maxLat: info.bbox[3], marginKm: 30 },
     onCommitted: (events) => {
       live?.onCommitted(events);

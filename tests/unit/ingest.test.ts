@@ -45,6 +45,14 @@ describe('ingest', () => {
               (SELECT count(*) FROM meter_readings)::INTEGER m, (SELECT count(*) FROM sensor_readings)::INTEGER r`,
     );
     expect(n).toEqual({ e: 5, i: 1, s: 2, p: 1, m: 1, r: 1 });
+    // A producer that resends after a lost ack mixes old and new ids in one request: only the new
+    // ones reach the projections, each once.
+    const position = (id: string, resourceId: number) => JSON.stringify({ id, type: 'resource.position', ts: ts(-1), source: 'gps', data: { resourceId, lon: 121.43, lat: 28.37 } });
+    const mixed = await ingest.ingestNdjson([body, position('e6', 4), position('e3', 3), position('e7', 5)].join('\n'), 'http');
+    expect(mixed).toEqual({ accepted: 2, duplicates: 6, rejected: [] });
+    const positions = await store.all<{ event_id: string }>('SELECT event_id FROM resource_positions ORDER BY event_id');
+    expect(positions.map((p) => p.event_id)).toEqual(['e3', 'e6', 'e7']);
+    expect((await store.one<{ s: number }>('SELECT count(*)::INTEGER s FROM incident_steps'))!.s).toBe(2);
     store.close();
   });
 

@@ -154,5 +154,41 @@ CREATE TABLE meter_alerts (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];
+// The high-rate projections lose their own primary keys. The event log's key on `events.id`
+// already makes a replayed event a duplicate (the ingestor projects only events that log insert
+// kept), and a second index per row cost as much at commit and checkpoint as the log itself.
+// DuckDB cannot drop a constraint in place, so each table is rebuilt with its rows.
+const rebuildWithoutKey = (table: string, columns: string): string => `
+CREATE TABLE ${table}_v4 (${columns});
+INSERT INTO ${table}_v4 SELECT * FROM ${table};
+DROP TABLE ${table};
+ALTER TABLE ${table}_v4 RENAME TO ${table};
+`;
+const m004: Migration = {
+  version: 4,
+  name: 'projections keyed by the event log only',
+  sql:
+    rebuildWithoutKey(
+      'incident_steps',
+      `event_id VARCHAR NOT NULL, incident_id VARCHAR NOT NULL, step VARCHAR NOT NULL, ts TIMESTAMP NOT NULL,
+  assignee_kind VARCHAR, assignee_id INTEGER, actor VARCHAR, note VARCHAR, rating UTINYINT`,
+    ) +
+    rebuildWithoutKey(
+      'resource_positions',
+      `event_id VARCHAR NOT NULL, resource_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL, lon DOUBLE NOT NULL,
+  lat DOUBLE NOT NULL, heading REAL, speed REAL, status VARCHAR`,
+    ) +
+    rebuildWithoutKey(
+      'meter_readings',
+      `event_id VARCHAR NOT NULL, household_id INTEGER NOT NULL, ts TIMESTAMP NOT NULL,
+  interval_min USMALLINT NOT NULL, water_l REAL, power_kwh REAL`,
+    ) +
+    rebuildWithoutKey(
+      'sensor_readings',
+      `event_id VARCHAR NOT NULL, sensor_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, ts TIMESTAMP NOT NULL,
+  value DOUBLE NOT NULL, unit VARCHAR, lon DOUBLE, lat DOUBLE`,
+    ),
+};
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
