@@ -25,6 +25,7 @@ import { benchBrowser } from './benchBrowser.ts';
 import { progressReporter } from './progress.ts';
 import { seedTwin } from './twinFiles.ts';
 import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
+import { BENCH_SECTIONS, type BenchSection } from './main.ts';
 
 type Row = BenchRow;
 
@@ -144,6 +145,28 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
  * The in-browser benchmarks (moving resources, event to pixel) against a web host in its own
  * process over a copy of the default district, so the host and the page do not share a thread.
  */
+/** 100k buildings from the store to deck.gl attributes: columnar path against GeoJSON + accessors. */
+async function benchLoad(bigDb: string, buildings: number, quick: boolean): Promise<Row> {
+  const store = await DuckDbStore.open(bigDb, { readOnly: true });
+  const meta = new Map((await store.all<{ key: string; value: string }>('SELECT key, value FROM twin_meta')).map((r) => [r.key, r.value]));
+  const originLon = Number(meta.get('origin_lon'));
+  const originLat = Number(meta.get('origin_lat'));
+  await columnarPath(store, originLon, originLat); // warm caches for both paths alike
+  await objectPath(store);
+  const runs = quick ? 3 : 5;
+  const a = await time(() => columnarPath(store, originLon, originLat), runs);
+  const b = await time(() => objectPath(store), Math.max(3, runs - 2));
+  store.close();
+  return {
+    name: `load ${buildings} buildings → deck.gl attributes`,
+    value: `${a.toFixed(0)} ms (columnar)`,
+    baseline: `${b.toFixed(0)} ms (GeoJSON+accessors)`,
+    ratio: `${(b / a).toFixed(1)}×`,
+    target: '≥ 10× and < 500 ms',
+    pass: b / a >= 10 && a < 500,
+  };
+}
+
 async function browserBenches(defaultDb: string, dir: string, quick: boolean): Promise<Row[]> {
   if (!existsSync(join(RENDERER_DIST, 'bench.html'))) {
     const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -169,7 +192,7 @@ async function browserBenches(defaultDb: string, dir: string, quick: boolean): P
   }
 }
 
-export async function runBenchmarks(opts: { buildings: number; quick: boolean }): Promise<void> {
+export async function runBenchmarks(opts: { buildings: number; quick: boolean; only: ReadonlySet<BenchSection> }): Promise<void> {
   const dir = join(tmpdir(), `civictwin-bench-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const rows: Row[] = [];
@@ -181,39 +204,23 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean })
     let t0 = performance.now();
     const small = await seedTwin(defaultDb, 1, 2000, progress.onProgress);
     const seedDefault = performance.now() - t0;
-    const bigDb = join(dir, 'big.duckdb');
-    t0 = performance.now();
-    const big = await seedTwin(bigDb, 1, opts.buildings, progress.onProgress);
-    const seedBig = performance.now() - t0;
-    progress.stop();
     rows.push({ name: `seed default district (${small.buildings} bldg, ${small.households} hh)`, value: `${(seedDefault / 1000).toFixed(1)} s` });
     rows.push({ name: `  database size`, value: mb(fileSize(defaultDb)) });
-    rows.push({ name: `seed ${big.buildings} bldg (${big.households} hh, ${big.meterRows} readings)`, value: `${(seedBig / 1000).toFixed(1)} s` });
-    rows.push({ name: `  database size`, value: mb(fileSize(bigDb)) });
-
-    const store = await DuckDbStore.open(bigDb, { readOnly: true });
-    const meta = new Map((await store.all<{ key: string; value: string }>('SELECT key, value FROM twin_meta')).map((r) => [r.key, r.value]));
-    const originLon = Number(meta.get('origin_lon'));
-    const originLat = Number(meta.get('origin_lat'));
-    await columnarPath(store, originLon, originLat); // warm caches for both paths alike
-    await objectPath(store);
-    const runs = opts.quick ? 3 : 5;
-    const a = await time(() => columnarPath(store, originLon, originLat), runs);
-    const b = await time(() => objectPath(store), Math.max(3, runs - 2));
-    store.close();
-    const loadRow: Row = {
-      name: `load ${big.buildings} buildings → deck.gl attributes`,
-      value: `${a.toFixed(0)} ms (columnar)`,
-      baseline: `${b.toFixed(0)} ms (GeoJSON+accessors)`,
-      ratio: `${(b / a).toFixed(1)}×`,
-      target: '≥ 10× and < 500 ms',
-      pass: b / a >= 10 && a < 500,
-    };
-    rows.push(loadRow);
-    rows.push(...(await benchDetector(bigDb, big.households)));
-    rmSync(bigDb, { force: true });
-    rows.push(...(await benchIngest(dir, opts.quick)));
-    rows.push(...(await browserBenches(defaultDb, dir, opts.quick)));
+    if (opts.only.has('load') || opts.only.has('detector')) {
+      const bigDb = join(dir, 'big.duckdb');
+      t0 = performance.now();
+      const big = await seedTwin(bigDb, 1, opts.buildings, progress.onProgress);
+      const seedBig = performance.now() - t0;
+      progress.stop();
+      rows.push({ name: `seed ${big.buildings} bldg (${big.households} hh, ${big.meterRows} readings)`, value: `${(seedBig / 1000).toFixed(1)} s` });
+      rows.push({ name: `  database size`, value: mb(fileSize(bigDb)) });
+      if (opts.only.has('load')) rows.push(await benchLoad(bigDb, big.buildings, opts.quick));
+      if (opts.only.has('detector')) rows.push(...(await benchDetector(bigDb, big.households)));
+      rmSync(bigDb, { force: true });
+    }
+    progress.stop();
+    if (opts.only.has('ingest')) rows.push(...(await benchIngest(dir, opts.quick)));
+    if (opts.only.has('browser')) rows.push(...(await browserBenches(defaultDb, dir, opts.quick)));
   } finally {
     clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });
@@ -230,6 +237,8 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean })
   const outDir = join(REPO_ROOT, 'bench-results');
   mkdirSync(outDir, { recursive: true });
   const json = { date: new Date().toISOString(), machine: `${process.platform} ${process.arch}, node ${process.version}`, rows };
-  writeFileSync(join(outDir, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
-  console.log(`\nWrote ${join('bench-results', 'latest.json')}`);
+  // A run of some sections only does not replace the full record.
+  const file = opts.only.size === BENCH_SECTIONS.length ? 'latest.json' : `partial-${[...opts.only].join('-')}.json`;
+  writeFileSync(join(outDir, file), JSON.stringify(json, null, 2) + '\n');
+  console.log(`\nWrote ${join('bench-results', file)}`);
 }

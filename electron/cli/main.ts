@@ -117,12 +117,22 @@ export function buildProgram(): Command {
     .description('run the benchmarks and write bench-results/*.json')
     .option('--buildings <n>', 'buildings for the loading benchmark', int('--buildings', 100, 200_000), 100_000)
     .option('--quick', 'smaller sizes, for a smoke run')
-    .action(async (o: { buildings: number; quick?: boolean }) => {
+    .option('--only <sections>', `comma-separated subset of: ${BENCH_SECTIONS.join(', ')}`, sectionList)
+    .action(async (o: { buildings: number; quick?: boolean; only?: BenchSection[] }) => {
       const { runBenchmarks } = await import('./bench.ts');
-      await runBenchmarks({ buildings: o.quick ? 5000 : o.buildings, quick: Boolean(o.quick) });
+      await runBenchmarks({ buildings: o.quick ? 5000 : o.buildings, quick: Boolean(o.quick), only: new Set(o.only ?? BENCH_SECTIONS) });
     });
 
   return program;
+}
+
+export const BENCH_SECTIONS = ['load', 'detector', 'ingest', 'browser'] as const;
+export type BenchSection = (typeof BENCH_SECTIONS)[number];
+function sectionList(value: string): BenchSection[] {
+  const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = parts.filter((p) => !(BENCH_SECTIONS as readonly string[]).includes(p));
+  if (bad.length || parts.length === 0) throw new UserError(`--only: unknown section "${bad.join(', ') || value}"; use ${BENCH_SECTIONS.join(', ')}`);
+  return parts as BenchSection[];
 }
 
 /** An error the user caused and can fix; printed without a stack trace. */

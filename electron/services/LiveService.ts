@@ -156,6 +156,10 @@ export class LiveService implements LiveApi {
   private pendingPositions: IngestEvent[] = [];
   private pendingAlerts = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
+  private flushDue = 0;
+  private flushing = false;
+  /** Something changed while a push was being built: push again when it is done. */
+  private flushAgain = false;
   private readonly lastEventMs: FeedStatus['lastEventMs'] = { incidents: null, resources: null, meters: null, sensors: null };
 
   public constructor(store: DuckDbStore, options: LiveServiceOptions) {
@@ -186,24 +190,47 @@ export class LiveService implements LiveApi {
       if (e.type === 'incident.reported' || e.type === 'incident.status') this.pendingIncidents.add(e.data.incidentId);
       else if (e.type === 'resource.position') this.pendingPositions.push(e);
     }
-    this.schedulePush();
+    this.schedulePush(this.pendingIncidents.size > 0);
   }
 
   /** Marks alerts changed (raised, acknowledged, closed) for the next push. */
   public alertsChanged(ids: string[]): void {
     ids.forEach((id) => this.pendingAlerts.add(id));
-    this.schedulePush();
+    this.schedulePush(true);
   }
 
-  private schedulePush(): void {
-    if (this.flushTimer || this.listeners.size === 0) {
-      if (this.listeners.size === 0) this.clearPending();
+  /**
+   * Positions are coalesced over a short window (many fixes per resource a second become one);
+   * an incident or alert change is pushed at once, since every millisecond here is
+   * event-to-pixel latency. Pushes never overlap, so deltas leave in sequence order.
+   */
+  private schedulePush(urgent: boolean): void {
+    if (this.listeners.size === 0) {
+      this.clearPending();
       return;
     }
+    const delay = urgent ? 0 : (this.options.pushIntervalMs ?? 50);
+    const due = Date.now() + delay;
+    if (this.flushing) {
+      this.flushAgain = true;
+      return;
+    }
+    if (this.flushTimer && this.flushDue <= due) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushDue = due;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      void this.flush();
-    }, this.options.pushIntervalMs ?? 50);
+      this.flushing = true;
+      void this.flush()
+        .catch((err: unknown) => console.error(`live push failed: ${(err as Error).message}`))
+        .finally(() => {
+          this.flushing = false;
+          if (this.flushAgain) {
+            this.flushAgain = false;
+            this.schedulePush(this.pendingIncidents.size > 0 || this.pendingAlerts.size > 0);
+          }
+        });
+    }, delay);
   }
 
   private clearPending(): void {

@@ -62,7 +62,26 @@ function feedPatch(feed: FeedStatus | null, receivedAt: number, s: LiveState): P
 }
 
 //#region batches
-function scheduleFlush(): void {
+/** Batches applied on arrival since the last animation frame. */
+let urgentThisFrame = 0;
+/** A flood of incident changes (a storm of reports, a runaway producer) falls back to per frame. */
+const MAX_URGENT_PER_FRAME = 8;
+
+/**
+ * Positions and feed status reach the store at most once per animation frame (DESIGN.md §3). A
+ * batch with a new or changed incident or alert is applied on arrival instead, and the map draws
+ * it in the same task: waiting for the next frame cost a whole frame of event-to-pixel latency
+ * (a tenth of a second with software GL). Such changes are rare (tens an hour in a district; the
+ * event-to-pixel benchmark sends 20 a second), and past MAX_URGENT_PER_FRAME in one frame they wait
+ * for the frame like everything else.
+ */
+function scheduleFlush(urgent: boolean): void {
+  if (urgent && urgentThisFrame < MAX_URGENT_PER_FRAME && !document.hidden) {
+    if (urgentThisFrame++ === 0) requestAnimationFrame(() => (urgentThisFrame = 0));
+    flushScheduled = true;
+    flush();
+    return;
+  }
   if (flushScheduled) return;
   flushScheduled = true;
   // rAF is the normal path; the timer keeps a hidden window (no rAF) up to date once a second.
@@ -120,7 +139,7 @@ function onDelta(d: LiveDelta): void {
   if (live && d.positions.count > 0) positions.apply(d.positions, { nowPerf: performance.now() });
   pending.feed = d.feed;
   pending.receivedAt = lastMessageAt;
-  scheduleFlush();
+  scheduleFlush(d.incidents.length > 0 || d.alerts.length > 0);
 }
 //#endregion
 

@@ -1,13 +1,20 @@
 /**
  * The map view's imperative core: one maplibre map with deck.gl interleaved into its WebGL2
- * context (one GL context for the whole map). It reads the twin and UI stores directly and pushes
- * layers to deck.gl without going through React, so hover and selection never re-render
- * components (ARCHITECTURE-ANCHORS §2 rule 13). Created and disposed by `MapView`.
+ * context for the city (buildings, facilities, labels: drawn with the base map, sharing its depth),
+ * and a second deck.gl canvas laid over it for the live layers (incidents, resources, trails,
+ * alert beacons). The split is about time: the live layers change many times a second (pulses,
+ * gliding markers, new incidents), and redrawing them must not redraw the 3D city and the base map
+ * each time. With software GL a full 1080p city frame costs a large part of a second; the live
+ * canvas costs a few milliseconds, so a new incident is on screen in the next frame. The live
+ * canvas follows the map's camera on every map render (deck.gl's overlaid MapboxOverlay).
+ *
+ * It reads the twin and UI stores directly and pushes layers to deck.gl without going through
+ * React, so hover and selection never re-render components (ARCHITECTURE-ANCHORS §2 rule 13).
+ * Created and disposed by `MapView`.
  */
 import maplibregl from 'maplibre-gl';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { AmbientLight, DirectionalLight, LightingEffect, type PickingInfo } from '@deck.gl/core';
-import type { Layer } from '@deck.gl/core';
 import type { BasemapCollection, BuildingColumns, Facility, TwinInfo } from '../../../electron/common/dto.ts';
 import type { BuildingGeometry } from './layers/buildingGeometry.ts';
 import { buildBasemapStyle } from './basemapStyle.ts';
@@ -59,21 +66,29 @@ interface SavedCamera {
   pitch: number;
   bearing: number;
 }
+/** The part of deck.gl's Deck that its own render loop uses each frame (Deck._onRenderFrame). */
+interface ImmediateDeck {
+  isInitialized: boolean;
+  layerManager: { updateLayers(): void } | null;
+  redraw(reason?: string): void;
+}
+
 /** Camera of the last map, so a remount after a lost context comes back where it was. */
 let savedCamera: SavedCamera | null = null;
 
 export class MapController {
   private readonly map: maplibregl.Map;
+  /** The city, interleaved with the base map. */
   private readonly overlay: MapboxOverlay;
+  /** The live layers, on their own canvas over the map (see the file comment). */
+  private readonly liveOverlay: MapboxOverlay;
   private readonly data: MapData;
   private readonly tooltip: HTMLDivElement;
   private readonly disposers: (() => void)[] = [];
   private atlas: IconAtlas | null = null;
   private readonly live: LiveMapPart;
   private readonly pacer: FramePacer;
-  /** Static layers under and over the live ones (rebuilt by `render`). */
-  private staticLow: Layer[] = [];
-  private staticHigh: Layer[] = [];
+  /** The city's layers (rebuilt by `render`). */
   private staticCounts: LayerCount[] = [];
   /** Live object under the pointer, whose tooltip is refreshed as it ages or moves. */
   private hoverLive: { x: number; y: number; html: () => string } | null = null;
@@ -109,10 +124,18 @@ export class MapController {
       layers: [],
       effects: [lighting],
       pickingRadius: 3,
-      onHover: (info) => this.onHover(info),
       onAfterRender: () => this.onAfterRender(),
     });
     this.map.addControl(this.overlay);
+    this.liveOverlay = new MapboxOverlay({
+      interleaved: false,
+      layers: [],
+      pickingRadius: 3,
+      onAfterRender: () => {
+        if (this.styleLoaded) this.live.afterRender();
+      },
+    });
+    this.map.addControl(this.liveOverlay);
 
     this.tooltip = document.createElement('div');
     this.tooltip.className = 'map-tooltip';
@@ -138,9 +161,21 @@ export class MapController {
     // NOTE: clicks are picked here rather than through deck's onClick: in interleaved mode the
     // overlay's pointer-down bookkeeping occasionally missed a click right after a hover (seen
     // with synthetic clicks in Playwright), while maplibre's own click event is reliable.
-    this.map.on('click', (e) => {
-      const info = this.overlay.pickObject({ x: e.point.x, y: e.point.y, radius: 3 });
-      this.onClick(info);
+    this.map.on('click', (e) => this.onClick(this.pickAt(e.point.x, e.point.y)));
+    // Hover is picked the same way, at most once per animation frame: a live object over the
+    // city wins, as it is drawn on top.
+    let hoverAt: { x: number; y: number } | null = null;
+    let hoverFrame = 0;
+    this.map.on('mousemove', (e) => {
+      hoverAt = { x: e.point.x, y: e.point.y };
+      hoverFrame ||= requestAnimationFrame(() => {
+        hoverFrame = 0;
+        if (hoverAt && !this.disposed) this.onHover(this.pickAt(hoverAt.x, hoverAt.y), hoverAt);
+      });
+    });
+    this.map.on('mouseout', () => {
+      hoverAt = null;
+      this.onHover(null, null);
     });
     this.map.on('moveend', () => {
       if (!this.styleLoaded) return;
@@ -209,19 +244,25 @@ export class MapController {
       showFacilityNames: this.map.getZoom() >= FACILITY_NAME_ZOOM,
       zoom: this.map.getZoom(),
     });
-    const ground = new Set<string>([LAYER_IDS.buildings, LAYER_IDS.selection]);
-    this.staticLow = layers.filter((l) => ground.has(l.id));
-    this.staticHigh = layers.filter((l) => !ground.has(l.id));
+    this.overlay.setProps({ layers });
     this.staticCounts = counts;
     this.pacer.drawNow();
   }
 
-  /** One frame: the live layers for this instant between the static ones, handed to deck.gl. */
+  /** One frame: the live layers for this instant, handed to the live canvas's deck.gl. */
   private frame(nowPerf: number): boolean {
     if (this.disposed) return false;
     const out = this.live.build(nowPerf, this.map.getBearing(), this.map.getZoom());
     this.counts = [...this.staticCounts, ...out.counts];
-    this.overlay.setProps({ layers: [...this.staticLow, ...out.low, ...this.staticHigh, ...out.high] });
+    this.liveOverlay.setProps({ layers: [...out.low, ...out.high] });
+    // Draw now, in this task, rather than at deck.gl's next animation frame: the caller is an
+    // animation frame already (or a data change that should be on screen in this one), and one
+    // frame less is up to a tenth of a second of event-to-pixel latency with software GL.
+    const deck = (this.liveOverlay as unknown as { _deck?: ImmediateDeck })._deck;
+    if (deck?.isInitialized && deck.layerManager) {
+      deck.layerManager.updateLayers();
+      deck.redraw();
+    }
     if (this.hoverLive && nowPerf - this.hoverRefreshAt > 500) {
       this.hoverRefreshAt = nowPerf;
       this.showTooltip(this.hoverLive.x, this.hoverLive.y, this.hoverLive.html());
@@ -231,24 +272,37 @@ export class MapController {
 
   private onAfterRender(): void {
     if (!this.ready && this.styleLoaded && this.atlas) this.ready = true;
-    if (this.styleLoaded) this.live.afterRender();
   }
 
-  private onHover(info: PickingInfo): void {
+  /** What is under a map pixel: a live object first (it is drawn on top), else the city. */
+  private pickAt(x: number, y: number): PickingInfo | null {
+    const live = this.liveOverlay.pickObject({ x, y, radius: 3 });
+    if (live?.layer) return live;
+    return this.overlay.pickObject({ x, y, radius: 3 });
+  }
+
+  private onHover(info: PickingInfo | null, at: { x: number; y: number } | null): void {
     const canvas = this.map.getCanvas();
-    const layerId = info.layer?.id;
+    const layerId = info?.layer?.id;
+    if (!info || !at) {
+      hoverBuildingRow(-1);
+      canvas.style.cursor = '';
+      this.tooltip.style.display = 'none';
+      this.hoverLive = null;
+      return;
+    }
     if (layerId === LAYER_IDS.buildings && info.index >= 0) {
       const row = this.data.columns.polygonBuilding[info.index] ?? -1;
       hoverBuildingRow(row);
       canvas.style.cursor = 'pointer';
-      this.showTooltip(info.x, info.y, this.buildingTooltip(row));
+      this.showTooltip(at.x, at.y, this.buildingTooltip(row));
     } else if (layerId === LAYER_IDS.facilities && info.object) {
       const f = info.object as Facility;
       hoverBuildingRow(-1);
       canvas.style.cursor = f.buildingId !== null ? 'pointer' : '';
       const cap = f.capacity !== null ? ` · ${t('facility.capacity', { count: f.capacity })}` : '';
-      this.showTooltip(info.x, info.y, `<b>${escapeHtml(f.name)}</b><span>${escapeHtml(t(`facility.${f.kind}`))}${escapeHtml(cap)}</span>`);
-    } else if (this.liveHover(info)) {
+      this.showTooltip(at.x, at.y, `<b>${escapeHtml(f.name)}</b><span>${escapeHtml(t(`facility.${f.kind}`))}${escapeHtml(cap)}</span>`);
+    } else if (this.liveHover(info, at)) {
       hoverBuildingRow(-1);
       return;
     } else {
@@ -260,13 +314,13 @@ export class MapController {
   }
 
   /** Tooltip of an incident, resource or alert beacon; false when the pointer is on none. */
-  private liveHover(info: PickingInfo): boolean {
+  private liveHover(info: PickingInfo, at: { x: number; y: number }): boolean {
     const html = this.live.hoverHtml(info);
     if (!html) return false;
     // Incidents and alert beacons open their panel on click; resources only explain themselves.
     this.map.getCanvas().style.cursor = info.layer?.id === 'resources' ? '' : 'pointer';
-    this.hoverLive = { x: info.x, y: info.y, html };
-    this.showTooltip(info.x, info.y, html());
+    this.hoverLive = { x: at.x, y: at.y, html };
+    this.showTooltip(at.x, at.y, html());
     return true;
   }
 
