@@ -3,26 +3,26 @@
  * redrawn at each 1 Hz position update, three ways, in one standalone deck.gl `Deck` (no base map,
  * 1280×720 canvas):
  *
- *   binary  — positions, angles and colours live in preallocated typed arrays. An update writes
- *             the new values into them and hands deck.gl `data: {length, attributes}` with fresh
- *             `{value, size}` wrappers plus `updateTriggers`, so deck.gl uploads the three buffers
- *             and calls no accessor (the icon frames are not recomputed: `data` keeps its identity).
- *             Positions are float32 lon/lat offsets from the district origin (LNGLAT_OFFSETS), as
- *             the buildings layer does, so they upload as they are (no 64-bit split).
- *   interleaved — the same data packed into one 16-byte record per resource and written straight
- *             into one GPU buffer that the layer reads with strides (`{buffer, stride, offset}`):
- *             one upload per update, nothing left for deck.gl's attribute manager.
+ *   gpu     — the map's own path (renderer/views/map/layers/resourceRecords.ts): positions,
+ *             angles and colours packed from typed arrays into one 16-byte record per resource
+ *             and written straight into one GPU buffer that the IconLayer reads with strides
+ *             (`{buffer, stride, offset}`): one upload per update, nothing for deck.gl's
+ *             attribute manager to fill. Positions are float32 lon/lat offsets from the district
+ *             origin (LNGLAT_OFFSETS), as the buildings layer does, so no 64-bit split.
+ *   typed   — the same records handed to deck.gl as typed arrays with strides (`{value, stride,
+ *             offset}`, the documented binary-data path), which deck.gl uploads itself, once per
+ *             attribute. What the map does before its deck.gl device exists.
  *   objects — the usual path: a new array of 10,000 new `{id, lon, lat, heading, status}` objects
  *             per update, with accessor functions (`getPosition: d => [d.lon, d.lat]`, default
  *             LNGLAT); deck.gl calls every accessor for every object.
  *
- * Both modes draw the same IconLayer (a heading arrow coloured by status) from the same simulated
+ * All modes draw the same IconLayer (a heading arrow coloured by status) from the same simulated
  * fleet; the simulation step itself is not timed. Timed per update, on the main thread:
  *   update — building the payload + `deck.setProps` + deck's layer update (attribute fill and
  *            buffer upload), run synchronously as deck's render loop would at the next frame;
  *   draw   — `deck.redraw()` (issuing the draw calls; the rasterising happens in the GPU process);
  *   finish — a 1-pixel `readPixels` right after the draw, i.e. waiting for the GPU (here the
- *            SwiftShader software rasteriser) to finish the frame. Informative only.
+ *            software rasteriser) to finish the frame. Informative only.
  * Between updates the page waits two animation frames, so one update's GPU work does not spill
  * into the next measurement.
  *
@@ -31,8 +31,9 @@
 import { COORDINATE_SYSTEM, Deck, type Layer } from '@deck.gl/core';
 import { IconLayer } from '@deck.gl/layers';
 import { RESOURCE_STATUSES, type ResourceStatus } from '../../data/model/domain.ts';
+import { packRgba, ResourceRecords, type RecordDevice } from '../views/map/layers/resourceRecords.ts';
 
-export type BenchMode = 'binary' | 'interleaved' | 'objects';
+export type BenchMode = 'gpu' | 'typed' | 'objects';
 
 export interface Percentiles {
   median: number;
@@ -148,87 +149,26 @@ const ICON_COMMON = {
   alphaCutoff: 0.05,
 };
 
-// ---- binary mode ------------------------------------------------------------------------------
+// ---- binary modes: the app's own resource records (renderer/views/map/layers/resourceRecords.ts) ----
 
-const positions = new Float32Array(N * 2);
 /** Origin of the float32 offsets (the district's centre). */
-const ORIGIN: [number, number, number] = [121.42, 28.38, 0];
-const angles = new Float32Array(N);
-const colours = new Uint8Array(N * 4);
-const binaryData = {
-  length: N,
-  attributes: {
-    getPosition: { value: positions, size: 2 },
-    getAngle: { value: angles, size: 1 },
-    getColor: { value: colours, size: 4, normalized: true },
-  },
-};
-let version = 0;
+const ORIGIN: [number, number] = [121.42, 28.38];
+const records = new ResourceRecords(ORIGIN[0], ORIGIN[1]);
+const ORDER = Int32Array.from({ length: N }, (_, i) => i);
+const STATUS_RGBA = STATUS_COLOUR_LIST.map((c) => packRgba(c[0], c[1], c[2], c[3]));
+const statusColour = (slot: number): number => STATUS_RGBA[sim.status[slot]!]!;
 const binaryIcon = (): string => 'arrow';
 
-function binaryLayer(): Layer {
-  // Write the new values into the preallocated arrays…
-  for (let i = 0; i < N; i++) {
-    positions[2 * i] = sim.lon[i]! - ORIGIN[0];
-    positions[2 * i + 1] = sim.lat[i]! - ORIGIN[1];
-    angles[i] = -sim.heading[i]!; // compass (clockwise) → deck.gl (counter-clockwise)
-    const c = STATUS_COLOUR_LIST[sim.status[i]!]!;
-    colours.set(c, 4 * i);
-  }
-  // …and give deck.gl new wrappers (it compares them by identity) with bumped triggers; `data`
-  // itself keeps its identity so the icon frames are not recomputed.
-  binaryData.attributes.getPosition = { value: positions, size: 2 };
-  binaryData.attributes.getAngle = { value: angles, size: 1 };
-  binaryData.attributes.getColor = { value: colours, size: 4, normalized: true };
-  version++;
+function recordsLayer(mode: 'gpu' | 'typed'): Layer {
+  // Exactly what the map's resources layer does per frame: pack, then hand over the records.
+  records.pack(sim, ORDER, 0, statusColour);
+  const device = mode === 'gpu' ? (deck as unknown as { device: RecordDevice }).device : null;
   return new IconLayer({
     ...ICON_COMMON,
-    id: 'resources-binary',
+    id: `resources-${mode}`,
     coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
-    coordinateOrigin: ORIGIN,
-    data: binaryData as never,
-    getIcon: binaryIcon,
-    updateTriggers: { getPosition: version, getAngle: version, getColor: version },
-  });
-}
-
-// ---- interleaved mode -------------------------------------------------------------------------
-// One 16-byte record per resource: f32 lon offset, f32 lat offset, f32 angle, 4 × u8 colour.
-
-const STRIDE = 16;
-const packed = new ArrayBuffer(N * STRIDE);
-const packedF32 = new Float32Array(packed);
-const packedU32 = new Uint32Array(packed);
-const STATUS_COLOUR_U32 = STATUS_COLOUR_LIST.map((c) => new Uint32Array(new Uint8Array(c).buffer)[0]!);
-let gpuBuffer: { write(data: ArrayBufferView): void } | null = null;
-let interleavedData: object | null = null;
-
-function interleavedLayer(): Layer {
-  for (let i = 0; i < N; i++) {
-    packedF32[4 * i] = sim.lon[i]! - ORIGIN[0];
-    packedF32[4 * i + 1] = sim.lat[i]! - ORIGIN[1];
-    packedF32[4 * i + 2] = -sim.heading[i]!;
-    packedU32[4 * i + 3] = STATUS_COLOUR_U32[sim.status[i]!]!;
-  }
-  if (!gpuBuffer) {
-    const device = (deck as unknown as { device: { createBuffer(p: object): { write(d: ArrayBufferView): void } } }).device;
-    gpuBuffer = device.createBuffer({ byteLength: packed.byteLength, usage: 0x0020 /* VERTEX */ | 0x0008 /* COPY_DST */ });
-    interleavedData = {
-      length: N,
-      attributes: {
-        getPosition: { buffer: gpuBuffer, type: 'float32', size: 2, stride: STRIDE, offset: 0 },
-        getAngle: { buffer: gpuBuffer, type: 'float32', size: 1, stride: STRIDE, offset: 8 },
-        getColor: { buffer: gpuBuffer, type: 'unorm8', size: 4, stride: STRIDE, offset: 12 },
-      },
-    };
-  }
-  gpuBuffer.write(packedU32);
-  return new IconLayer({
-    ...ICON_COMMON,
-    id: 'resources-interleaved',
-    coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
-    coordinateOrigin: ORIGIN,
-    data: interleavedData as never,
+    coordinateOrigin: records.origin,
+    data: records.data(device) as never,
     getIcon: binaryIcon,
   });
 }
@@ -287,7 +227,7 @@ function percentiles(samples: number[]): Percentiles {
 }
 
 async function run(mode: BenchMode, updates: number): Promise<RunResult> {
-  const make = mode === 'binary' ? binaryLayer : mode === 'interleaved' ? interleavedLayer : objectLayer;
+  const make = mode === 'objects' ? objectLayer : () => recordsLayer(mode);
   const payload: number[] = [];
   const update: number[] = [];
   const draw: number[] = [];

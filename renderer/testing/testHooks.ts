@@ -27,6 +27,7 @@ export interface MapProbe {
   incidentIds(): string[];
   /** Resource position as last drawn. */
   resourcePosition(id: number): [number, number] | null;
+  resourceScreenPoint(id: number): [number, number] | null;
   /** Resolves after a deck frame that drew the live store at `version` or later. */
   whenDrawn(version: number): Promise<void>;
 }
@@ -60,6 +61,8 @@ export interface CivicTwinTestHooks {
   incidentStatus(id: string): string | null;
   /** A resource's position as drawn (lon, lat). */
   resourcePosition(id: number): [number, number] | null;
+  /** CSS-pixel position on the page of a resource marker, or null when off screen or under a panel. */
+  resourceScreenPoint(id: number): [number, number] | null;
   /** Open and acknowledged meter alerts the view holds. */
   alertIds(): string[];
   /** CSS-pixel centre of a household's dwelling in the inspector canvas (for a real click). */
@@ -119,6 +122,7 @@ export function installTestHooks(): void {
     incidentIds: () => mapProbe?.incidentIds() ?? [],
     incidentStatus: (id: string) => useLiveStore.getState().incidents[id]?.status ?? null,
     resourcePosition: (id: number) => mapProbe?.resourcePosition(id) ?? null,
+    resourceScreenPoint: (id: number) => mapProbe?.resourceScreenPoint(id) ?? null,
     alertIds: () => Object.keys(useLiveStore.getState().alerts),
     unitScreenPoint: (householdId: number) => inspectorProbe?.unitScreenPoint(householdId) ?? null,
     mode: () => useLiveStore.getState().mode,

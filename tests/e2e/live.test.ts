@@ -22,6 +22,7 @@ interface LiveHooks {
   incidentIds(): string[];
   incidentStatus(id: string): string | null;
   resourcePosition(id: number): [number, number] | null;
+  resourceScreenPoint(id: number): [number, number] | null;
   alertIds(): string[];
   unitScreenPoint(householdId: number): [number, number] | null;
   mode(): 'live' | 'replay';
@@ -189,6 +190,14 @@ describe('the live twin', () => {
         { timeout: 20_000, interval: 250 },
       )
       .toBeLessThan(1e-6);
+    // The marker is drawn there (binary records on the live canvas): hovering that pixel picks it
+    // and names the resource.
+    const snapshot = await rpc<LiveSnapshot>('live', 'getLiveSnapshot', []);
+    const callsign = snapshot.resources.find((r) => r.id === 1)!.callsign;
+    const point = await page.evaluate(() => window.__live!.resourceScreenPoint(1));
+    expect(point).not.toBeNull();
+    await page.mouse.move(point![0], point![1]);
+    await expect.poll(() => page.locator('.map-tooltip').textContent(), { timeout: 5_000 }).toContain(callsign);
   });
 
   it('replays the state the host rebuilds for a past moment, then returns to live', async () => {

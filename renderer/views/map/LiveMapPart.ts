@@ -8,6 +8,7 @@ import type { BuildingColumns, Incident } from '../../../electron/common/dto.ts'
 import type { BuildingGeometry } from './layers/buildingGeometry.ts';
 import type { IconAtlas } from './layers/facilityIcons.ts';
 import { LIVE_LAYER_IDS, LiveLayerBuilder, type AlertBeacon, type LiveFrameOutput } from './layers/liveLayers.ts';
+import type { RecordDevice } from './layers/resourceRecords.ts';
 import { positions } from '../../sources/positionBuffer.ts';
 import { feedNow, useLiveStore } from '../../state/liveStore.ts';
 import { selectIncidentId, useUiStore } from '../../state/uiStore.ts';
@@ -31,7 +32,7 @@ export class LiveMapPart {
     this.builder = new LiveLayerBuilder(columns, geometry, positions);
   }
 
-  public build(nowPerf: number, bearing: number, zoom: number): LiveFrameOutput {
+  public build(nowPerf: number, bearing: number, zoom: number, device: RecordDevice | null): LiveFrameOutput {
     const live = useLiveStore.getState();
     const ui = useUiStore.getState();
     const out = this.builder.build({
@@ -46,6 +47,7 @@ export class LiveMapPart {
       selectedIncidentId: ui.selectedIncidentId,
       selectedAlertId: ui.selectedAlertId,
       atlas: this.atlas,
+      device,
     });
     this.pushedVersion = live.version;
     this.pushedIncidents = out.incidentIds;
@@ -91,8 +93,8 @@ export class LiveMapPart {
       const inc = (info.object as { incident: Incident }).incident;
       return () => incidentTooltip(useLiveStore.getState().incidents[inc.id] ?? inc, feedNow());
     }
-    if (id === LIVE_LAYER_IDS.resources && typeof info.object === 'number') {
-      const slot = info.object;
+    const slot = id === LIVE_LAYER_IDS.resources ? this.builder.resourceSlotAt(info.index) : null;
+    if (slot !== null) {
       const rid = positions.ids[slot];
       return () => resourceTooltip(positions, slot, useLiveStore.getState().resources.find((r) => r.id === rid), feedNow());
     }
@@ -119,6 +121,7 @@ export class LiveMapPart {
   }
 
   public dispose(): void {
+    this.builder.dispose();
     for (const w of this.waiters.splice(0)) w.resolve();
   }
 }

@@ -33,6 +33,7 @@ import { getLiveAtlas, INCIDENT_GLYPH_TEXT } from './layers/liveIcons.ts';
 import { positions } from '../../sources/positionBuffer.ts';
 import { escapeHtml } from './liveTooltips.ts';
 import { LiveMapPart } from './LiveMapPart.ts';
+import type { RecordDevice } from './layers/resourceRecords.ts';
 import { FramePacer } from './framePacer.ts';
 import { registerCameraTarget, type CameraPreset } from '../../actions/camera.ts';
 import { registerMapProbe } from '../../testing/testHooks.ts';
@@ -69,8 +70,18 @@ interface SavedCamera {
 /** The part of deck.gl's Deck that its own render loop uses each frame (Deck._onRenderFrame). */
 interface ImmediateDeck {
   isInitialized: boolean;
+  device?: RecordDevice;
   layerManager: { updateLayers(): void } | null;
   redraw(reason?: string): void;
+}
+
+/** The map's WebGL is drawn by the CPU (no GPU, or a blocklisted one). */
+function isSoftwareGl(canvas: HTMLCanvasElement): boolean {
+  const gl = canvas.getContext('webgl2');
+  if (!gl) return false;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /swiftshader|llvmpipe|softpipe|software/i.test(renderer);
 }
 
 /** Camera of the last map, so a remount after a lost context comes back where it was. */
@@ -136,6 +147,15 @@ export class MapController {
       },
     });
     this.map.addControl(this.liveOverlay);
+    // Gliding markers and pulses at 25 frames a second look the same on a wall, and with a
+    // software rasteriser (no GPU: SwiftShader, llvmpipe) every animated frame is CPU time taken
+    // from the host that is ingesting the feed on the same machine.
+    // The panels' backdrop blur goes too: it is recomputed over the map whenever a marker under a
+    // panel moves, which costs a software compositor most of a frame (styles/app.css).
+    if (isSoftwareGl(this.map.getCanvas())) {
+      this.pacer.floorMs = 40;
+      document.documentElement.classList.add('software-gl');
+    }
 
     this.tooltip = document.createElement('div');
     this.tooltip.className = 'map-tooltip';
@@ -210,6 +230,7 @@ export class MapController {
       buildingScreenPoint: (id) => this.buildingScreenPoint(id),
       incidentIds: () => this.live.incidentIds(),
       resourcePosition: (id) => positions.position(id),
+      resourceScreenPoint: (id) => this.resourceScreenPoint(id),
       whenDrawn: (version) => this.live.whenDrawn(version, () => this.pacer.request()),
     });
     this.render();
@@ -252,16 +273,18 @@ export class MapController {
   /** One frame: the live layers for this instant, handed to the live canvas's deck.gl. */
   private frame(nowPerf: number): boolean {
     if (this.disposed) return false;
-    const out = this.live.build(nowPerf, this.map.getBearing(), this.map.getZoom());
+    const deck = (this.liveOverlay as unknown as { _deck?: ImmediateDeck })._deck;
+    const device = deck?.isInitialized ? (deck.device ?? null) : null;
+    const out = this.live.build(nowPerf, this.map.getBearing(), this.map.getZoom(), device);
     this.counts = [...this.staticCounts, ...out.counts];
     this.liveOverlay.setProps({ layers: [...out.low, ...out.high] });
     // Draw now, in this task, rather than at deck.gl's next animation frame: the caller is an
     // animation frame already (or a data change that should be on screen in this one), and one
-    // frame less is up to a tenth of a second of event-to-pixel latency with software GL.
-    const deck = (this.liveOverlay as unknown as { _deck?: ImmediateDeck })._deck;
+    // frame less is up to a tenth of a second of event-to-pixel latency with software GL. The
+    // reason forces the draw: resource records change inside their GPU buffer, not in props.
     if (deck?.isInitialized && deck.layerManager) {
       deck.layerManager.updateLayers();
-      deck.redraw();
+      deck.redraw('live frame');
     }
     if (this.hoverLive && nowPerf - this.hoverRefreshAt > 500) {
       this.hoverRefreshAt = nowPerf;
@@ -400,15 +423,26 @@ export class MapController {
     const height = this.data.columns.heightM[row] ?? 0;
     // deck.gl's own viewport projects the roof (with altitude) exactly as it draws; maplibre's
     // `project` only knows the ground, so it is the fallback.
-    const deck = (this.overlay as unknown as { _deck?: { getViewports(): { project(p: number[]): number[] }[] } })._deck;
+    return this.pagePoint(this.overlay, [lon, lat, height]);
+  }
+
+  /** Page position of a resource marker as drawn now; null if off the map or under a panel. */
+  private resourceScreenPoint(id: number): [number, number] | null {
+    const p = positions.position(id);
+    return p ? this.pagePoint(this.liveOverlay, [p[0], p[1], 0]) : null;
+  }
+
+  private pagePoint(overlay: MapboxOverlay, at: [number, number, number]): [number, number] | null {
+    const deck = (overlay as unknown as { _deck?: { getViewports(): { project(p: number[]): number[] }[] } })._deck;
     const viewport = deck?.getViewports()[0];
-    const ground = this.map.project([lon, lat]);
-    const p = viewport ? viewport.project([lon, lat, height]) : [ground.x, ground.y];
+    const ground = this.map.project([at[0], at[1]]);
+    const p = viewport ? viewport.project(at) : [ground.x, ground.y];
     const rect = this.map.getCanvas().getBoundingClientRect();
     const x = rect.left + (p[0] ?? NaN);
     const y = rect.top + (p[1] ?? NaN);
     if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
     if (x < rect.left || y < rect.top || x >= rect.right || y >= rect.bottom) return null;
+    // The live canvas lets pointer events through, so the map canvas is what a click would hit.
     const hit = document.elementFromPoint(x, y);
     if (hit && hit !== this.map.getCanvas()) return null;
     return [x, y];

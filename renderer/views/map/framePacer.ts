@@ -22,6 +22,12 @@ export class FramePacer {
   public cost = 16;
   private disposed = false;
 
+  /**
+   * Shortest gap between animation frames, ms. 0 follows the display; with software GL the map
+   * sets a floor, since each animated frame is composited by the CPU that also runs the host.
+   */
+  public floorMs = 0;
+
   /** `draw` builds and hands over the layers; it returns whether something is still moving. */
   public constructor(draw: (nowPerf: number) => boolean) {
     this.draw = draw;
@@ -50,7 +56,7 @@ export class FramePacer {
   }
 
   private minGap(): number {
-    return this.cost > 40 ? Math.min(5000, this.cost * 3) : 0;
+    return Math.max(this.floorMs, this.cost > 40 ? Math.min(5000, this.cost * 3) : 0);
   }
 
   private readonly tick = (now: number): void => {

@@ -8,7 +8,7 @@
  * lists, beacons) is cached by the store objects' identity, so deck.gl re-uploads nothing while
  * the data has not changed.
  */
-import type { Layer } from '@deck.gl/core';
+import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { IconLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { BuildingColumns, Incident, MeterAlert, ResourceInfo } from '../../../../electron/common/dto.ts';
 import { isOpenStatus, type Severity } from '../../../../data/model/incidents.ts';
@@ -20,6 +20,7 @@ import { incidentIconKey, resourceIconKey, RESOURCE_STATUS_COLOURS, SEVERITIES, 
 import { TRAIL_WINDOW_MS, type PositionBuffer } from '../../../sources/positionBuffer.ts';
 import type { LiveLayer } from '../../../state/uiStore.ts';
 import { CLOSED_FADE_MS } from '../../../sources/LiveSource.ts';
+import { packRgba, ResourceRecords, type RecordDevice } from './resourceRecords.ts';
 
 export const LIVE_LAYER_IDS = {
   trails: 'resource-trails',
@@ -74,6 +75,8 @@ export interface LiveFrameInput {
   selectedIncidentId: string | null;
   selectedAlertId: string | null;
   atlas: IconAtlas | null;
+  /** The live canvas's GPU device once deck.gl has started (resource records go straight to it). */
+  device: RecordDevice | null;
 }
 
 export interface LiveFrameOutput {
@@ -103,13 +106,23 @@ export class LiveLayerBuilder {
   private slotsVersion = -1;
   private slots: number[] = [];
   private trails: { path: [number, number][]; slot: number }[] = [];
+  private readonly records: ResourceRecords;
   private trailsAt = -Infinity;
-  private frameNo = 0;
 
   public constructor(columns: BuildingColumns, geometry: BuildingGeometry, buffer: PositionBuffer) {
     this.columns = columns;
     this.geometry = geometry;
     this.buffer = buffer;
+    this.records = new ResourceRecords(columns.originLon, columns.originLat);
+  }
+
+  /** The position-buffer slot drawn as record `index` of the resources layer (picking). */
+  public resourceSlotAt(index: number): number | null {
+    return index >= 0 && index < this.slots.length ? this.slots[index]! : null;
+  }
+
+  public dispose(): void {
+    this.records.dispose();
   }
 
   /** Incidents to draw: open ones, and closed ones while they fade. */
@@ -166,12 +179,10 @@ export class LiveLayerBuilder {
     const low: Layer[] = [];
     const high: Layer[] = [];
     const counts: LayerCount[] = [];
-    const frame = ++this.frameNo;
     const buf = this.buffer;
     const moving = buf.frame(f.nowPerf);
     this.updateIncidents(f.incidents, f.feedNowMs);
     this.updateBeacons(f.alerts);
-    const staleKey = Math.floor(f.feedNowMs / 1000);
 
     if (f.visible.alerts && this.beacons.length > 0) {
       high.push(
@@ -249,16 +260,25 @@ export class LiveLayerBuilder {
         }),
       );
       counts.push({ id: LIVE_LAYER_IDS.trails, count: this.trails.length });
+      // Icons are white-tinted (the status colour is in the icon); a stale fix fades.
+      const fresh = packRgba(255, 255, 255, 255);
+      const stale = packRgba(255, 255, 255, 95);
+      this.records.pack(buf, this.slots, f.bearing, (s) => (this.isStale(s, f.feedNowMs) ? stale : fresh));
+      const slots = this.slots;
       high.push(
-        new IconLayer<number>({
+        new IconLayer({
           id: LIVE_LAYER_IDS.resources,
-          data: this.slots,
+          data: this.records.data(f.device) as never,
+          coordinateSystem: COORDINATE_SYSTEM.LNGLAT_OFFSETS,
+          coordinateOrigin: this.records.origin,
           iconAtlas: f.atlas.canvas as never,
           iconMapping: f.atlas.mapping,
-          getIcon: (s) => resourceIconKey(RESOURCE_STATUSES[buf.status[s]!] ?? 'offline', buf.speed[s]! > 0.5),
-          getPosition: (s) => [buf.lon[s]!, buf.lat[s]!],
-          getAngle: (s) => f.bearing - buf.heading[s]!,
-          getColor: (s) => [255, 255, 255, this.isStale(s, f.feedNowMs) ? 95 : 255],
+          // Binary data: accessors get the record index. Only the icon (status, moving) is an
+          // accessor, re-run when the slots or statuses change (buffer version).
+          getIcon: (_: unknown, { index }: { index: number }) => {
+            const s = slots[index]!;
+            return resourceIconKey(RESOURCE_STATUSES[buf.status[s]!] ?? 'offline', buf.speed[s]! > 0.5);
+          },
           getSize: RESOURCE_M,
           sizeUnits: 'meters',
           sizeMinPixels: RESOURCE_MIN_PX,
@@ -268,7 +288,7 @@ export class LiveLayerBuilder {
           alphaCutoff: 0.05,
           parameters: ALWAYS_ON_TOP,
           textureParameters: { minFilter: 'linear', magFilter: 'linear', mipmapFilter: 'linear' },
-          updateTriggers: { getPosition: frame, getAngle: frame, getIcon: buf.version, getColor: [buf.version, staleKey] },
+          updateTriggers: { getIcon: buf.version },
         }),
       );
       counts.push({ id: LIVE_LAYER_IDS.resources, count: this.slots.length });
