@@ -213,6 +213,8 @@ export interface Incident {
   lon: number;
   lat: number;
   buildingId: number | null;
+  /** The building's address, when the incident names a building. */
+  address: string | null;
   reporter: ReporterKind;
   source: string;
   description: string | null;

@@ -57,19 +57,20 @@ const INCIDENTS_AT = (where: string): string => /* sql */ `
       max_by(assignee_id, CASE WHEN assignee_id IS NOT NULL THEN epoch_ms(ts) END) AS assignee_id
     FROM incident_steps WHERE ts <= $t GROUP BY incident_id
   )
-  SELECT i.id, i.category, i.severity, i.lon, i.lat, i.building_id, i.reporter, i.source, i.description,
+  SELECT i.id, i.category, i.severity, i.lon, i.lat, i.building_id, b.address, i.reporter, i.source, i.description,
     CASE s.step WHEN 'reassigned' THEN 'dispatched' ELSE s.step END AS status,
     epoch_ms(i.reported_at) AS reported_at, epoch_ms(s.updated_at) AS updated_at, epoch_ms(s.handled_at) AS handled_at,
     s.assignee_kind, s.assignee_id,
     CASE s.assignee_kind WHEN 'grid_worker' THEN r.callsign WHEN 'department' THEN d.name END AS assignee_label
   FROM incidents i JOIN s ON s.incident_id = i.id
+  LEFT JOIN buildings b ON b.id = i.building_id
   LEFT JOIN resources r ON s.assignee_kind = 'grid_worker' AND r.id = s.assignee_id
   LEFT JOIN departments d ON s.assignee_kind = 'department' AND d.id = s.assignee_id
   WHERE i.reported_at <= $t AND ${where}
   ORDER BY i.severity DESC, i.reported_at`;
 
 interface IncidentRow {
-  id: string; category: string; severity: number; lon: number; lat: number; building_id: number | null; reporter: string;
+  id: string; category: string; severity: number; lon: number; lat: number; building_id: number | null; address: string | null; reporter: string;
   source: string; description: string | null; status: string; reported_at: number; updated_at: number; handled_at: number | null;
   assignee_kind: string | null; assignee_id: number | null; assignee_label: string | null;
 }
@@ -81,6 +82,7 @@ const toIncident = (r: IncidentRow): Incident => ({
   lon: r.lon,
   lat: r.lat,
   buildingId: r.building_id,
+  address: r.address,
   reporter: r.reporter as ReporterKind,
   source: r.source,
   description: r.description,

@@ -51,6 +51,11 @@ describe('closed loop', () => {
     expect((await services.ingest.ingestValues([report], 'http')).accepted).toBe(1);
     let incident = await services.api.live.getIncident('LC-1');
     expect(incident?.status).toBe('reported');
+    expect(incident?.address).toBeNull(); // a camera on a street names no building
+    // A resident's report names the building: the queue shows its address.
+    const building = (await store.one<{ id: number; address: string }>('SELECT id, address FROM buildings ORDER BY id LIMIT 1'))!;
+    await services.ingest.ingestValues([{ ...report, id: 'lc-0', data: { ...report.data, incidentId: 'LC-0', buildingId: building.id, reporter: 'resident' } }], 'http');
+    expect((await services.api.live.getIncident('LC-0'))?.address).toBe(building.address);
 
     incident = await services.api.live.actOnIncident('LC-1', { action: 'accept', actor: 'op-7' });
     expect(incident?.status).toBe('accepted');

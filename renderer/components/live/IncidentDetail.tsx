@@ -107,6 +107,7 @@ export function IncidentDetail({ id }: { id: string }): React.JSX.Element {
             <div className="field">
               <dt>{t('detail.location')}</dt>
               <dd>
+                {incident.address ? <span className="detail-address">{incident.address}</span> : null}
                 {incident.description ?? ''}
                 <span className="muted mono">
                   {incident.buildingId !== null ? ` ${t('queue.location', { id: incident.buildingId })} ·` : ''} {formatNumber(incident.lon, 5)}, {formatNumber(incident.lat, 5)}

@@ -54,7 +54,9 @@ export function CategoryIcon({ incident, size = 44 }: { incident: Incident; size
 
 const Row = memo(function Row({ incident, sla, nowMs }: { incident: Incident; sla: SlaState; nowMs: number }): React.JSX.Element {
   const { t } = useTranslation();
-  const where = incident.description ?? (incident.buildingId !== null ? t('queue.location', { id: incident.buildingId }) : '');
+  // Where first (an operator dispatches to an address), then what the reporter said.
+  const place = incident.address ?? (incident.buildingId !== null ? t('queue.location', { id: incident.buildingId }) : null);
+  const where = [place, incident.description].filter((x) => x).join(' · ');
   return (
     <li>
       <button
