@@ -34,6 +34,9 @@ export class StoreService implements StoreApi {
   private readonly options: StoreServiceOptions;
   private infoCache: TwinInfo | null = null;
 
+  /** A second connection, so the footprints are read while the attributes are. */
+  private footprintReader: Promise<DuckDbStore> | null = null;
+
   public constructor(store: DuckDbStore, options: StoreServiceOptions) {
     this.store = store;
     this.options = options;
@@ -79,7 +82,8 @@ export class StoreService implements StoreApi {
    */
   public async getBuildings(): Promise<BuildingColumns> {
     const { originLon, originLat } = await this.getTwinInfo();
-    return readBuildingColumns(this.store, originLon, originLat);
+    this.footprintReader ??= this.store.connectAgain();
+    return readBuildingColumns(this.store, originLon, originLat, await this.footprintReader);
   }
 
   public async getBasemap(): Promise<BasemapCollection> {
@@ -260,9 +264,13 @@ export class StoreService implements StoreApi {
   }
 }
 
-/** Reads every building into renderer-ready columns (see `StoreService.getBuildings`). */
-export async function readBuildingColumns(store: DuckDbStore, originLon: number, originLat: number): Promise<BuildingColumns> {
-  const attrs = await store.columns(
+/**
+ * Reads every building into renderer-ready columns (see `StoreService.getBuildings`). With a
+ * second connection on the same database, the footprints are read while the attributes are (the
+ * two queries take about the same time).
+ */
+export async function readBuildingColumns(store: DuckDbStore, originLon: number, originLat: number, footprints: DuckDbStore = store): Promise<BuildingColumns> {
+  const attrsRead = store.columns(
     `SELECT b.id, b.height_m, b.floors, b.use_code, coalesce(s.residents, 0), coalesce(s.households, 0),
             coalesce(s.elderly_pct, 0), coalesce(s.care_households, 0), 0 AS open_incidents, len(b.footprint)
      FROM buildings b LEFT JOIN building_stats s ON s.building_id = b.id ORDER BY b.id`,
@@ -272,13 +280,14 @@ export async function readBuildingColumns(store: DuckDbStore, originLon: number,
       parts: Uint32Array,
     },
   );
-  const rings = await store.flatLists(
+  const ringsRead = footprints.flatLists(
     `SELECT ring FROM (SELECT id, unnest(footprint) AS ring, generate_subscripts(footprint, 1) AS k FROM buildings)
      ORDER BY id, k`,
     'float32',
     undefined,
     (v, j) => v - (j % 2 === 0 ? originLon : originLat),
   );
+  const [attrs, rings] = await Promise.all([attrsRead, ringsRead]);
   const polygonCount = rings.starts.length - 1;
   const polygonBuilding = new Uint32Array(polygonCount);
   let p = 0;

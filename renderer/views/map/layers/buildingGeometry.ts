@@ -119,6 +119,13 @@ export function buildBuildingGeometry(cols: BuildingColumns): BuildingGeometry {
 export function expandRowColours(geom: BuildingGeometry, rowColours: Uint8Array): Uint8Array {
   const out = new Uint8Array(geom.vertexCount * 4);
   const rows = geom.vertexRow;
+  if (rowColours.byteOffset % 4 === 0) {
+    // One 32-bit copy per vertex instead of four byte copies (800k vertices at 100k buildings).
+    const out32 = new Uint32Array(out.buffer);
+    const src32 = new Uint32Array(rowColours.buffer, rowColours.byteOffset, rowColours.length >> 2);
+    for (let v = 0; v < geom.vertexCount; v++) out32[v] = src32[rows[v]!]!;
+    return out;
+  }
   for (let v = 0; v < geom.vertexCount; v++) {
     const r = rows[v]! * 4;
     out[4 * v] = rowColours[r]!;
