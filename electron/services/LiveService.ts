@@ -47,7 +47,11 @@ const STEP_RANK = `CASE step WHEN 'reported' THEN 0 WHEN 'accepted' THEN 1 WHEN 
   WHEN 'handling' THEN 3 WHEN 'feedback' THEN 4 WHEN 'evaluated' THEN 5 WHEN 'closed' THEN 6 WHEN 'cancelled' THEN 6 END`;
 
 /** Incidents as of $t: status = the latest step at or before $t. */
-const INCIDENTS_AT = (where: string): string => /* sql */ `
+/**
+ * Incidents as of `$t`, each with its latest step. `stepsWhere` narrows the steps read before they
+ * are grouped (a push for a few incidents must not aggregate every step ever recorded).
+ */
+const INCIDENTS_AT = (where: string, stepsWhere = 'true'): string => /* sql */ `
   WITH s AS (
     SELECT incident_id,
       max_by(step, epoch_ms(ts) * 10 + ${STEP_RANK}) AS step,
@@ -55,7 +59,7 @@ const INCIDENTS_AT = (where: string): string => /* sql */ `
       min(ts) FILTER (WHERE step IN ('feedback', 'evaluated', 'closed')) AS handled_at,
       max_by(assignee_kind, CASE WHEN assignee_id IS NOT NULL THEN epoch_ms(ts) END) AS assignee_kind,
       max_by(assignee_id, CASE WHEN assignee_id IS NOT NULL THEN epoch_ms(ts) END) AS assignee_id
-    FROM incident_steps WHERE ts <= $t GROUP BY incident_id
+    FROM incident_steps WHERE ts <= $t AND ${stepsWhere} GROUP BY incident_id
   )
   SELECT i.id, i.category, i.severity, i.lon, i.lat, i.building_id, b.address, i.reporter, i.source, i.description,
     CASE s.step WHEN 'reassigned' THEN 'dispatched' ELSE s.step END AS status,
@@ -248,7 +252,7 @@ export class LiveService implements LiveApi {
     this.clearPending();
     const t = this.now() + 1000;
     const incidents = incidentIds.length
-      ? (await this.store.all<IncidentRow>(INCIDENTS_AT('list_contains($ids::VARCHAR[], i.id)'), { t: new Date(t).toISOString(), ids: listOf(incidentIds) })).map(toIncident)
+      ? (await this.store.all<IncidentRow>(INCIDENTS_AT('list_contains($ids::VARCHAR[], i.id)', 'list_contains($ids::VARCHAR[], incident_id)'), { t: new Date(t).toISOString(), ids: listOf(incidentIds) })).map(toIncident)
       : [];
     const alerts = alertIds.length
       ? (await this.store.all<AlertRow>(ALERTS_AT('list_contains($ids::VARCHAR[], a.id)'), { t: new Date(t).toISOString(), ids: listOf(alertIds) })).map(toAlert)
@@ -341,7 +345,7 @@ export class LiveService implements LiveApi {
   public async getIncident(incidentId: string): Promise<IncidentDetail | null> {
     const id = String(incidentId).slice(0, 64);
     const t = new Date(this.now() + 1000).toISOString();
-    const row = await this.store.one<IncidentRow>(INCIDENTS_AT('i.id = $id'), { t, id });
+    const row = await this.store.one<IncidentRow>(INCIDENTS_AT('i.id = $id', 'incident_id = $id'), { t, id });
     if (!row) return null;
     const steps = await this.store.all<{ step: string; ts: number; actor: string | null; note: string | null; assignee_kind: string | null; assignee_id: number | null; label: string | null; rating: number | null }>(
       `SELECT s.step, epoch_ms(s.ts) AS ts, s.actor, s.note, s.assignee_kind, s.assignee_id, s.rating,

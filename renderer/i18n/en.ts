@@ -362,6 +362,7 @@ export const en: Messages = {
     show: 'Show',
     severity: 'Severity',
     resourceStatus: 'Resources',
+    staleResources: 'not reporting: {{count}} · oldest fix {{ago}}',
   },
   gfx: {
     lost: 'Graphics context lost — restoring the view…',

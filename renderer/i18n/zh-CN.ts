@@ -360,6 +360,7 @@ export const zhCN = {
     show: '显示',
     severity: '事件等级',
     resourceStatus: '力量状态',
+    staleResources: '{{count}} 支超时未定位 · 最久 {{ago}}',
   },
   gfx: {
     lost: '图形上下文丢失，正在恢复画面…',

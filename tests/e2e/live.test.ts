@@ -198,6 +198,18 @@ describe('the live twin', () => {
     expect(point).not.toBeNull();
     await page.mouse.move(point![0], point![1]);
     await expect.poll(() => page.locator('.map-tooltip').textContent(), { timeout: 5_000 }).toContain(callsign);
+
+    // A resource whose last fix is minutes old is counted as not reporting, under the layer switch.
+    await postEvents([
+      {
+        id: `${incidentId}-fix-old`,
+        type: 'resource.position',
+        ts: new Date(Date.now() - 5 * 60_000).toISOString(),
+        source: 'e2e',
+        data: { resourceId: 2, lon: target[0] + 0.001, lat: target[1], status: 'idle' },
+      },
+    ]);
+    await expect.poll(() => page.getByTestId('stale-resources').textContent(), { timeout: 10_000 }).toMatch(/^1 /);
   });
 
   it('replays the state the host rebuilds for a past moment, then returns to live', async () => {

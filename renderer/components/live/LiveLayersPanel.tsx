@@ -12,6 +12,23 @@ import { rgbCss } from '../../views/map/layers/buildingColours.ts';
 import { RESOURCE_STATUS_COLOURS, SEVERITIES, SEVERITY_COLOURS } from '../../views/map/layers/liveIcons.ts';
 import { useFeedNow } from './useClock.ts';
 import { FEED_STOPPED_MS } from './FeedBanner.tsx';
+import { positions } from '../../sources/positionBuffer.ts';
+
+/**
+ * Resources whose last fix is older than twice their reporting interval (drawn faded on the map),
+ * and the oldest such fix: the operator sees who went quiet without hovering each marker.
+ */
+function staleResources(nowMs: number): { count: number; oldestMs: number } {
+  let count = 0;
+  let oldestMs = 0;
+  for (let s = 0; s < positions.count; s++) {
+    const fix = positions.fixMs[s]!;
+    if (fix <= 0 || nowMs - fix <= 2 * positions.expectedMs[s]!) continue;
+    count++;
+    oldestMs = Math.max(oldestMs, nowMs - fix);
+  }
+  return { count, oldestMs };
+}
 
 const FEED_OF: Record<LiveLayer, 'incidents' | 'resources' | 'meters'> = { incidents: 'incidents', resources: 'resources', alerts: 'meters' };
 const LABEL_OF: Record<LiveLayer, string> = { incidents: 'feed.incidents', resources: 'feed.resources', alerts: 'feed.meters' };
@@ -28,8 +45,9 @@ export function LiveLayersPanel(): React.JSX.Element {
   const openIncidents = useLiveStore((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
   const resources = useLiveStore((s) => s.resources.length);
   const alerts = useLiveStore((s) => Object.keys(s.alerts).length);
-  useFeedNow(1000);
+  const feedNowMs = useFeedNow(1000);
   const now = serverNow();
+  const stale = staleResources(feedNowMs);
   const counts: Record<LiveLayer, number> = { incidents: openIncidents, resources, alerts };
   return (
     <div data-testid="live-layers">
@@ -51,6 +69,11 @@ export function LiveLayersPanel(): React.JSX.Element {
                 <span className="fresh-dot" aria-hidden />
                 {age === null ? t('feed.never') : formatAgo(age)}
               </span>
+              {layer === 'resources' && stale.count > 0 ? (
+                <span className="layer-note" data-testid="stale-resources">
+                  {t('feed.staleResources', { count: stale.count, ago: formatAgo(stale.oldestMs) })}
+                </span>
+              ) : null}
             </li>
           );
         })}
