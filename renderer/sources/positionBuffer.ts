@@ -14,6 +14,8 @@ import type { ResourceInfo, ResourcePositions } from '../../electron/common/dto.
 export const TRAIL_POINTS = 10;
 /** Trail points older than this (feed time) are not drawn. */
 export const TRAIL_WINDOW_MS = 90_000;
+/** How often a parked (not moving) unit's tracker reports. */
+const PARKED_INTERVAL_MS = 60_000;
 /** A jump longer than this is a teleport (depot reset, bad fix): no glide. */
 const SNAP_DISTANCE_DEG = 0.05;
 /** A move shorter than this (≈ 0.5 m) does not add a trail point. */
@@ -228,6 +230,19 @@ export class PositionBuffer {
     let moving = 0;
     for (let s = 0; s < this.count; s++) if (this.known[s] && this.drawAt(s, nowPerf)) moving++;
     return moving;
+  }
+
+  /**
+   * The slot's last fix is overdue: older than twice its reporting interval. A parked unit's
+   * tracker reports about once a minute (trackers slow down when stationary), so a standing
+   * resource is overdue only after two minutes. Never-reported slots are not overdue: they have
+   * no fix to be late after (they are drawn at their depot, faded).
+   */
+  public isOverdue(slot: number, nowMs: number): boolean {
+    const fix = this.fixMs[slot]!;
+    if (fix <= 0) return false;
+    const interval = this.speed[slot]! > 0.5 ? this.expectedMs[slot]! : Math.max(this.expectedMs[slot]!, PARKED_INTERVAL_MS);
+    return nowMs - fix > 2 * interval;
   }
 
   /** Drawn lon/lat of a resource, or null if it has no position. */

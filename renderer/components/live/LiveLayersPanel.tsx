@@ -15,17 +15,16 @@ import { FEED_STOPPED_MS } from './FeedBanner.tsx';
 import { positions } from '../../sources/positionBuffer.ts';
 
 /**
- * Resources whose last fix is older than twice their reporting interval (drawn faded on the map),
+ * Resources whose last fix is overdue (drawn faded on the map, see `PositionBuffer.isOverdue`),
  * and the oldest such fix: the operator sees who went quiet without hovering each marker.
  */
 function staleResources(nowMs: number): { count: number; oldestMs: number } {
   let count = 0;
   let oldestMs = 0;
   for (let s = 0; s < positions.count; s++) {
-    const fix = positions.fixMs[s]!;
-    if (fix <= 0 || nowMs - fix <= 2 * positions.expectedMs[s]!) continue;
+    if (!positions.isOverdue(s, nowMs)) continue;
     count++;
-    oldestMs = Math.max(oldestMs, nowMs - fix);
+    oldestMs = Math.max(oldestMs, nowMs - positions.fixMs[s]!);
   }
   return { count, oldestMs };
 }

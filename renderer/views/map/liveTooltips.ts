@@ -21,7 +21,7 @@ export function resourceTooltip(buf: PositionBuffer, slot: number, info: Resourc
   const status = RESOURCE_STATUSES[buf.status[slot]!] ?? 'offline';
   const title = info ? `${info.callsign} · ${t(`resourceKind.${info.kind}`)}` : `#${buf.ids[slot]}`;
   const fix = buf.fixMs[slot]!;
-  const stale = fix <= 0 || nowMs - fix > 2 * buf.expectedMs[slot]!;
+  const stale = fix <= 0 || buf.isOverdue(slot, nowMs);
   const seen = fix <= 0 ? t('resource.noFix') : stale ? t('resource.lastSeen', { ago: formatAgo(nowMs - fix) }) : t('resource.fixAgo', { ago: formatAgo(nowMs - fix) });
   return `${line(title, t(`resourceStatus.${status}`))}<span class="${stale ? 'tooltip-stale' : 'tooltip-dim'}">${escapeHtml(seen)}</span>`;
 }

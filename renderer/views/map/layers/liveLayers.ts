@@ -172,7 +172,7 @@ export class LiveLayerBuilder {
 
   private isStale(slot: number, feedNowMs: number): boolean {
     const fix = this.buffer.fixMs[slot]!;
-    return fix <= 0 || feedNowMs - fix > 2 * this.buffer.expectedMs[slot]!;
+    return fix <= 0 || this.buffer.isOverdue(slot, feedNowMs);
   }
 
   public build(f: LiveFrameInput): LiveFrameOutput {
