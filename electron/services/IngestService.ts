@@ -99,6 +99,8 @@ export class IngestService {
   private readonly options: IngestOptions;
   private queue: PendingRequest[] = [];
   private writing = false;
+  /** Set while `drain` waits for either the commit in flight or a new request. */
+  private wake: (() => void) | null = null;
   /** Alternates the staging file names between the group being committed and the next one. */
   private slot = 0;
   /** Private folder for the commit's staging files (removed on close). */
@@ -152,6 +154,9 @@ export class IngestService {
   private enqueue(results: ParseResult[], raws: string[], transport: Transport): Promise<IngestResult> {
     return new Promise<IngestResult>((resolve, reject) => {
       this.queue.push({ results, raws, transport, resolve, reject });
+      const wake = this.wake;
+      this.wake = null;
+      wake?.();
       void this.drain();
     });
   }
@@ -189,8 +194,12 @@ export class IngestService {
         });
         // Stage the next group only once the commit before this one is done: one in flight, one ready.
         await previous;
-        // Let requests that arrived meanwhile join the next group.
-        if (this.queue.length === 0) await inFlight;
+        // Nothing waiting: stage the next request as soon as it arrives (while this commit runs),
+        // or stop when the commit is done and none came.
+        if (this.queue.length === 0) {
+          await Promise.race([inFlight, new Promise<void>((ok) => (this.wake = ok))]);
+          this.wake = null;
+        }
       }
     } finally {
       await inFlight;
