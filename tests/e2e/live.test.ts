@@ -198,6 +198,16 @@ describe('the live twin', () => {
     expect(point).not.toBeNull();
     await page.mouse.move(point![0], point![1]);
     await expect.poll(() => page.locator('.map-tooltip').textContent(), { timeout: 5_000 }).toContain(callsign);
+    // The live layers have their own canvas: after the camera tilts and turns, the marker is still
+    // drawn (and picked) where the map puts that coordinate.
+    await page.mouse.move(5, 5);
+    await page.evaluate(() => (window.__civictwin as unknown as { flyTo(p: string): void }).flyTo('oblique'));
+    await page.waitForTimeout(2500);
+    const tilted = await page.evaluate(() => window.__live!.resourceScreenPoint(1));
+    expect(tilted).not.toBeNull();
+    expect(Math.hypot(tilted![0] - point![0], tilted![1] - point![1])).toBeGreaterThan(5);
+    await page.mouse.move(tilted![0], tilted![1]);
+    await expect.poll(() => page.locator('.map-tooltip').textContent(), { timeout: 5_000 }).toContain(callsign);
 
     // A resource whose last fix is minutes old is counted as not reporting, under the layer switch.
     await postEvents([
