@@ -38,6 +38,12 @@ export interface StoreApi {
   getBuildingUnits(buildingId: number): Promise<BuildingUnits | null>;
   /** 一户一档, personal data masked. */
   getHousehold(householdId: number): Promise<HouseholdRecord | null>;
+  /**
+   * 一户一档 with names and phone numbers in full (ID numbers keep digits 7–14 hidden), for an
+   * operator at a console who gives a reason. Every call is written to the audit log first.
+   * Refused on wall and demo views, and without a reason.
+   */
+  revealHousehold(householdId: number, reason: string, actor: string): Promise<HouseholdRecord | null>;
   /** Address search for "fly to a building". */
   findBuildings(text: string, limit: number): Promise<BuildingHit[]>;
 }
@@ -84,6 +90,7 @@ export const CONTRACT = {
     getBuildingDetail: true,
     getBuildingUnits: true,
     getHousehold: true,
+    revealHousehold: true,
     findBuildings: true,
   } satisfies Record<keyof StoreApi, true>,
   live: {

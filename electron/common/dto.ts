@@ -166,6 +166,8 @@ export interface HouseholdRecord {
   members: HouseholdMember[];
   /** Daily use over the last 14 days, for the sparkline. */
   recentUse: { day: string; waterL: number; powerKwh: number }[];
+  /** Names and phone numbers are in full (`revealHousehold`, audited); otherwise masked. */
+  revealed: boolean;
 }
 export interface HouseholdMember {
   name: string;

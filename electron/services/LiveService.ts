@@ -25,6 +25,7 @@ import type {
   VisitOutcome,
 } from '../common/dto.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { appendAudit } from './audit.ts';
 import type { IngestEvent } from '../../data/feed/events.ts';
 import { RESOURCE_STATUSES, type MeterAnomalyKind, type ResourceKind } from '../../data/model/domain.ts';
 import { SLA_MINUTES, type AssigneeKind, type IncidentCategory, type IncidentStatus, type ReporterKind, type Severity } from '../../data/model/incidents.ts';
@@ -477,10 +478,7 @@ export class LiveService implements LiveApi {
   }
 
   private async audit(actor: string, action: string, subject: string, reason: string | null): Promise<void> {
-    await this.store.run(
-      `INSERT INTO audit_log SELECT coalesce(max(id), 0) + 1, $t::TIMESTAMP, $a, $act, $s, $r FROM audit_log`,
-      { t: new Date(this.now()).toISOString(), a: actor.slice(0, 64) || 'operator', act: action, s: subject, r: reason },
-    );
+    await appendAudit(this.store, { actor, action, subject, reason, atMs: this.now() });
   }
 }
 

@@ -20,6 +20,10 @@ import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { fieldAad } from '../../data/store/crypto.ts';
 import { AGE_BANDS, buildingUseFromCode, type AreaLevel, type FacilityKind } from '../../data/model/domain.ts';
 import { maskIdNumber, maskName, maskPhone, type ContactPii, type PersonPii } from '../../data/model/masking.ts';
+import { appendAudit } from './audit.ts';
+
+/** Shortest reason accepted for seeing personal data ("核实安全" is four characters). */
+const REVEAL_REASON_MIN = 4;
 import type { BBox } from '../../data/model/geo.ts';
 
 export interface StoreServiceOptions {
@@ -197,8 +201,26 @@ export class StoreService implements StoreApi {
     };
   }
 
-  public async getHousehold(householdId: number): Promise<HouseholdRecord | null> {
+  public getHousehold(householdId: number): Promise<HouseholdRecord | null> {
+    return this.household(toId(householdId), false);
+  }
+
+  public async revealHousehold(householdId: number, reason: string, actor: string): Promise<HouseholdRecord | null> {
     const id = toId(householdId);
+    if (this.options.personalData !== 'masked') {
+      throw new Error('Personal data is never sent to a wall or demo view: reveal it at an operator console.');
+    }
+    const why = String(reason ?? '').trim();
+    if (why.length < REVEAL_REASON_MIN || why.length > 200) {
+      throw new Error(`A reason of ${REVEAL_REASON_MIN}–200 characters is required to see personal data (it goes into the audit log).`);
+    }
+    const exists = await this.store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM households WHERE id = $1', [id]);
+    if (!exists?.n) return null;
+    await appendAudit(this.store, { actor: String(actor ?? ''), action: 'reveal_personal_data', subject: `household:${id}`, reason: why, atMs: Date.now() });
+    return this.household(id, true);
+  }
+
+  private async household(id: number, reveal: boolean): Promise<HouseholdRecord | null> {
     const h = await this.store.one<{
       id: number; building_id: number; address: string; floor: number; unit: string; size: number; is_rental: boolean;
       care_flags: number; contact_enc: Uint8Array | null;
@@ -220,9 +242,10 @@ export class StoreService implements StoreApi {
     const members: HouseholdMember[] = persons.map((p) => {
       const pii = this.openPii<PersonPii>(p.pii_enc, fieldAad('persons', 'pii_enc', p.id));
       return {
-        name: pii ? maskName(pii.name) : HIDDEN,
+        name: pii ? (reveal ? pii.name : maskName(pii.name)) : HIDDEN,
+        // Digits 7–14 (the date of birth and sequence) stay hidden even when revealed (DESIGN.md §6).
         idNumber: pii ? maskIdNumber(pii.idNumber) : HIDDEN,
-        phone: pii ? maskPhone(pii.phone) : HIDDEN,
+        phone: pii ? (reveal ? pii.phone : maskPhone(pii.phone)) : HIDDEN,
         ageBand: p.age_band,
         sex: p.sex === 'F' ? 'F' : 'M',
         careFlags: p.care_flags,
@@ -238,10 +261,11 @@ export class StoreService implements StoreApi {
       size: h.size,
       isRental: h.is_rental,
       careFlags: h.care_flags,
-      contactName: contact ? maskName(contact.name) : HIDDEN,
-      contactPhone: contact ? maskPhone(contact.phone) : HIDDEN,
+      contactName: contact ? (reveal ? contact.name : maskName(contact.name)) : HIDDEN,
+      contactPhone: contact ? (reveal ? contact.phone : maskPhone(contact.phone)) : HIDDEN,
       members,
       recentUse: recent.reverse().map((r) => ({ day: r.day, waterL: round1(r.water_l), powerKwh: round1(r.power_kwh) })),
+      revealed: reveal && contact !== null,
     };
   }
 

@@ -2,12 +2,14 @@
  * 一户一档: the household record opened from the inspector. Personal fields are shown exactly as
  * the host returned them (already masked by the service, or absent on wall views).
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HouseholdRecord } from '../../electron/common/dto.ts';
 import { AGE_BANDS, careFlagNames } from '../../data/model/domain.ts';
 import { useDetailStore } from '../state/detailStore.ts';
 import { selectHousehold, useUiStore } from '../state/uiStore.ts';
+import { useTwinStore } from '../state/twinStore.ts';
+import { revealHousehold } from '../actions/selection.ts';
 import { EChart, CHART_TEXT } from './EChart.tsx';
 
 function UseSparkline({ record }: { record: HouseholdRecord }): React.JSX.Element {
@@ -49,6 +51,61 @@ function UseSparkline({ record }: { record: HouseholdRecord }): React.JSX.Elemen
     [record, t],
   );
   return <EChart option={option} height={96} testId="household-sparkline" />;
+}
+
+/**
+ * "Show in full" at an operator console (never on a wall view, which receives no personal data):
+ * asks for the reason first, as the audit log needs it (DESIGN.md §6).
+ */
+function RevealControl({ householdId }: { householdId: number }): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const atConsole = useTwinStore((s) => s.host?.personalData === 'masked');
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  if (!atConsole) return null;
+  if (!asking) {
+    return (
+      <button type="button" className="btn reveal-btn" data-testid="household-reveal" onClick={() => setAsking(true)}>
+        {t('household.reveal')}
+      </button>
+    );
+  }
+  const submit = async (): Promise<void> => {
+    setBusy(true);
+    const ok = await revealHousehold(householdId, reason);
+    setBusy(false);
+    if (ok) setAsking(false);
+  };
+  return (
+    <form
+      className="reveal-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <label>
+        <span>{t('household.revealReason')}</span>
+        <input
+          data-testid="household-reveal-reason"
+          value={reason}
+          maxLength={200}
+          placeholder={t('household.revealPlaceholder')}
+          onChange={(e) => setReason(e.target.value)}
+          autoFocus
+        />
+      </label>
+      <div className="reveal-actions">
+        <button type="submit" className="btn btn-primary" data-testid="household-reveal-confirm" disabled={busy || reason.trim().length < 4}>
+          {t('household.revealConfirm')}
+        </button>
+        <button type="button" className="btn" onClick={() => setAsking(false)}>
+          {t('household.revealCancel')}
+        </button>
+      </div>
+    </form>
+  );
 }
 
 export function HouseholdCard(): React.JSX.Element | null {
@@ -129,7 +186,16 @@ export function HouseholdCard(): React.JSX.Element | null {
           </ul>
           <h4 className="section-title">{t('household.recentUse')}</h4>
           <UseSparkline record={h} />
-          <p className="masked-note">{t('household.masked')}</p>
+          {h.revealed ? (
+            <p className="masked-note revealed-note" data-testid="household-revealed">
+              {t('household.revealed')}
+            </p>
+          ) : (
+            <>
+              <p className="masked-note">{t('household.masked')}</p>
+              <RevealControl householdId={h.id} />
+            </>
+          )}
         </div>
       )}
     </article>

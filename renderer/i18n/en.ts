@@ -149,6 +149,12 @@ export const en: Messages = {
     water: 'Water (L)',
     power: 'Power (kWh)',
     masked: 'Personal data is shown masked',
+    reveal: 'Show in full',
+    revealReason: 'Reason (recorded in the audit log)',
+    revealPlaceholder: 'e.g. welfare check on an elderly resident living alone, calling the contact',
+    revealConfirm: 'Show',
+    revealCancel: 'Cancel',
+    revealed: 'Names and phone numbers in full · this view is recorded in the audit log (ID numbers stay partly hidden)',
   },
   care: {
     ElderlyAlone: 'Elderly alone',

@@ -147,6 +147,12 @@ export const zhCN = {
     water: '用水 (升)',
     power: '用电 (度)',
     masked: '个人信息已按规定脱敏显示',
+    reveal: '查看完整信息',
+    revealReason: '查看原因（将记入审计日志）',
+    revealPlaceholder: '例：核实独居老人安全，需电话联系',
+    revealConfirm: '确认查看',
+    revealCancel: '取消',
+    revealed: '已显示完整姓名和电话 · 本次查看已记入审计日志（身份证号始终部分隐藏）',
   },
   care: {
     ElderlyAlone: '独居老人',

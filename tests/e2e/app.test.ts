@@ -113,6 +113,17 @@ describe('the demo district', () => {
     expect(text).not.toMatch(/\d{17}[\dX]/);
     expect(text).not.toMatch(/1\d{10}/);
     await app.page.screenshot({ path: join(OUT, 'e2e-household.png') });
+
+    // At a console the operator may see the contact in full, after giving a reason, which the host
+    // records in the audit log before it answers. ID numbers stay partly hidden.
+    await card.getByTestId('household-reveal').click();
+    expect(await card.getByTestId('household-reveal-confirm').isDisabled()).toBe(true); // no reason yet
+    await card.getByTestId('household-reveal-reason').fill('E2E 核实独居老人安全');
+    await card.getByTestId('household-reveal-confirm').click();
+    await expect.poll(() => card.getByTestId('household-phone').innerText(), { timeout: 10_000 }).toMatch(/^1\d{10}$/);
+    expect(await card.getByTestId('household-revealed').count()).toBe(1);
+    expect(await card.innerText()).not.toMatch(/\d{17}[\dX]/);
+    await app.page.screenshot({ path: join(OUT, 'e2e-household-revealed.png') });
   });
 
   it('switches the interface between Chinese and English', async () => {
