@@ -68,7 +68,8 @@ describe('the demo district', () => {
 
   it('clicking a building opens its panel with the store values, and the inspector shows its floors', async () => {
     // A real mouse click on a building's roof. Some roofs sit under a label or a panel from this
-    // camera, so try sample buildings until a click lands on one.
+    // camera, and some carry a meter-alert beacon (a click there opens the alert, as it should),
+    // so try sample buildings until a click opens the building panel.
     let b: (typeof truth.sampleBuildings)[number] | null = null;
     for (const candidate of truth.sampleBuildings) {
       await app.page.evaluate(() => window.__civictwin!.flyTo('overview'));
@@ -76,7 +77,11 @@ describe('the demo district', () => {
       if (!point) continue;
       await app.page.mouse.click(point[0], point[1]);
       const hit = await app.page
-        .waitForFunction((id) => window.__civictwin!.selectedBuildingId() === id, candidate.id, { timeout: 3000 })
+        .waitForFunction(
+          (id) => window.__civictwin!.selectedBuildingId() === id && document.querySelector('[data-testid="building-panel"]') !== null,
+          candidate.id,
+          { timeout: 3000 },
+        )
         .then(() => true, () => false);
       if (hit) {
         b = candidate;
