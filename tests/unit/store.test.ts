@@ -41,6 +41,34 @@ describe('migrations', () => {
     reopened.close();
   });
 
+  it('moves live projections recorded under schema 3 to keyless tables (4) with every row, and stays idempotent', async () => {
+    const db = tmp.path('v3.duckdb');
+    const store = await DuckDbStore.open(db, { create: true });
+    // Rebuild the schema-3 tables (keyed by event id) with rows in them, as a twin from before 4.
+    const m3 = MIGRATIONS.find((m) => m.version === 3)!.sql;
+    const keyed = (table: string): string => m3.slice(m3.indexOf(`CREATE TABLE ${table} (`), m3.indexOf(');', m3.indexOf(`CREATE TABLE ${table} (`)) + 2);
+    for (const table of ['incident_steps', 'resource_positions', 'meter_readings', 'sensor_readings']) {
+      await store.run(`DROP TABLE ${table}`);
+      await store.run(keyed(table));
+    }
+    await store.run("INSERT INTO events VALUES ('e1', 'resource.position', '2026-11-25 08:00:00', 'gps', '2026-11-25 08:00:01', 'http', '{}')");
+    await store.run("INSERT INTO resource_positions VALUES ('e1', 7, '2026-11-25 08:00:00', 121.42, 28.38, 90, 5, 'en_route')");
+    await store.run("INSERT INTO incident_steps VALUES ('e2', 'INC-1', 'reported', '2026-11-25 07:00:00', NULL, NULL, 'camera', NULL, NULL)");
+    await store.run('DELETE FROM schema_migrations WHERE version = 4');
+    store.close();
+
+    const reopened = await DuckDbStore.open(db);
+    expect(await reopened.schemaVersion()).toBe(SCHEMA_VERSION);
+    const rows = await reopened.one<{ p: number; s: number }>('SELECT (SELECT count(*) FROM resource_positions)::INTEGER p, (SELECT count(*) FROM incident_steps)::INTEGER s');
+    expect(rows).toEqual({ p: 1, s: 1 });
+    // No key of its own any more: the event log's key is what keeps a replay out (see ingest tests).
+    const keys = await reopened.all<{ t: string }>(
+      "SELECT table_name AS t FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' AND table_name IN ('resource_positions', 'incident_steps', 'meter_readings', 'sensor_readings')",
+    );
+    expect(keys).toEqual([]);
+    reopened.close();
+  });
+
   it('refuses to open a missing file without --create, with a message that says what to do', async () => {
     await expect(DuckDbStore.open(tmp.path('missing.duckdb'))).rejects.toThrow(/civictwin seed --out/);
   });
