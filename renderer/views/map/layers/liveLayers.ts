@@ -1,12 +1,13 @@
 /**
- * The live map layers, rebuilt every animation frame with stable ids: incidents (badges with a
- * ring that pulses by severity), resources (gliding markers with heading and trails) and the
- * buildings that have an open meter alert (a beacon on the roof).
+ * The live map layers, rebuilt every animation frame with stable ids and drawn on the live canvas
+ * over the map (MapController): incidents (badges with a ring that pulses by severity), resources
+ * (gliding markers with heading and trails) and the buildings that have an open meter alert (a
+ * beacon on the roof).
  *
  * Per frame only cheap things change: the pulse is the rings' `radiusScale`/`opacity` uniforms,
- * and resource positions are ~150 accessor calls. Everything derived from the store (incident
- * lists, beacons) is cached by the store objects' identity, so deck.gl re-uploads nothing while
- * the data has not changed.
+ * and resource positions are one packed-record upload (resourceRecords.ts). Everything derived
+ * from the store (incident lists, beacons) is cached by the store objects' identity, so deck.gl
+ * re-uploads nothing while the data has not changed.
  */
 import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { IconLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
