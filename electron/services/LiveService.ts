@@ -47,10 +47,10 @@ const SPEED_MS: Record<AssigneeKind, number> = { grid_worker: 3.5, department: 7
 const STEP_RANK = `CASE step WHEN 'reported' THEN 0 WHEN 'accepted' THEN 1 WHEN 'dispatched' THEN 2 WHEN 'reassigned' THEN 2
   WHEN 'handling' THEN 3 WHEN 'feedback' THEN 4 WHEN 'evaluated' THEN 5 WHEN 'closed' THEN 6 WHEN 'cancelled' THEN 6 END`;
 
-/** Incidents as of $t: status = the latest step at or before $t. */
 /**
- * Incidents as of `$t`, each with its latest step. `stepsWhere` narrows the steps read before they
- * are grouped (a push for a few incidents must not aggregate every step ever recorded).
+ * Incidents as of `$t`: status = the latest step at or before `$t`. `stepsWhere` narrows the steps
+ * read before they are grouped (a push for a few incidents must not aggregate every step ever
+ * recorded).
  */
 const INCIDENTS_AT = (where: string, stepsWhere = 'true'): string => /* sql */ `
   WITH s AS (

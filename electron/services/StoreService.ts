@@ -21,10 +21,10 @@ import { fieldAad } from '../../data/store/crypto.ts';
 import { AGE_BANDS, buildingUseFromCode, type AreaLevel, type FacilityKind } from '../../data/model/domain.ts';
 import { maskIdNumber, maskName, maskPhone, type ContactPii, type PersonPii } from '../../data/model/masking.ts';
 import { appendAudit } from './audit.ts';
+import type { BBox } from '../../data/model/geo.ts';
 
 /** Shortest reason accepted for seeing personal data ("核实安全" is four characters). */
 const REVEAL_REASON_MIN = 4;
-import type { BBox } from '../../data/model/geo.ts';
 
 export interface StoreServiceOptions {
   /** `none` for wall and demo views: personal fields are not sent at all, not even masked. */
@@ -214,10 +214,11 @@ export class StoreService implements StoreApi {
     if (why.length < REVEAL_REASON_MIN || why.length > 200) {
       throw new Error(`A reason of ${REVEAL_REASON_MIN}–200 characters is required to see personal data (it goes into the audit log).`);
     }
-    const exists = await this.store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM households WHERE id = $1', [id]);
-    if (!exists?.n) return null;
+    const record = await this.household(id, true);
+    if (!record) return null;
+    // The record leaves this service only once its audit row is written.
     await appendAudit(this.store, { actor: String(actor ?? ''), action: 'reveal_personal_data', subject: `household:${id}`, reason: why, atMs: Date.now() });
-    return this.household(id, true);
+    return record;
   }
 
   private async household(id: number, reveal: boolean): Promise<HouseholdRecord | null> {
@@ -265,7 +266,7 @@ export class StoreService implements StoreApi {
       contactPhone: contact ? (reveal ? contact.phone : maskPhone(contact.phone)) : HIDDEN,
       members,
       recentUse: recent.reverse().map((r) => ({ day: r.day, waterL: round1(r.water_l), powerKwh: round1(r.power_kwh) })),
-      revealed: reveal && contact !== null,
+      revealed: reveal,
     };
   }
 

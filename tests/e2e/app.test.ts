@@ -75,6 +75,12 @@ describe('the demo district', () => {
       await app.page.evaluate(() => window.__civictwin!.flyTo('overview'));
       const point = await settledPoint(candidate.id).catch(() => null);
       if (!point) continue;
+      // Hovering the roof first names the building in the map tooltip.
+      await app.page.mouse.move(point[0], point[1]);
+      const named = await expect
+        .poll(() => app.page.locator('.map-tooltip').textContent(), { timeout: 3_000 })
+        .toContain(String(candidate.id))
+        .then(() => true, () => false);
       await app.page.mouse.click(point[0], point[1]);
       const hit = await app.page
         .waitForFunction(
@@ -84,6 +90,7 @@ describe('the demo district', () => {
         )
         .then(() => true, () => false);
       if (hit) {
+        expect(named).toBe(true);
         b = candidate;
         break;
       }
