@@ -38,14 +38,16 @@ async function startXvfb(): Promise<{ display: string; stop(): void } | null> {
     if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
     const proc = spawn(xvfb, [`:${n}`, '-screen', '0', '1920x1080x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
     const up = await new Promise<boolean>((ok) => {
-      proc.once('exit', () => ok(false));
       const t0 = Date.now();
-      const poll = setInterval(() => {
-        if (existsSync(`/tmp/.X11-unix/X${n}`)) ok(true);
-        else if (Date.now() - t0 > 5000) ok(false);
-        else return;
+      const done = (result: boolean): void => {
         clearInterval(poll);
+        ok(result);
+      };
+      const poll = setInterval(() => {
+        if (existsSync(`/tmp/.X11-unix/X${n}`)) done(true);
+        else if (Date.now() - t0 > 5000) done(false);
       }, 50);
+      proc.once('exit', () => done(false));
     });
     if (up) return { display: `:${n}`, stop: () => proc.kill('SIGTERM') };
     proc.kill('SIGKILL');
