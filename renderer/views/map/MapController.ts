@@ -99,9 +99,6 @@ export class MapController {
   private atlas: IconAtlas | null = null;
   private readonly live: LiveMapPart;
   private readonly pacer: FramePacer;
-  /** What each deck.gl last picked under the pointer: a live object wins, as it is drawn on top. */
-  private cityHover: PickingInfo | null = null;
-  private liveHoverInfo: PickingInfo | null = null;
   /** The city's layers (rebuilt by `render`). */
   private staticCounts: LayerCount[] = [];
   /** Live object under the pointer, whose tooltip is refreshed as it ages or moves. */
@@ -138,11 +135,6 @@ export class MapController {
       layers: [],
       effects: [lighting],
       pickingRadius: 3,
-      // Each deck.gl picks under the pointer itself (once per frame); the two answers are merged.
-      onHover: (info) => {
-        this.cityHover = info;
-        this.onHover();
-      },
       onAfterRender: () => this.onAfterRender(),
     });
     this.map.addControl(this.overlay);
@@ -150,10 +142,6 @@ export class MapController {
       interleaved: false,
       layers: [],
       pickingRadius: 3,
-      onHover: (info) => {
-        this.liveHoverInfo = info.layer ? info : null;
-        this.onHover();
-      },
       onAfterRender: () => {
         if (this.styleLoaded) this.live.afterRender();
       },
@@ -194,6 +182,24 @@ export class MapController {
     // overlay's pointer-down bookkeeping occasionally missed a click right after a hover (seen
     // with synthetic clicks in Playwright), while maplibre's own click event is reliable.
     this.map.on('click', (e) => this.onClick(this.pickAt(e.point.x, e.point.y)));
+    // Hover is picked the same way, at most once per animation frame: a live object over the
+    // city wins, as it is drawn on top. NOTE: not through the overlays' `onHover`: the interleaved
+    // overlay only picks when the map repaints, so over an idle map a hovered roof was never
+    // named (the e2e building test hovers a still map and caught it). The live overlay still runs
+    // its own pointer pick as well; its layers are small, so that second pick is cheap.
+    let hoverAt: { x: number; y: number } | null = null;
+    let hoverFrame = 0;
+    this.map.on('mousemove', (e) => {
+      hoverAt = { x: e.point.x, y: e.point.y };
+      hoverFrame ||= requestAnimationFrame(() => {
+        hoverFrame = 0;
+        if (hoverAt && !this.disposed) this.onHover(this.pickAt(hoverAt.x, hoverAt.y), hoverAt);
+      });
+    });
+    this.map.on('mouseout', () => {
+      hoverAt = null;
+      this.onHover(null, null);
+    });
     this.map.on('moveend', () => {
       if (!this.styleLoaded) return;
       const c = this.map.getCenter();
@@ -301,11 +307,9 @@ export class MapController {
     return this.overlay.pickObject({ x, y, radius: 3 });
   }
 
-  private onHover(): void {
+  private onHover(info: PickingInfo | null, at: { x: number; y: number } | null): void {
     const canvas = this.map.getCanvas();
-    const info = this.liveHoverInfo ?? this.cityHover;
     const layerId = info?.layer?.id;
-    const at = info && info.x >= 0 ? { x: info.x, y: info.y } : null;
     if (!info || !at) {
       hoverBuildingRow(-1);
       canvas.style.cursor = '';
