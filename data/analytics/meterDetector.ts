@@ -43,16 +43,28 @@ export interface MeterMatrix {
 export const dayIndex = (startDay: string, day: string): number => Math.round((Date.parse(day) - Date.parse(startDay)) / DAY_MS);
 export const dayAt = (startDay: string, index: number): string => new Date(Date.parse(startDay) + index * DAY_MS).toISOString().slice(0, 10);
 
-/** Streams `meter_daily` between two days into a matrix. */
-const SLICE_SQL = `SELECT household_id, day, water_l, power_kwh, night_min_l
-  FROM meter_daily WHERE day BETWEEN $from AND $to AND household_id BETWEEN $lo AND $hi`;
+/**
+ * One slice of `meter_daily` as matrix cells: DuckDB computes each reading's cell index (row of
+ * its household from `$lo`, column of its day from `$from`), which it does on its own threads
+ * while JS fills the previous slice, and which leaves JS one column less to read.
+ */
+// (A DATE difference is a BIGINT, which has no plain JS storage: the cast keeps the fast read.)
+const SLICE_SQL = `SELECT CAST((household_id - CAST($lo AS INTEGER)) * CAST($days AS INTEGER) + (day - CAST($from AS DATE)) AS INTEGER) AS cell,
+         water_l, power_kwh, night_min_l
+  FROM meter_daily
+  WHERE day BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND household_id BETWEEN CAST($lo AS INTEGER) AND CAST($hi AS INTEGER)`;
 
 export async function loadMeterMatrix(store: DuckDbStore, fromDay: string, toDay: string): Promise<MeterMatrix> {
   const span = await store.one<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM households');
   const lo = span?.lo ?? 0;
   const hi = span?.hi ?? -1;
   await store.run('SET preserve_insertion_order = false');
-  return scatterSlice(await store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo, hi }), fromDay, toDay, lo, hi);
+  try {
+    const days = dayIndex(fromDay, toDay) + 1;
+    return scatterSlice(await store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo, hi, days }), fromDay, toDay, lo, hi);
+  } finally {
+    await store.run('RESET preserve_insertion_order');
+  }
 }
 
 /**
@@ -60,6 +72,8 @@ export async function loadMeterMatrix(store: DuckDbStore, fromDay: string, toDay
  * sit in memory at once (a whole 1M × 90 matrix plus DuckDB's result took ~5 GB). Rows are
  * stored in household order, so each slice's query reads only its own row groups; the next
  * slice's query runs in DuckDB's threads while JS scatters and scans the current one.
+ * `onSlice` must not keep the matrix: its arrays are refilled for the next slice (allocating
+ * 27 MB per slice cost ~0.3 s of page faults and GC over a million households).
  */
 export async function forEachMeterSlice(
   store: DuckDbStore,
@@ -73,35 +87,48 @@ export async function forEachMeterSlice(
   const hi = span?.hi ?? -1;
   // The scan order does not matter: every reading goes to its own cell.
   await store.run('SET preserve_insertion_order = false');
-  const start = (a: number) => store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo: a, hi: Math.min(hi, a + sliceSize - 1) });
-  let next = lo <= hi ? start(lo) : null;
-  for (let a = lo; next; a += sliceSize) {
-    const current = await next;
-    next = a + sliceSize <= hi ? start(a + sliceSize) : null;
-    onSlice(scatterSlice(current, fromDay, toDay, a, Math.min(hi, a + sliceSize - 1)));
+  // Prepared once, so each slice's query is one native call that starts before JS takes up the
+  // previous slice (see DuckDbStore.prepare).
+  const slice = await store.prepare(SLICE_SQL);
+  try {
+    const days = dayIndex(fromDay, toDay) + 1;
+    const start = (a: number) => slice.materialize({ from: fromDay, to: toDay, lo: a, hi: Math.min(hi, a + sliceSize - 1), days });
+    const reused = newMatrixArrays(Math.min(sliceSize, Math.max(0, hi - lo + 1)) * days);
+    let next = lo <= hi ? start(lo) : null;
+    for (let a = lo; next; a += sliceSize) {
+      const current = await next;
+      next = a + sliceSize <= hi ? start(a + sliceSize) : null;
+      onSlice(scatterSlice(current, fromDay, toDay, a, Math.min(hi, a + sliceSize - 1), reused));
+    }
+  } finally {
+    slice.close();
+    await store.run('RESET preserve_insertion_order'); // a setting of the database: give it back
   }
 }
 
-/** Builds one slice's matrix from its finished query result. */
-function scatterSlice(result: MaterializedColumns, fromDay: string, toDay: string, lo: number, hi: number): MeterMatrix {
+type MatrixArrays = Pick<MeterMatrix, 'water' | 'power' | 'nightMin'>;
+const newMatrixArrays = (cells: number): MatrixArrays => ({ water: new Float32Array(cells), power: new Float32Array(cells), nightMin: new Float32Array(cells) });
+
+/** Builds one slice's matrix from its finished query result, in `into` when given (refilled). */
+function scatterSlice(result: MaterializedColumns, fromDay: string, toDay: string, lo: number, hi: number, into?: MatrixArrays): MeterMatrix {
   // One matrix row per household id in [lo, hi] (ids are dense in practice; a gap is an empty row).
   const householdIds = new Int32Array(Math.max(0, hi - lo + 1));
   for (let i = 0; i < householdIds.length; i++) householdIds[i] = lo + i;
   const days = dayIndex(fromDay, toDay) + 1;
   const cells = householdIds.length * days;
   if (cells > 2 ** 31 - 1) throw new RangeError(`${householdIds.length} households × ${days} days is too large for one matrix: split the run.`);
-  const water = new Float32Array(cells).fill(NaN);
-  const power = new Float32Array(cells).fill(NaN);
-  const nightMin = new Float32Array(cells).fill(NaN);
-  // DATE arrives as its Int32 storage (days since 1970), copied as is; arithmetic on it in SQL
-  // measured slower than doing it here.
-  const epochDay0 = Math.round(Date.parse(fromDay) / DAY_MS);
-  result.forEachChunk({ h: Int32Array, d: Int32Array, w: Float32Array, p: Float32Array, n: Float32Array }, (c, rows) => {
+  const arrays = into && into.water.length >= cells ? into : newMatrixArrays(cells);
+  const water = arrays.water.subarray(0, cells).fill(NaN);
+  const power = arrays.power.subarray(0, cells).fill(NaN);
+  const nightMin = arrays.nightMin.subarray(0, cells).fill(NaN);
+  result.forEachChunk({ cell: Int32Array, w: Float32Array, p: Float32Array, n: Float32Array }, (c, rows) => {
+    // Columns into locals first: 94M iterations must not look them up on the record each time.
+    const { cell, w, p, n } = c;
     for (let i = 0; i < rows; i++) {
-      const cell = (c.h[i]! - lo) * days + (c.d[i]! - epochDay0);
-      water[cell] = c.w[i]!;
-      power[cell] = c.p[i]!;
-      nightMin[cell] = c.n[i]!;
+      const at = cell[i]!;
+      water[at] = w[i]!;
+      power[at] = p[i]!;
+      nightMin[at] = n[i]!;
     }
   });
   return { householdIds, startDay: fromDay, days, water, power, nightMin };
@@ -131,72 +158,26 @@ export interface MeterEpisode {
 export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: string): MeterEpisode[] {
   const D = m.days;
   const first = Math.max(0, dayIndex(m.startDay, fromDay));
+  const { water, power, nightMin } = m;
+  const flagDays = detector === 'domain_rule' ? flagDomainRule : flagOwnBaseline;
   const episodes: MeterEpisode[] = [];
   // Per-household prefix sums (reused): sums and counts of present days.
-  const sw = new Float64Array(D + 1);
-  const sp = new Float64Array(D + 1);
-  const sn = new Int32Array(D + 1);
+  const sums: PrefixSums = { w: new Float64Array(D + 1), p: new Float64Array(D + 1), n: new Int32Array(D + 1) };
   const flags = new Int8Array(D); // -1 none, else index in METER_ANOMALY_KINDS
   const baseW = new Float32Array(D);
   const baseP = new Float32Array(D);
   for (let h = 0; h < m.householdIds.length; h++) {
     const o = h * D;
+    const { w: sw, p: sp, n: sn } = sums;
     for (let d = 0; d < D; d++) {
-      const w = m.water[o + d]!;
-      const p = m.power[o + d]!;
+      const w = water[o + d]!;
+      const p = power[o + d]!;
       const ok = w === w && p === p; // not NaN
       sw[d + 1] = sw[d]! + (ok ? w : 0);
       sp[d + 1] = sp[d]! + (ok ? p : 0);
       sn[d + 1] = sn[d]! + (ok ? 1 : 0);
     }
-    flags.fill(-1);
-    for (let d = first; d < D; d++) {
-      const w = m.water[o + d]!;
-      const p = m.power[o + d]!;
-      if (w !== w || p !== p) continue;
-      if (detector === 'domain_rule') {
-        if (d < 2) continue;
-        const n3 = sn[d + 1]! - sn[d - 2]!;
-        if (n3 < 3) continue;
-        const meanW = (sw[d + 1]! - sw[d - 2]!) / 3;
-        const meanP = (sp[d + 1]! - sp[d - 2]!) / 3;
-        const w1 = m.water[o + d - 1]!;
-        const p1 = m.power[o + d - 1]!;
-        if (Math.max(w, w1) < 0.1 * meanW && Math.max(p, p1) < 0.1 * meanP) flags[d] = 0;
-        continue;
-      }
-      const b0 = Math.max(0, d - BASE_FROM);
-      const b1 = d - BASE_TO; // inclusive
-      const baseN = b1 >= b0 ? sn[b1 + 1]! - sn[b0]! : 0;
-      if (baseN < MIN_BASE_DAYS) continue;
-      const bw = (sw[b1 + 1]! - sw[b0]!) / baseN;
-      const bp = (sp[b1 + 1]! - sp[b0]!) / baseN;
-      baseW[d] = bw;
-      baseP[d] = bp;
-      if (bw > 20 && w < Math.max(2, 0.05 * bw) && p < 0.15 * bp) {
-        flags[d] = 0;
-        continue;
-      }
-      if (d >= 2) {
-        const n0 = m.nightMin[o + d]!;
-        const n1 = m.nightMin[o + d - 1]!;
-        const n2 = m.nightMin[o + d - 2]!;
-        if (n0 >= 3 && n1 >= 3 && n2 >= 3) {
-          flags[d] = 1;
-          continue;
-        }
-      }
-      if (d >= 6 && sn[d + 1]! - sn[d - 6]! === 7) {
-        const aw = (sw[d + 1]! - sw[d - 6]!) / 7;
-        const ap = (sp[d + 1]! - sp[d - 6]!) / 7;
-        if ((aw >= 2.2 * bw && ap >= 2.2 * bp) || (aw <= 0.35 * bw && ap <= 0.35 * bp)) {
-          // Rare: only now check that no day in the week was dry (that is no_usage, not a change).
-          let minW = Infinity;
-          for (let k = d - 6; k <= d; k++) minW = Math.min(minW, m.water[o + k]!);
-          if (minW >= 2) flags[d] = 2;
-        }
-      }
-    }
+    if (!flagDays(m, o, first, sums, flags, baseW, baseP)) continue;
     // Consecutive flagged days of one kind form an episode.
     let d = first;
     while (d < D) {
@@ -207,8 +188,8 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
       }
       let e = d;
       while (e + 1 < D && flags[e + 1] === k) e++;
-      let nightMin = Infinity;
-      for (let x = d; x <= e; x++) nightMin = Math.min(nightMin, m.nightMin[o + x]!);
+      let lowestNight = Infinity;
+      for (let x = d; x <= e; x++) lowestNight = Math.min(lowestNight, nightMin[o + x]!);
       const n = e - d + 1;
       episodes.push({
         householdId: m.householdIds[h]!,
@@ -220,13 +201,92 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
         powerKwh: (sp[e + 1]! - sp[d]!) / n,
         usualWaterL: baseW[d]!,
         usualPowerKwh: baseP[d]!,
-        nightMinL: Number.isFinite(nightMin) ? nightMin : 0,
+        nightMinL: Number.isFinite(lowestNight) ? lowestNight : 0,
       });
       d = e + 1;
     }
   }
   return episodes;
 }
+
+/** Prefix sums of one household's water, power and count of days with both readings. */
+interface PrefixSums {
+  w: Float64Array;
+  p: Float64Array;
+  n: Int32Array;
+}
+
+/**
+ * Flags one household's days (row offset `o`) from `first` on; true when any day is flagged.
+ * One function per detector, so neither tests which detector it is on each of 90M cells.
+ */
+type FlagDays = (m: MeterMatrix, o: number, first: number, s: PrefixSums, flags: Int8Array, baseW: Float32Array, baseP: Float32Array) => boolean;
+
+const flagOwnBaseline: FlagDays = (m, o, first, s, flags, baseW, baseP) => {
+  const D = m.days;
+  const { water, power, nightMin } = m;
+  const { w: sw, p: sp, n: sn } = s;
+  let any = false;
+  flags.fill(-1);
+  for (let d = first; d < D; d++) {
+    const w = water[o + d]!;
+    const p = power[o + d]!;
+    if (w !== w || p !== p) continue;
+    const b0 = Math.max(0, d - BASE_FROM);
+    const b1 = d - BASE_TO; // inclusive
+    const baseN = b1 >= b0 ? sn[b1 + 1]! - sn[b0]! : 0;
+    if (baseN < MIN_BASE_DAYS) continue;
+    const bw = (sw[b1 + 1]! - sw[b0]!) / baseN;
+    const bp = (sp[b1 + 1]! - sp[b0]!) / baseN;
+    baseW[d] = bw;
+    baseP[d] = bp;
+    if (bw > 20 && w < Math.max(2, 0.05 * bw) && p < 0.15 * bp) {
+      flags[d] = 0;
+      any = true;
+      continue;
+    }
+    if (d >= 2 && nightMin[o + d]! >= 3 && nightMin[o + d - 1]! >= 3 && nightMin[o + d - 2]! >= 3) {
+      flags[d] = 1;
+      any = true;
+      continue;
+    }
+    if (d >= 6 && sn[d + 1]! - sn[d - 6]! === 7) {
+      const aw = (sw[d + 1]! - sw[d - 6]!) / 7;
+      const ap = (sp[d + 1]! - sp[d - 6]!) / 7;
+      if ((aw >= 2.2 * bw && ap >= 2.2 * bp) || (aw <= 0.35 * bw && ap <= 0.35 * bp)) {
+        // Rare: only now check that no day in the week was dry (that is no_usage, not a change).
+        let minW = Infinity;
+        for (let k = d - 6; k <= d; k++) minW = Math.min(minW, water[o + k]!);
+        if (minW >= 2) {
+          flags[d] = 2;
+          any = true;
+        }
+      }
+    }
+  }
+  return any;
+};
+
+const flagDomainRule: FlagDays = (m, o, first, s, flags) => {
+  const D = m.days;
+  const { water, power } = m;
+  const { w: sw, p: sp, n: sn } = s;
+  let any = false;
+  flags.fill(-1);
+  for (let d = Math.max(first, 2); d < D; d++) {
+    const w = water[o + d]!;
+    const p = power[o + d]!;
+    if (w !== w || p !== p) continue;
+    if (sn[d + 1]! - sn[d - 2]! < 3) continue;
+    const meanW = (sw[d + 1]! - sw[d - 2]!) / 3;
+    const meanP = (sp[d + 1]! - sp[d - 2]!) / 3;
+    if (Math.max(w, water[o + d - 1]!) < 0.1 * meanW && Math.max(p, power[o + d - 1]!) < 0.1 * meanP) {
+      flags[d] = 0;
+      any = true;
+    }
+  }
+  return any;
+};
 
 export interface KindScore {
   kind: MeterAnomalyKind;

