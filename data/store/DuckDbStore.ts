@@ -11,6 +11,8 @@ import {
   DuckDBListVector,
   type DuckDBAppender,
   type DuckDBMaterializedResult,
+  type DuckDBPreparedStatement,
+  JSDuckDBValueConverter,
   type DuckDBValue,
   type DuckDBVector,
 } from '@duckdb/node-api';
@@ -36,6 +38,8 @@ export class DuckDbStore {
   private closed = false;
   /** Queries in flight on this handle and on every connection opened from it (see `connectAgain`). */
   private readonly activity: { inFlight: number; idleWaiters: (() => void)[] };
+  /** Statements kept prepared on this connection, by SQL text (see `exec`). */
+  private readonly statements = new Map<string, { statement: DuckDBPreparedStatement; busy: boolean }>();
   /** Handles opened by `connectAgain`; null on such a handle (it does not own the instance). */
   private readonly extraConnections: DuckDbStore[] | null;
 
@@ -118,10 +122,14 @@ export class DuckDbStore {
     await this.exec(sql, params);
   }
 
-  /** Row objects with JS values (numbers, strings, arrays). For panels and small results only. */
+  /**
+   * Row objects with JS values (numbers, strings, arrays). For panels and small results only.
+   * The finished result's chunks are read synchronously: node-api's reader fetched each chunk
+   * (and a last empty one) in its own round trip through the thread pool, and each round trip
+   * waited behind whatever the host's main thread was doing (ingest validation, under load).
+   */
   public async all<T>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.tracked(() => this.conn.runAndReadAll(sql, params));
-    return reader.getRowObjectsJS() as T[];
+    return rowObjectsJS(await this.exec(sql, params)) as T[];
   }
 
   public async one<T>(sql: string, params?: Params): Promise<T | undefined> {
@@ -269,8 +277,46 @@ export class DuckDbStore {
     }
   }
 
+  /**
+   * Runs a statement. One with parameters is prepared once per connection and kept (up to
+   * STATEMENT_CACHE): `run(sql, params)` parses, prepares and binds in three round trips, each
+   * waiting for the main thread; a kept statement is bound and run in one. A statement in use by
+   * a concurrent call is not shared: that call takes the uncached path. DuckDB rebinds a kept
+   * statement itself when the schema has changed since it was prepared.
+   */
   private exec(sql: string, params?: Params): Promise<DuckDBMaterializedResult> {
-    return this.tracked(() => this.conn.run(sql, params));
+    return this.tracked(async () => {
+      if (!params) return this.conn.run(sql);
+      let kept = this.statements.get(sql);
+      if (!kept) {
+        const statement = await this.conn.prepare(sql).catch(() => null);
+        if (!statement) return this.conn.run(sql, params); // reports the error as it always did
+        kept = this.statements.get(sql);
+        if (kept) statement.destroySync(); // another call kept one meanwhile
+        else {
+          kept = { statement, busy: false };
+          this.statements.set(sql, kept);
+          this.evictStatements();
+        }
+      }
+      if (kept.busy) return this.conn.run(sql, params);
+      kept.busy = true;
+      try {
+        kept.statement.bind(params);
+        return await kept.statement.run();
+      } finally {
+        kept.busy = false;
+      }
+    });
+  }
+
+  private evictStatements(): void {
+    for (const [sql, kept] of this.statements) {
+      if (this.statements.size <= STATEMENT_CACHE) return;
+      if (kept.busy) continue;
+      kept.statement.destroySync();
+      this.statements.delete(sql);
+    }
   }
 
   /**
@@ -287,6 +333,8 @@ export class DuckDbStore {
   public close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.statements.forEach((kept) => kept.statement.destroySync());
+    this.statements.clear();
     this.extraConnections?.forEach((c) => c.close());
     this.conn.closeSync();
     // Only the handle that opened the instance closes it.
@@ -294,12 +342,33 @@ export class DuckDbStore {
   }
 }
 
-/** A finished query result, read chunk by chunk into reusable typed arrays. */
 /** See `DuckDbStore.prepare`. */
 export interface PreparedQuery {
   materialize(params: Params): Promise<MaterializedColumns>;
   close(): void;
 }
+
+/** Prepared statements kept per connection (the app has a few dozen distinct queries). */
+const STATEMENT_CACHE = 64;
+
+/** A finished result as row objects with JS values, read without a round trip per chunk. */
+function rowObjectsJS(result: DuckDBMaterializedResult): Record<string, unknown>[] {
+  const names = result.deduplicatedColumnNames();
+  const rows: Record<string, unknown>[] = [];
+  for (let c = 0; c < result.chunkCount; c++) {
+    const chunk = result.getChunk(c);
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const row: Record<string, unknown> = {};
+      chunk.visitRowValues(r, (value, _row, col, type) => {
+        row[names[col]!] = JSDuckDBValueConverter(value, type, JSDuckDBValueConverter);
+      });
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+/** A finished query result, read chunk by chunk into reusable typed arrays. */
 
 export class MaterializedColumns {
   public constructor(private readonly result: DuckDBMaterializedResult) {}

@@ -258,6 +258,8 @@ interface PhaseResult {
   latencies: number[];
   /** POST → the live frame naming the incident reaching the page, sorted (found ones only). */
   delivered: number[];
+  /** That frame's arrival → the marker drawn, sorted (found ones only). */
+  inPage: number[];
   postErrors: number;
 }
 
@@ -374,7 +376,8 @@ async function runPhase(page: Page, eventsUrl: string, name: string, phase: Phas
   const latencies = [...sentAt].map(([id, sent]) => (drawn.has(id) ? drawn.get(id)! - sent : Infinity)).sort((a, b) => a - b);
   const arrived = await arrivedTimes(page);
   const delivered = [...sentAt].filter(([id]) => arrived.has(id)).map(([id, sent]) => arrived.get(id)! - sent).sort((a, b) => a - b);
-  return { rate: phase.rate, achieved, sent: sentAt.size, drawn: latencies.filter(Number.isFinite).length, latencies, delivered, postErrors };
+  const inPage = [...sentAt.keys()].filter((id) => arrived.has(id) && drawn.has(id)).map((id) => drawn.get(id)! - arrived.get(id)!).sort((a, b) => a - b);
+  return { rate: phase.rate, achieved, sent: sentAt.size, drawn: latencies.filter(Number.isFinite).length, latencies, delivered, inPage, postErrors };
 }
 
 async function benchEventToPixel(browser: Browser, base: string, quick: boolean): Promise<BenchRow[]> {
@@ -427,6 +430,11 @@ async function benchEventToPixel(browser: Browser, base: string, quick: boolean)
         name: '  of which POST → live push in the page',
         value: `p50 ${ms(nearestRank(high.delivered, 0.5))} · p99 ${ms(nearestRank(high.delivered, 0.99))} (${high.delivered.length} seen)`,
         baseline: `p50 ${ms(nearestRank(low.delivered, 0.5))} · p99 ${ms(nearestRank(low.delivered, 0.99))} (${low.delivered.length} seen)`,
+      },
+      {
+        name: '  of which live push → marker drawn (in the page)',
+        value: `p50 ${ms(nearestRank(high.inPage, 0.5))} · p99 ${ms(nearestRank(high.inPage, 0.99))}`,
+        baseline: `p50 ${ms(nearestRank(low.inPage, 0.5))} · p99 ${ms(nearestRank(low.inPage, 0.99))}`,
       },
       {
         name: '  tagged incidents drawn, max latency',

@@ -2,7 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
-import { useLiveStore } from '../state/liveStore.ts';
+import { useLivePanels } from '../state/liveStore.ts';
 import { colouringNow, rgbCss } from '../views/map/layers/buildingColours.ts';
 
 export function Legend(): React.JSX.Element | null {
@@ -10,9 +10,9 @@ export function Legend(): React.JSX.Element | null {
   const cols = useTwinStore((s) => s.buildings);
   const geometry = useTwinStore((s) => s.geometry);
   const colourBy = useUiStore((s) => s.colourBy);
-  const liveStatus = useLiveStore((s) => s.status);
+  const liveStatus = useLivePanels((s) => s.status);
   // Only the incident colouring follows the feed; other attributes ignore incident changes.
-  const incidents = useLiveStore((s) => (colourBy === 'openIncidents' ? s.incidents : null));
+  const incidents = useLivePanels((s) => (colourBy === 'openIncidents' ? s.incidents : null));
   if (!cols || !geometry) return null;
   const { legend } = colouringNow(cols, geometry.rowOfId, colourBy, { status: liveStatus, incidents: incidents ?? {} });
   if (legend.kind === 'categorical') {

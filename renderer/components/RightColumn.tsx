@@ -5,7 +5,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { isOpenStatus } from '../../data/model/incidents.ts';
-import { useLiveStore } from '../state/liveStore.ts';
+import { useLivePanels } from '../state/liveStore.ts';
 import { RIGHT_PANELS, setRightPanel, useUiStore } from '../state/uiStore.ts';
 import { ErrorBoundary } from '../app/ErrorBoundary.tsx';
 import { BuildingPanel } from './BuildingPanel.tsx';
@@ -18,8 +18,8 @@ export function RightColumn(): React.JSX.Element {
   const panel = useUiStore((s) => s.rightPanel);
   const buildingId = useUiStore((s) => s.selectedBuildingId);
   const incidentId = useUiStore((s) => s.selectedIncidentId);
-  const openIncidents = useLiveStore((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
-  const alerts = useLiveStore((s) => Object.keys(s.alerts).length);
+  const openIncidents = useLivePanels((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
+  const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
   const counts: Record<string, number | null> = { incidents: openIncidents, alerts, building: null };
   return (
     <aside className="right-column" data-testid="right-column">

@@ -4,16 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { setLanguage } from '../i18n/index.ts';
-import { useLiveStore } from '../state/liveStore.ts';
+import { useLivePanels } from '../state/liveStore.ts';
 import { isOpenStatus, slaState } from '../../data/model/incidents.ts';
 import { useFeedNow } from './live/useClock.ts';
 
 /** Open incidents and how many are overdue, and open meter alerts: the live figures of the bar. */
 function LiveKpis(): React.JSX.Element | null {
   const { t, i18n } = useTranslation();
-  const incidents = useLiveStore((s) => s.incidents);
-  const alerts = useLiveStore((s) => Object.keys(s.alerts).length);
-  const status = useLiveStore((s) => s.status);
+  const incidents = useLivePanels((s) => s.incidents);
+  const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
+  const status = useLivePanels((s) => s.status);
   const now = useFeedNow(1000);
   if (status !== 'ready') return null;
   const open = Object.values(incidents).filter((i) => isOpenStatus(i.status) && i.reportedAt <= now);
@@ -61,7 +61,7 @@ export function TopBar(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const info = useTwinStore((s) => s.info);
   const host = useTwinStore((s) => s.host);
-  const simulated = useLiveStore((s) => s.feed?.simulated ?? false);
+  const simulated = useLivePanels((s) => s.feed?.simulated ?? false);
   const language = useUiStore((s) => s.language);
   const counts = info?.counts;
   const kpis: [string, number][] = counts

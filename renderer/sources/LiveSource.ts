@@ -62,30 +62,44 @@ function feedPatch(feed: FeedStatus | null, receivedAt: number, s: LiveState): P
 }
 
 //#region batches
-/** Batches applied on arrival since the last animation frame. */
-let urgentThisFrame = 0;
+/** Urgent batches applied in the current window, and when it began (performance.now). */
+let urgentInWindow = 0;
+let urgentWindowAt = -Infinity;
 /** A flood of incident changes (a storm of reports, a runaway producer) falls back to per frame. */
-const MAX_URGENT_PER_FRAME = 8;
+const MAX_URGENT_PER_WINDOW = 8;
+/**
+ * The window is a display frame's worth of time rather than "until the next animation frame":
+ * when the GPU falls behind, the browser withholds animation frames for seconds, and counting
+ * per frame then sent every later incident to wait for one.
+ */
+const URGENT_WINDOW_MS = 50;
 
 /**
  * Positions and feed status reach the store at most once per animation frame (DESIGN.md §3). A
  * batch with a new or changed incident or alert is applied on arrival instead, and the map draws
- * it in the same task: waiting for the next frame cost a whole frame of event-to-pixel latency
- * (a tenth of a second with software GL). Such changes are rare (tens an hour in a district; the
- * event-to-pixel benchmark sends 20 a second), and past MAX_URGENT_PER_FRAME in one frame they wait
- * for the frame like everything else.
+ * it as soon as the GPU has taken its last frame: waiting for the next animation frame cost a
+ * whole frame of event-to-pixel latency (a tenth of a second with software GL). Such changes are
+ * rare (tens an hour in a district; the event-to-pixel benchmark sends 20 a second), and past
+ * MAX_URGENT_PER_WINDOW they wait for the frame like everything else.
  */
 function scheduleFlush(urgent: boolean): void {
-  if (urgent && urgentThisFrame < MAX_URGENT_PER_FRAME && !document.hidden) {
-    if (urgentThisFrame++ === 0) requestAnimationFrame(() => (urgentThisFrame = 0));
-    flushScheduled = true;
-    flush();
-    return;
+  if (urgent && !document.hidden) {
+    const now = performance.now();
+    if (now - urgentWindowAt > URGENT_WINDOW_MS) {
+      urgentWindowAt = now;
+      urgentInWindow = 0;
+    }
+    if (urgentInWindow++ < MAX_URGENT_PER_WINDOW) {
+      flushScheduled = true;
+      flush();
+      return;
+    }
   }
   if (flushScheduled) return;
   flushScheduled = true;
-  // rAF is the normal path; the timer keeps a hidden window (no rAF) up to date once a second.
-  const timer = setTimeout(flush, 1000);
+  // rAF is the normal path; the timer keeps a hidden window (no rAF) up to date once a second,
+  // and an incident past the flood limit from waiting on withheld animation frames.
+  const timer = setTimeout(flush, urgent ? URGENT_WINDOW_MS : 1000);
   requestAnimationFrame(() => {
     clearTimeout(timer);
     flush();

@@ -57,6 +57,31 @@ export const useLiveStore = createStore<LiveState>()(() => ({
   version: 0,
 }));
 
+//#region panels
+/**
+ * The live store as panels read it: the same state, republished at most every PANEL_REFRESH_MS
+ * (a change after a quiet spell at once, the last of a burst at the end of the interval). The map
+ * reads `useLiveStore` itself: a marker's latency is what the wall is watched for. A list redrawn
+ * twenty times a second during a storm of reports reads no better than four times, and every
+ * re-render is rasterised again, which without a GPU takes the CPU the map's frames need
+ * (measured: hiding the panels halved event-to-pixel latency in the page with llvmpipe).
+ */
+export const useLivePanels = createStore<LiveState>()(() => useLiveStore.getState());
+const PANEL_REFRESH_MS = 250;
+let panelsPublishedAt = -Infinity;
+let panelsTimer: ReturnType<typeof setTimeout> | null = null;
+function publishToPanels(): void {
+  panelsTimer = null;
+  panelsPublishedAt = performance.now();
+  useLivePanels.setState(useLiveStore.getState(), true);
+}
+useLiveStore.subscribe(() => {
+  if (panelsTimer) return;
+  const wait = panelsPublishedAt + PANEL_REFRESH_MS - performance.now();
+  if (wait <= 0) publishToPanels();
+  else panelsTimer = setTimeout(publishToPanels, wait);
+});
+
 //#region clocks
 /** The host's "now", estimated from the last message's `serverNowMs`. */
 export function serverNow(): number {

@@ -8,7 +8,7 @@ import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeterAlert, VisitOutcome } from '../../../electron/common/dto.ts';
 import { METER_ANOMALY_KINDS } from '../../../data/model/domain.ts';
-import { useLiveStore } from '../../state/liveStore.ts';
+import { useLivePanels } from '../../state/liveStore.ts';
 import { useUiStore } from '../../state/uiStore.ts';
 import { acknowledgeAlert, recordVisitOutcome, selectAlert } from '../../actions/alerts.ts';
 import { formatAgo, formatNumber, formatWhen } from '../../i18n/format.ts';
@@ -157,8 +157,8 @@ const AlertRow = memo(function AlertRow({ alert, selected, nowMs, readOnly }: { 
 
 export function AlertList(): React.JSX.Element {
   const { t } = useTranslation();
-  const alerts = useLiveStore((s) => s.alerts);
-  const mode = useLiveStore((s) => s.mode);
+  const alerts = useLivePanels((s) => s.alerts);
+  const mode = useLivePanels((s) => s.mode);
   const selectedId = useUiStore((s) => s.selectedAlertId);
   const nowMs = useFeedNow(5000);
   const ordered = useMemo(() => alertOrder(alerts), [alerts]);

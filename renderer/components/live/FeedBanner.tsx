@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { lastFeedEventMs, serverNow, useLiveStore } from '../../state/liveStore.ts';
+import { lastFeedEventMs, serverNow, useLivePanels } from '../../state/liveStore.ts';
 import { formatAgo } from '../../i18n/format.ts';
 import { useFeedNow } from './useClock.ts';
 
@@ -13,9 +13,9 @@ export const FEED_STOPPED_MS = 30_000;
 
 export function FeedBanner(): React.JSX.Element | null {
   const { t } = useTranslation();
-  const feed = useLiveStore((s) => s.feed);
-  const mode = useLiveStore((s) => s.mode);
-  const status = useLiveStore((s) => s.status);
+  const feed = useLivePanels((s) => s.feed);
+  const mode = useLivePanels((s) => s.mode);
+  const status = useLivePanels((s) => s.status);
   useFeedNow(1000);
   const last = lastFeedEventMs(feed);
   const now = serverNow();

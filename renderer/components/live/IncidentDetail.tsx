@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Incident, IncidentDetail as Detail, IncidentStepRecord } from '../../../electron/common/dto.ts';
 import { INCIDENT_STEPS, isOpenStatus, type IncidentStep } from '../../../data/model/incidents.ts';
-import { useLiveStore } from '../../state/liveStore.ts';
+import { useLivePanels } from '../../state/liveStore.ts';
 import { fetchIncident, selectIncident } from '../../actions/incidents.ts';
 import { formatWhen, formatNumber } from '../../i18n/format.ts';
 import { useFeedNow } from './useClock.ts';
@@ -61,8 +61,8 @@ function StepTimeline({ incident, steps, nowMs }: { incident: Incident; steps: I
 
 export function IncidentDetail({ id }: { id: string }): React.JSX.Element {
   const { t } = useTranslation();
-  const stored = useLiveStore((s) => s.incidents[id]);
-  const mode = useLiveStore((s) => s.mode);
+  const stored = useLivePanels((s) => s.incidents[id]);
+  const mode = useLivePanels((s) => s.mode);
   const nowMs = useFeedNow(1000);
   const [fetched, setFetched] = useState<{ id: string; value: Detail | null } | null>(null);
   const updatedAt = stored?.updatedAt ?? 0;

@@ -7,7 +7,7 @@ import { memo, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../electron/common/dto.ts';
 import { isOpenStatus, slaState, type SlaState } from '../../../data/model/incidents.ts';
-import { useLiveStore } from '../../state/liveStore.ts';
+import { useLivePanels } from '../../state/liveStore.ts';
 import { selectIncident } from '../../actions/incidents.ts';
 import { formatAge, formatDuration } from '../../i18n/format.ts';
 import { incidentIconKey, liveIconDataUrl } from '../../views/map/layers/liveIcons.ts';
@@ -86,8 +86,8 @@ const Row = memo(function Row({ incident, sla, nowMs }: { incident: Incident; sl
 
 export function IncidentQueue(): React.JSX.Element {
   const { t } = useTranslation();
-  const incidents = useLiveStore((s) => s.incidents);
-  const status = useLiveStore((s) => s.status);
+  const incidents = useLivePanels((s) => s.incidents);
+  const status = useLivePanels((s) => s.status);
   const nowMs = useFeedNow(1000);
   const rows = useMemo(() => queueOrder(incidents, nowMs), [incidents, nowMs]);
   const red = rows.filter((r) => r.sla === 'red').length;

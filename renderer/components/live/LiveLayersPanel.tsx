@@ -5,7 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import { RESOURCE_STATUSES } from '../../../data/model/domain.ts';
 import { isOpenStatus } from '../../../data/model/incidents.ts';
-import { serverNow, useLiveStore } from '../../state/liveStore.ts';
+import { serverNow, useLivePanels } from '../../state/liveStore.ts';
 import { toggleLiveLayer, useUiStore, type LiveLayer } from '../../state/uiStore.ts';
 import { formatAgo } from '../../i18n/format.ts';
 import { rgbCss } from '../../views/map/layers/buildingColours.ts';
@@ -40,10 +40,10 @@ const STALE_AFTER_MS: Record<LiveLayer, number> = { resources: FEED_STOPPED_MS, 
 export function LiveLayersPanel(): React.JSX.Element {
   const { t } = useTranslation();
   const visible = useUiStore((s) => s.liveLayers);
-  const feed = useLiveStore((s) => s.feed);
-  const openIncidents = useLiveStore((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
-  const resources = useLiveStore((s) => s.resources.length);
-  const alerts = useLiveStore((s) => Object.keys(s.alerts).length);
+  const feed = useLivePanels((s) => s.feed);
+  const openIncidents = useLivePanels((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
+  const resources = useLivePanels((s) => s.resources.length);
+  const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
   const feedNowMs = useFeedNow(1000);
   const now = serverNow();
   const stale = staleResources(feedNowMs);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { REPLAY_SPEEDS, feedNow, serverNow, useLiveStore } from '../../state/liveStore.ts';
+import { REPLAY_SPEEDS, feedNow, serverNow, useLivePanels } from '../../state/liveStore.ts';
 import { backToLive, pause, play, seekTo, setSpeed } from '../../sources/replay.ts';
 import { formatAge, formatClock, formatDateTime, formatShortTime } from '../../i18n/format.ts';
 
@@ -20,10 +20,10 @@ function useTicker(everyMs: number): void {
 
 export function Timeline(): React.JSX.Element {
   const { t } = useTranslation();
-  const mode = useLiveStore((s) => s.mode);
-  const replay = useLiveStore((s) => s.replay);
-  const range = useLiveStore((s) => s.range);
-  const status = useLiveStore((s) => s.status);
+  const mode = useLivePanels((s) => s.mode);
+  const replay = useLivePanels((s) => s.replay);
+  const range = useLivePanels((s) => s.range);
+  const status = useLivePanels((s) => s.status);
   useTicker(mode === 'replay' && replay.playing ? 250 : 1000);
   const now = serverNow();
   const shown = feedNow();

@@ -54,17 +54,28 @@ export class LiveMapPart {
     return out;
   }
 
-  /** After a deck.gl frame: what was handed over is now on screen. */
-  public afterRender(): void {
-    this.drawnVersion = this.pushedVersion;
-    this.drawnList = this.pushedIncidents;
+  /**
+   * After a deck.gl frame: what was handed over is drawn once `whenOnScreen` calls back, which
+   * the map does when the GPU has finished the frame (its fence), not when its commands were
+   * queued: with a software rasteriser the two were a second apart under load.
+   */
+  public afterRender(whenOnScreen: (done: () => void) => void): void {
+    const version = this.pushedVersion;
+    const list = this.pushedIncidents;
+    whenOnScreen(() => this.onScreen(version, list));
+  }
+
+  private onScreen(version: number, list: string[]): void {
+    if (version < this.drawnVersion) return; // a later frame got there first
+    this.drawnVersion = version;
+    this.drawnList = list;
     const now = Date.now();
     // A wall runs for days: forget ids no longer drawn once the set gets large.
     if (this.seen.size > 5000) {
-      const keep = new Set(this.pushedIncidents);
+      const keep = new Set(list);
       for (const id of this.seen) if (!keep.has(id)) this.seen.delete(id);
     }
-    for (const id of this.pushedIncidents) {
+    for (const id of list) {
       if (this.seen.has(id)) continue;
       this.seen.add(id);
       notifyIncidentDrawn(id, now);

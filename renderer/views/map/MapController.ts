@@ -26,6 +26,7 @@ import type { IconAtlas } from './layers/facilityIcons.ts';
 import { FACILITY_GLYPHS } from './layers/facilityIcons.ts';
 import { ensureFont } from '../../gfx/fonts.ts';
 import { watchContextLoss } from '../../gfx/contextLoss.ts';
+import { GpuFence } from '../../gfx/gpuFence.ts';
 import { useGfxStore } from '../../state/gfxStore.ts';
 import { hoverBuildingRow, selectBuilding, showBuilding, useUiStore } from '../../state/uiStore.ts';
 import { useLiveStore } from '../../state/liveStore.ts';
@@ -99,6 +100,8 @@ export class MapController {
   private atlas: IconAtlas | null = null;
   private readonly live: LiveMapPart;
   private readonly pacer: FramePacer;
+  /** Tells the pacer whether the live canvas's last frame is still on the GPU. */
+  private gpuFence: GpuFence | null = null;
   /** The city's layers (rebuilt by `render`). */
   private staticCounts: LayerCount[] = [];
   /** Live object under the pointer, whose tooltip is refreshed as it ages or moves. */
@@ -138,12 +141,22 @@ export class MapController {
       onAfterRender: () => this.onAfterRender(),
     });
     this.map.addControl(this.overlay);
+    // Without a GPU the live canvas goes without multisampling: every animated 1080p frame was
+    // rasterised four times over by the CPU (its markers smooth their own edges in the shader).
+    // Its drawing buffer is not preserved (luma.gl's default is to preserve it, which costs a
+    // full-canvas copy per frame): every frame redraws the whole canvas anyway.
+    const softwareGl = isSoftwareGl(this.map.getCanvas());
     this.liveOverlay = new MapboxOverlay({
       interleaved: false,
+      deviceProps: { webgl: { antialias: !softwareGl, preserveDrawingBuffer: false } },
       layers: [],
       pickingRadius: 3,
-      onAfterRender: () => {
-        if (this.styleLoaded) this.live.afterRender();
+      onAfterRender: ({ gl }: { gl: WebGL2RenderingContext }) => {
+        // Every frame of the live canvas is fenced, whoever drew it (data, animation, camera).
+        this.gpuFence ??= new GpuFence(gl);
+        this.pacer.gpu ??= this.gpuFence;
+        this.gpuFence.mark();
+        if (this.styleLoaded) this.live.afterRender((done) => this.gpuFence?.whenPassed(done));
       },
     });
     this.map.addControl(this.liveOverlay);
@@ -152,7 +165,7 @@ export class MapController {
     // from the host that is ingesting the feed on the same machine.
     // The panels' backdrop blur goes too: it is recomputed over the map whenever a marker under a
     // panel moves, which costs a software compositor most of a frame (styles/app.css).
-    if (isSoftwareGl(this.map.getCanvas())) {
+    if (softwareGl) {
       this.pacer.floorMs = 40;
       document.documentElement.classList.add('software-gl');
     }
@@ -454,6 +467,7 @@ export class MapController {
   public dispose(): void {
     this.disposed = true;
     this.pacer.dispose();
+    this.gpuFence?.release();
     this.live.dispose();
     registerCameraTarget(null);
     registerMapProbe(null);
