@@ -268,11 +268,40 @@ const sleep = (msDelay: number): Promise<void> => new Promise((ok) => setTimeout
 const nearestRank = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 
 let eventCounter = 0;
+/**
+ * The background load: 140 units driving at 6 m/s (their reported speed), each fix a step along
+ * its heading from the last one, turning a little and bouncing off the district's edge. (The
+ * first version scattered each unit's fixes over a kilometre at random, 14 times a second, so
+ * the map drew trails of kilometre-long zigzags that no fleet produces.)
+ */
+const units = new Map<number, { lon: number; lat: number; heading: number; atMs: number }>();
+const M_PER_DEG_LAT = 111_320;
 function positionEvent(run: string, ts: string): string {
   const n = ++eventCounter;
-  const lon = round(121.42 + ((n * 37) % 1000) * 1.2e-5 - 0.006, 6);
-  const lat = round(28.38 + ((n * 53) % 1000) * 1.0e-5 - 0.005, 6);
-  const data = { resourceId: 1 + (n % 140), lon, lat, heading: (n * 7) % 360, speed: 6, status: 'en_route' };
+  const resourceId = 1 + (n % 140);
+  const nowMs = Date.parse(ts);
+  let u = units.get(resourceId);
+  if (!u) {
+    u = {
+      lon: BBOX[0] + ((resourceId * 0.6180339) % 1) * (BBOX[2] - BBOX[0]),
+      lat: BBOX[1] + ((resourceId * 0.7548776) % 1) * (BBOX[3] - BBOX[1]),
+      heading: (resourceId * 47) % 360,
+      atMs: nowMs,
+    };
+    units.set(resourceId, u);
+  }
+  const metres = (6 * Math.max(0, nowMs - u.atMs)) / 1000;
+  u.atMs = nowMs;
+  u.heading = (u.heading + ((n * 7919) % 21) - 10 + 360) % 360;
+  const rad = (u.heading * Math.PI) / 180;
+  u.lat += (metres * Math.cos(rad)) / M_PER_DEG_LAT;
+  u.lon += (metres * Math.sin(rad)) / (M_PER_DEG_LAT * Math.cos((u.lat * Math.PI) / 180));
+  if (u.lon < BBOX[0] || u.lon > BBOX[2] || u.lat < BBOX[1] || u.lat > BBOX[3]) {
+    u.heading = (u.heading + 180) % 360;
+    u.lon = Math.min(BBOX[2], Math.max(BBOX[0], u.lon));
+    u.lat = Math.min(BBOX[3], Math.max(BBOX[1], u.lat));
+  }
+  const data = { resourceId, lon: round(u.lon, 7), lat: round(u.lat, 7), heading: Math.round(u.heading), speed: 6, status: 'en_route' };
   return JSON.stringify({ id: `${run}-p${n}`, type: 'resource.position', ts, source: 'bench-e2p', data });
 }
 function incidentEvent(run: string, incidentId: string, k: number, ts: string): string {
