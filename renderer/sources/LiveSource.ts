@@ -11,7 +11,7 @@
 import type { FeedStatus, Incident, LiveDelta, LiveSnapshot, MeterAlert } from '../../electron/common/dto.ts';
 import { getAppApi } from '../bridge/appApi.ts';
 import { hostErrorText } from '../actions/hostCall.ts';
-import { useLiveStore, type LiveState } from '../state/liveStore.ts';
+import { applyFeedPatch, useLiveStore, type LiveState } from '../state/liveStore.ts';
 import { positions } from './positionBuffer.ts';
 import { isOpenStatus } from '../../data/model/incidents.ts';
 
@@ -115,7 +115,7 @@ function flush(): void {
     // Replay shows the host's rebuilt state; live changes are picked up by a snapshot on return.
     pending.incidents.clear();
     pending.alerts.clear();
-    if (pending.feed) useLiveStore.setState(feedPatch(pending.feed, pending.receivedAt, s));
+    if (pending.feed) applyFeedPatch(feedPatch(pending.feed, pending.receivedAt, s));
     pending.feed = null;
     return;
   }
@@ -139,7 +139,7 @@ function flush(): void {
   pending.incidents.clear();
   pending.alerts.clear();
   pending.feed = null;
-  useLiveStore.setState(patch);
+  applyFeedPatch(patch);
 }
 
 function onDelta(d: LiveDelta): void {

@@ -59,15 +59,19 @@ export const useLiveStore = createStore<LiveState>()(() => ({
 
 //#region panels
 /**
- * The live store as panels read it: the same state, republished at most every PANEL_REFRESH_MS
- * (a change after a quiet spell at once, the last of a burst at the end of the interval). The map
+ * The live store as panels read it: the same state; the feed's changes republished at most every
+ * `panelRefreshMs` (one after a quiet spell at once, the last of a burst at the end). The map
  * reads `useLiveStore` itself: a marker's latency is what the wall is watched for. A list redrawn
  * twenty times a second during a storm of reports reads no better than four times, and every
  * re-render is rasterised again, which without a GPU takes the CPU the map's frames need
  * (measured: hiding the panels halved event-to-pixel latency in the page with llvmpipe).
  */
 export const useLivePanels = createStore<LiveState>()(() => useLiveStore.getState());
-const PANEL_REFRESH_MS = 250;
+let panelRefreshMs = 250;
+/** Without a GPU the map sets a longer interval (each panel repaint is CPU raster there). */
+export function setPanelRefreshMs(ms: number): void {
+  panelRefreshMs = ms;
+}
 let panelsPublishedAt = -Infinity;
 let panelsTimer: ReturnType<typeof setTimeout> | null = null;
 function publishToPanels(): void {
@@ -75,9 +79,28 @@ function publishToPanels(): void {
   panelsPublishedAt = performance.now();
   useLivePanels.setState(useLiveStore.getState(), true);
 }
+/** Set while the feed writes (see `applyFeedPatch`): only the feed's changes are paced. */
+let feedWriting = false;
+/**
+ * Applies a change that came from the live feed. Panels see it at their pace; every other
+ * change (an operator's action, a seek, a mode switch) reaches them at once, with all before it.
+ */
+export function applyFeedPatch(patch: Partial<LiveState>): void {
+  feedWriting = true;
+  try {
+    useLiveStore.setState(patch);
+  } finally {
+    feedWriting = false;
+  }
+}
 useLiveStore.subscribe(() => {
+  if (!feedWriting) {
+    if (panelsTimer) clearTimeout(panelsTimer);
+    publishToPanels();
+    return;
+  }
   if (panelsTimer) return;
-  const wait = panelsPublishedAt + PANEL_REFRESH_MS - performance.now();
+  const wait = panelsPublishedAt + panelRefreshMs - performance.now();
   if (wait <= 0) publishToPanels();
   else panelsTimer = setTimeout(publishToPanels, wait);
 });

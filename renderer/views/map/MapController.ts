@@ -29,7 +29,7 @@ import { watchContextLoss } from '../../gfx/contextLoss.ts';
 import { GpuFence } from '../../gfx/gpuFence.ts';
 import { useGfxStore } from '../../state/gfxStore.ts';
 import { hoverBuildingRow, selectBuilding, showBuilding, useUiStore } from '../../state/uiStore.ts';
-import { useLiveStore } from '../../state/liveStore.ts';
+import { setPanelRefreshMs, useLiveStore } from '../../state/liveStore.ts';
 import { getLiveAtlas, INCIDENT_GLYPH_TEXT } from './layers/liveIcons.ts';
 import { positions } from '../../sources/positionBuffer.ts';
 import { escapeHtml } from './liveTooltips.ts';
@@ -167,6 +167,7 @@ export class MapController {
     // panel moves, which costs a software compositor most of a frame (styles/app.css).
     if (softwareGl) {
       this.pacer.floorMs = 40;
+      setPanelRefreshMs(1000);
       document.documentElement.classList.add('software-gl');
     }
 
