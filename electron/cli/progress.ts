@@ -36,5 +36,10 @@ export function progressReporter(): { onProgress: ProgressFn; stop: () => void }
       }
     }
   };
-  return { onProgress, stop: () => bar?.stop() };
+  const stop = (): void => {
+    bar?.stop();
+    bar = null;
+    current = ''; // a later run of the same steps starts a new bar
+  };
+  return { onProgress, stop };
 }
