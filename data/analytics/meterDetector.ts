@@ -46,25 +46,21 @@ export const dayAt = (startDay: string, index: number): string => new Date(Date.
 /**
  * One slice of `meter_daily` as matrix cells: DuckDB computes each reading's cell index (row of
  * its household from `$lo`, column of its day from `$from`), which it does on its own threads
- * while JS fills the previous slice, and which leaves JS one column less to read.
+ * while JS fills the previous slice, and which leaves JS one column less to read. (A DATE
+ * difference is a BIGINT, which has no plain JS storage: the outer cast keeps the fast read.)
  */
-// (A DATE difference is a BIGINT, which has no plain JS storage: the cast keeps the fast read.)
 const SLICE_SQL = `SELECT CAST((household_id - CAST($lo AS INTEGER)) * CAST($days AS INTEGER) + (day - CAST($from AS DATE)) AS INTEGER) AS cell,
          water_l, power_kwh, night_min_l
   FROM meter_daily
   WHERE day BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND household_id BETWEEN CAST($lo AS INTEGER) AND CAST($hi AS INTEGER)`;
 
+/** Every household's readings between two days as one matrix (small districts and tests). */
 export async function loadMeterMatrix(store: DuckDbStore, fromDay: string, toDay: string): Promise<MeterMatrix> {
-  const span = await store.one<{ lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM households');
-  const lo = span?.lo ?? 0;
-  const hi = span?.hi ?? -1;
-  await store.run('SET preserve_insertion_order = false');
-  try {
-    const days = dayIndex(fromDay, toDay) + 1;
-    return scatterSlice(await store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo, hi, days }), fromDay, toDay, lo, hi);
-  } finally {
-    await store.run('RESET preserve_insertion_order');
-  }
+  let whole: MeterMatrix | null = null;
+  // One slice holding every household; being the only one, its arrays are not reused.
+  await forEachMeterSlice(store, fromDay, toDay, Number.MAX_SAFE_INTEGER, (m) => (whole = m));
+  const empty = newMatrixArrays(0);
+  return whole ?? { householdIds: new Int32Array(0), startDay: fromDay, days: dayIndex(fromDay, toDay) + 1, ...empty };
 }
 
 /**
@@ -87,12 +83,11 @@ export async function forEachMeterSlice(
   const hi = span?.hi ?? -1;
   // The scan order does not matter: every reading goes to its own cell.
   await store.run('SET preserve_insertion_order = false');
-  // Prepared once, so each slice's query is one native call that starts before JS takes up the
-  // previous slice (see DuckDbStore.prepare).
-  const slice = await store.prepare(SLICE_SQL);
   try {
     const days = dayIndex(fromDay, toDay) + 1;
-    const start = (a: number) => slice.materialize({ from: fromDay, to: toDay, lo: a, hi: Math.min(hi, a + sliceSize - 1), days });
+    // The store keeps the statement prepared, so each slice after the first starts in one native
+    // call, before JS takes up the previous slice (see DuckDbStore.materialize).
+    const start = (a: number) => store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo: a, hi: Math.min(hi, a + sliceSize - 1), days });
     const reused = newMatrixArrays(Math.min(sliceSize, Math.max(0, hi - lo + 1)) * days);
     let next = lo <= hi ? start(lo) : null;
     for (let a = lo; next; a += sliceSize) {
@@ -101,7 +96,6 @@ export async function forEachMeterSlice(
       onSlice(scatterSlice(current, fromDay, toDay, a, Math.min(hi, a + sliceSize - 1), reused));
     }
   } finally {
-    slice.close();
     await store.run('RESET preserve_insertion_order'); // a setting of the database: give it back
   }
 }

@@ -39,3 +39,9 @@ export interface ContactPii {
   name: string;
   phone: string;
 }
+
+/**
+ * Length of the reason required to see a household's personal data in full (trimmed; it goes
+ * into the audit log). "核实安全" is four characters.
+ */
+export const REVEAL_REASON = { min: 4, max: 200 } as const;

@@ -201,29 +201,12 @@ export class DuckDbStore {
 
   /**
    * Runs a query to completion in DuckDB's threads and returns a handle whose chunks JS can walk
-   * later. Lets a caller start the next query while it is still processing this one's result.
+   * later. Lets a caller start the next query while it is still processing this one's result:
+   * with parameters the statement is kept prepared (see `exec`), so from the second run on the
+   * query starts in one native call, at once, rather than after JS is done.
    */
   public async materialize(sql: string, params?: Params): Promise<MaterializedColumns> {
     return new MaterializedColumns(await this.exec(sql, params));
-  }
-
-  /**
-   * A query prepared once, to run many times with new parameters. Each run is one native call
-   * that starts at once. `materialize(sql, params)` instead parses, prepares and binds in steps
-   * that each wait for the main thread, so a query started while JS walks an earlier result
-   * did not begin until JS was done (the detector's slices then ran one after another: ~1 s of
-   * waiting on a 94M-reading scan). Not for two runs at the same time: await one before the next.
-   */
-  public async prepare(sql: string): Promise<PreparedQuery> {
-    const statement = await this.tracked(() => this.conn.prepare(sql));
-    return {
-      materialize: (params) =>
-        this.tracked(async () => {
-          statement.bind(params);
-          return new MaterializedColumns(await statement.run());
-        }),
-      close: () => statement.destroySync(),
-    };
   }
 
   /**
@@ -342,12 +325,6 @@ export class DuckDbStore {
   }
 }
 
-/** See `DuckDbStore.prepare`. */
-export interface PreparedQuery {
-  materialize(params: Params): Promise<MaterializedColumns>;
-  close(): void;
-}
-
 /** Prepared statements kept per connection (the app has a few dozen distinct queries). */
 const STATEMENT_CACHE = 64;
 
@@ -369,7 +346,6 @@ function rowObjectsJS(result: DuckDBMaterializedResult): Record<string, unknown>
 }
 
 /** A finished query result, read chunk by chunk into reusable typed arrays. */
-
 export class MaterializedColumns {
   public constructor(private readonly result: DuckDBMaterializedResult) {}
 
@@ -451,30 +427,10 @@ function forEachPublicListChunk(
 }
 
 /**
- * The public-path copy, for results `rawVectors.ts` cannot read (a BIGINT or DECIMAL column…).
- * NOTE: fast path on @duckdb/node-api internals. A numeric vector keeps its chunk as a typed-array
- * view (`items`) on DuckDB's memory and a validity mask that is null when no row is NULL; when
- * both hold and the types match, the chunk is copied with one `set` (≈ memcpy) instead of a
- * `getItem` call per cell (2.7M rows × 4 columns: ~170–290 ms through `getItem`). Anything else
- * (NULLs, type conversion, a future release renaming the fields) takes the public path.
+ * The public-path copy, for results `rawVectors.ts` cannot read (a BIGINT or DECIMAL column…):
+ * one `getItem` per cell. NULL becomes 0.
  */
-interface VectorInternals {
-  items?: unknown;
-  validity?: { data?: unknown };
-}
-
 function copyVector(vec: DuckDBVector, dst: NumericArray, offset: number, rows: number): void {
-  const internals = vec as unknown as VectorInternals;
-  const items = internals.items;
-  if (
-    ArrayBuffer.isView(items) &&
-    items.constructor === dst.constructor &&
-    internals.validity !== undefined &&
-    internals.validity.data === null
-  ) {
-    dst.set((items as NumericArray).subarray(0, rows), offset);
-    return;
-  }
   for (let i = 0; i < rows; i++) {
     const v = vec.getItem(i);
     dst[offset + i] = v === null ? 0 : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);

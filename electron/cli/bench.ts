@@ -146,10 +146,6 @@ async function time(fn: () => Promise<unknown>, runs: number): Promise<number> {
   return median(ts);
 }
 
-/**
- * The in-browser benchmarks (moving resources, event to pixel) against a web host in its own
- * process over a copy of the default district, so the host and the page do not share a thread.
- */
 /** 100k buildings from the store to deck.gl attributes: columnar path against GeoJSON + accessors. */
 async function benchLoad(bigDb: string, buildings: number, quick: boolean): Promise<Row> {
   const store = await DuckDbStore.open(bigDb, { readOnly: true });
@@ -173,6 +169,10 @@ async function benchLoad(bigDb: string, buildings: number, quick: boolean): Prom
   };
 }
 
+/**
+ * The in-browser benchmarks (moving resources, event to pixel) against a web host in its own
+ * process over a copy of the default district, so the host and the page do not share a thread.
+ */
 async function browserBenches(defaultDb: string, dir: string, quick: boolean): Promise<Row[]> {
   if (!existsSync(join(RENDERER_DIST, 'bench.html'))) {
     const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -229,7 +229,6 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean; o
       if (opts.only.has('detector')) rows.push(...(await benchDetector(bigDb, big.households)));
       rmSync(bigDb, { force: true });
     }
-    progress.stop();
     rows.push(...ingestRows, ...browserRows);
   } finally {
     clearInterval(sampler);

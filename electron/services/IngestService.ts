@@ -81,11 +81,14 @@ type TableName = keyof typeof COLUMNS;
  * The SELECT that loads one staging file into `table`. TIMESTAMP columns travel as epoch
  * milliseconds (a number is cheaper to write than an ISO string) and `data` as raw JSON.
  */
+/** A file path as an SQL string literal. */
+const sqlPath = (file: string): string => `'${file.replaceAll("'", "''")}'`;
+
 const readJson = (file: string, table: TableName): string => {
   const entries = Object.entries(COLUMNS[table]);
   const cols = entries.map(([k, v]) => `${k}: '${v === 'TIMESTAMP' ? 'BIGINT' : v === 'VARCHAR' && k === 'data' ? 'JSON' : v}'`).join(', ');
   const select = entries.map(([k, v]) => (v === 'TIMESTAMP' ? `epoch_ms(${k}) AS ${k}` : k)).join(', ');
-  return `SELECT ${select} FROM read_json('${file.replaceAll("'", "''")}', format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1048576)`;
+  return `SELECT ${select} FROM read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1048576)`;
 };
 
 /** A string (or nothing) as JSON text. */
@@ -292,7 +295,7 @@ export class IngestService {
           const replayed = [...firstOwner.keys()].filter((id) => !kept.has(id));
           const file = join(this.stagingDir, `replayed-${slot}.ndjson`);
           await writeFile(file, replayed.map((id) => `{"id":${q(id)}}`).join('\n') + '\n');
-          onlyFresh = ` WHERE event_id NOT IN (SELECT id FROM read_json('${file}', format = 'newline_delimited', columns = {id: 'VARCHAR'}))`;
+          onlyFresh = ` WHERE event_id NOT IN (SELECT id FROM read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {id: 'VARCHAR'}))`;
         }
         // incidents is keyed by the incident's own id: a second report of it is not a new incident.
         if (files.incidents) await this.store.run(`INSERT INTO incidents ${readJson(files.incidents, 'incidents')} ON CONFLICT DO NOTHING`);

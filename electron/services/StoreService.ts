@@ -19,12 +19,9 @@ import type {
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { fieldAad } from '../../data/store/crypto.ts';
 import { AGE_BANDS, buildingUseFromCode, type AreaLevel, type FacilityKind } from '../../data/model/domain.ts';
-import { maskIdNumber, maskName, maskPhone, type ContactPii, type PersonPii } from '../../data/model/masking.ts';
+import { maskIdNumber, maskName, maskPhone, REVEAL_REASON, type ContactPii, type PersonPii } from '../../data/model/masking.ts';
 import { appendAudit } from './audit.ts';
 import type { BBox } from '../../data/model/geo.ts';
-
-/** Shortest reason accepted for seeing personal data ("核实安全" is four characters). */
-const REVEAL_REASON_MIN = 4;
 
 export interface StoreServiceOptions {
   /** `none` for wall and demo views: personal fields are not sent at all, not even masked. */
@@ -211,8 +208,8 @@ export class StoreService implements StoreApi {
       throw new Error('Personal data is never sent to a wall or demo view: reveal it at an operator console.');
     }
     const why = String(reason ?? '').trim();
-    if (why.length < REVEAL_REASON_MIN || why.length > 200) {
-      throw new Error(`A reason of ${REVEAL_REASON_MIN}–200 characters is required to see personal data (it goes into the audit log).`);
+    if (why.length < REVEAL_REASON.min || why.length > REVEAL_REASON.max) {
+      throw new Error(`A reason of ${REVEAL_REASON.min}–${REVEAL_REASON.max} characters is required to see personal data (it goes into the audit log).`);
     }
     const record = await this.household(id, true);
     if (!record) return null;

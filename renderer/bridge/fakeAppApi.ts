@@ -32,7 +32,7 @@ import {
   type FacilityKind,
 } from '../../data/model/domain.ts';
 import { localProjection } from '../../data/model/geo.ts';
-import { maskIdNumber, maskName, maskPhone } from '../../data/model/masking.ts';
+import { maskIdNumber, maskName, maskPhone, REVEAL_REASON } from '../../data/model/masking.ts';
 
 const ORIGIN_LON = 121.42;
 const ORIGIN_LAT = 28.38;
@@ -316,37 +316,37 @@ const delay = <T>(value: T, ms = 40): Promise<T> => new Promise((r) => setTimeou
 /** The fake 一户一档: names and phones masked, or in full after a reveal. */
 function fakeHousehold(householdId: number, reveal: boolean): Promise<HouseholdRecord | null> {
   const b = BY_ID.get(Math.floor(householdId / 10000));
-      const u = b ? unitsOf(b).find((x) => x.householdId === householdId) : undefined;
-      if (!b || !u) return delay(null);
-      const members: HouseholdMember[] = [];
-      for (let m = 0; m < u.size; m++) {
-        const elderly = (u.careFlags & CareFlag.Elderly) !== 0 && m < 2;
-        const minor = (u.careFlags & CareFlag.Minor) !== 0 && m >= 2;
-        const ageBand = elderly ? 3 : minor ? 0 : 2;
-        const year = elderly ? 1950 : minor ? 2014 : 1982;
-        members.push({
-          name: reveal ? personName(householdId * 10 + m) : maskName(personName(householdId * 10 + m)), idNumber: maskIdNumber(idOf(householdId + m, year)),
-          phone: minor ? '—' : reveal ? phoneOf(householdId * 3 + m) : maskPhone(phoneOf(householdId * 3 + m)), ageBand, sex: hash(householdId + m) < 0.5 ? 'F' : 'M',
-          careFlags: m === 0 ? u.careFlags & ~CareFlag.Minor : minor ? CareFlag.Minor : elderly ? CareFlag.Elderly : 0,
-          relation: RELATIONS[Math.min(m, RELATIONS.length - 1)] ?? '其他',
-        });
-      }
-      const alone = (u.careFlags & CareFlag.ElderlyAlone) !== 0;
-      const recentUse = Array.from({ length: 14 }, (_, d) => {
-        const day = new Date(Date.UTC(2025, 10, 10 + d)).toISOString().slice(0, 10);
-        const silent = alone && d >= 12; // the meter anomaly: no water, no power for two days
-        return {
-          day,
-          waterL: silent ? 0 : Math.round(u.size * (90 + 40 * hash(householdId + d))),
-          powerKwh: silent ? 0.1 : Math.round(u.size * (2.2 + 2 * hash(householdId + d * 7)) * 10) / 10,
-        };
-      });
-      const record: HouseholdRecord = {
-        id: householdId, buildingId: b.id, address: `${addressOf(b)} ${u.unit}室`, floor: u.floor, unit: u.unit,
-        size: u.size, isRental: u.isRental, careFlags: u.careFlags,
-        contactName: members[0]?.name ?? '—', contactPhone: members[0]?.phone ?? '—', members, recentUse, revealed: reveal,
-      };
-      return delay(record);
+  const u = b ? unitsOf(b).find((x) => x.householdId === householdId) : undefined;
+  if (!b || !u) return delay(null);
+  const members: HouseholdMember[] = [];
+  for (let m = 0; m < u.size; m++) {
+    const elderly = (u.careFlags & CareFlag.Elderly) !== 0 && m < 2;
+    const minor = (u.careFlags & CareFlag.Minor) !== 0 && m >= 2;
+    const ageBand = elderly ? 3 : minor ? 0 : 2;
+    const year = elderly ? 1950 : minor ? 2014 : 1982;
+    members.push({
+      name: reveal ? personName(householdId * 10 + m) : maskName(personName(householdId * 10 + m)), idNumber: maskIdNumber(idOf(householdId + m, year)),
+      phone: minor ? '—' : reveal ? phoneOf(householdId * 3 + m) : maskPhone(phoneOf(householdId * 3 + m)), ageBand, sex: hash(householdId + m) < 0.5 ? 'F' : 'M',
+      careFlags: m === 0 ? u.careFlags & ~CareFlag.Minor : minor ? CareFlag.Minor : elderly ? CareFlag.Elderly : 0,
+      relation: RELATIONS[Math.min(m, RELATIONS.length - 1)] ?? '其他',
+    });
+  }
+  const alone = (u.careFlags & CareFlag.ElderlyAlone) !== 0;
+  const recentUse = Array.from({ length: 14 }, (_, d) => {
+    const day = new Date(Date.UTC(2025, 10, 10 + d)).toISOString().slice(0, 10);
+    const silent = alone && d >= 12; // the meter anomaly: no water, no power for two days
+    return {
+      day,
+      waterL: silent ? 0 : Math.round(u.size * (90 + 40 * hash(householdId + d))),
+      powerKwh: silent ? 0.1 : Math.round(u.size * (2.2 + 2 * hash(householdId + d * 7)) * 10) / 10,
+    };
+  });
+  const record: HouseholdRecord = {
+    id: householdId, buildingId: b.id, address: `${addressOf(b)} ${u.unit}室`, floor: u.floor, unit: u.unit,
+    size: u.size, isRental: u.isRental, careFlags: u.careFlags,
+    contactName: members[0]?.name ?? '—', contactPhone: members[0]?.phone ?? '—', members, recentUse, revealed: reveal,
+  };
+  return delay(record);
 }
 
 export function createFakeAppApi(): AppApi {
@@ -413,7 +413,7 @@ export function createFakeAppApi(): AppApi {
     getHousehold: (householdId) => fakeHousehold(householdId, false),
     // The fake has no audit log: it only shows what the console looks like after a reveal.
     revealHousehold: (householdId, reason) =>
-      String(reason).trim().length < 4 ? Promise.reject(new Error('A reason is required.')) : fakeHousehold(householdId, true),
+      String(reason).trim().length < REVEAL_REASON.min ? Promise.reject(new Error('A reason is required.')) : fakeHousehold(householdId, true),
     findBuildings: (text, limit) => {
       const q = text.trim();
       const hits: BuildingHit[] = [];

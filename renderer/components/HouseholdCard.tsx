@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HouseholdRecord } from '../../electron/common/dto.ts';
+import { REVEAL_REASON } from '../../data/model/masking.ts';
 import { AGE_BANDS, careFlagNames } from '../../data/model/domain.ts';
 import { useDetailStore } from '../state/detailStore.ts';
 import { selectHousehold, useUiStore } from '../state/uiStore.ts';
@@ -90,14 +91,14 @@ function RevealControl({ householdId }: { householdId: number }): React.JSX.Elem
         <input
           data-testid="household-reveal-reason"
           value={reason}
-          maxLength={200}
+          maxLength={REVEAL_REASON.max}
           placeholder={t('household.revealPlaceholder')}
           onChange={(e) => setReason(e.target.value)}
           autoFocus
         />
       </label>
       <div className="reveal-actions">
-        <button type="submit" className="btn btn-primary" data-testid="household-reveal-confirm" disabled={busy || reason.trim().length < 4}>
+        <button type="submit" className="btn btn-primary" data-testid="household-reveal-confirm" disabled={busy || reason.trim().length < REVEAL_REASON.min}>
           {t('household.revealConfirm')}
         </button>
         <button type="button" className="btn" onClick={() => setAsking(false)}>

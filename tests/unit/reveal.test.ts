@@ -37,6 +37,7 @@ describe('revealing personal data', () => {
     expect(full.contactPhone).toMatch(/^1\d{10}$/);
     expect(full.contactName).not.toContain('*');
     expect(full.members.every((m) => m.idNumber === '—' || /^\d{6}\*{8}\d{3}[\dX]$/.test(m.idNumber))).toBe(true);
+    expect(full.members.some((m) => /^\d{6}\*{8}\d{3}[\dX]$/.test(m.idNumber))).toBe(true); // not vacuous
     expect(await audit()).toEqual([{ actor: 'op-7', action: 'reveal_personal_data', subject: `household:${householdId}`, reason: '核实独居老人安全，电话联系' }]);
   });
 

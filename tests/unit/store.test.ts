@@ -126,9 +126,10 @@ describe('columnar reads', () => {
   it('columns() and forEachChunk read numbers, dates and NULLs (as 0) exactly as row reads do', async () => {
     const store = await DuckDbStore.open(tmp.path('cols.duckdb'), { create: true });
     const sql = `SELECT i::INTEGER AS id, (i * 0.5)::FLOAT AS h, CASE WHEN i % 7 = 0 THEN NULL ELSE i % 300 END::USMALLINT AS n,
-                        (DATE '2025-01-01' + (i % 90)::INTEGER) AS day, (i / 3.0)::DOUBLE AS x FROM range(${N}) t(i) ORDER BY i`;
-    const rows = await store.all<{ id: number; h: number; n: number | null; x: number }>(sql);
-    const cols = await store.columns(sql, { id: Int32Array, h: Float32Array, n: Uint16Array, day: Int32Array, x: Float64Array });
+                        (DATE '2025-01-01' + (i % 90)::INTEGER) AS day, (i / 3.0)::DOUBLE AS x,
+                        CASE WHEN i % 5 = 0 THEN NULL ELSE i * 1000003 END::BIGINT AS big FROM range(${N}) t(i) ORDER BY i`;
+    const rows = await store.all<{ id: number; h: number; n: number | null; x: number; big: bigint | null }>(sql);
+    const cols = await store.columns(sql, { id: Int32Array, h: Float32Array, n: Uint16Array, day: Int32Array, x: Float64Array, big: Float64Array });
     expect(cols.rowCount).toBe(N);
     for (const i of [0, 1, 7, 2047, 2048, 4999]) {
       expect(cols.id[i]).toBe(rows[i]!.id);
@@ -136,12 +137,13 @@ describe('columnar reads', () => {
       expect(cols.n[i]).toBe(rows[i]!.n ?? 0);
       expect(cols.day[i]).toBe(Math.round(Date.UTC(2025, 0, 1) / 86_400_000) + (i % 90));
       expect(cols.x[i]).toBe(rows[i]!.x);
+      expect(cols.big[i]).toBe(Number(rows[i]!.big ?? 0)); // BIGINT (a count, a length) widened
     }
     // Chunk by chunk (the spec names every column, in order), converted where the wanted array
     // differs from DuckDB's storage.
     const seen: number[] = [];
     let nulls = 0;
-    await store.forEachChunk(sql, { id: Int32Array, h: Float32Array, n: Float64Array, day: Int32Array, x: Float64Array }, (c, count) => {
+    await store.forEachChunk(sql, { id: Int32Array, h: Float32Array, n: Float64Array, day: Int32Array, x: Float64Array, big: Float64Array }, (c, count) => {
       for (let i = 0; i < count; i++) {
         seen.push(c.id[i]!);
         if (c.n[i] === 0 && c.id[i]! % 7 === 0) nulls++;

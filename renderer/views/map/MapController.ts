@@ -5,8 +5,9 @@
  * alert beacons). The split is about time: the live layers change many times a second (pulses,
  * gliding markers, new incidents), and redrawing them must not redraw the 3D city and the base map
  * each time. With software GL a full 1080p city frame costs a large part of a second; the live
- * canvas costs a few milliseconds, so a new incident is on screen in the next frame. The live
- * canvas follows the map's camera on every map render (deck.gl's overlaid MapboxOverlay).
+ * canvas's own drawing costs a few milliseconds (the browser's compositing of the frame then
+ * costs more: about 55 ms at 1080p with llvmpipe, see the README). The live canvas follows the
+ * map's camera on every map render (deck.gl's overlaid MapboxOverlay).
  *
  * It reads the twin and UI stores directly and pushes layers to deck.gl without going through
  * React, so hover and selection never re-render components (ARCHITECTURE-ANCHORS §2 rule 13).

@@ -9,14 +9,11 @@
  * map renders in the first, and the browser holds the second back until the GPU has finished.
  *
  * With a `gpu` fence, no frame is drawn while the last one is still on the GPU: a data change
- * then waits for it (polled every few ms) and goes out in the next draw, with whatever else
+ * then waits for it (the fence calls back) and goes out in the next draw, with whatever else
  * changed meanwhile. Drawing every change at once had queued frame after frame in a software
  * rasteriser (measured: markers submitted in 7 ms reached the screen 1–2 s later, while the
  * browser withheld animation frames); one frame in flight keeps the wait to about one frame.
  */
-/** How often a waiting change checks the GPU fence, ms. */
-const GPU_POLL_MS = 4;
-
 export class FramePacer {
   private readonly draw: (nowPerf: number) => boolean;
   private raf = 0;
@@ -38,8 +35,9 @@ export class FramePacer {
   public floorMs = 0;
 
   /** Set once the live canvas exists (see GpuFence). */
-  public gpu: { busy(): boolean } | null = null;
-  private gpuPoll: ReturnType<typeof setTimeout> | null = null;
+  public gpu: { busy(): boolean; whenPassed(fn: () => void): void } | null = null;
+  /** A held change is waiting for the GPU fence's callback. */
+  private waitingForGpu = false;
 
   /** `draw` builds and hands over the layers; it returns whether something is still moving. */
   public constructor(draw: (nowPerf: number) => boolean) {
@@ -58,13 +56,12 @@ export class FramePacer {
 
   /** Draws the pending change as soon as the GPU has finished the last frame. */
   private waitForGpu(): void {
-    if (this.gpuPoll || this.disposed) return;
-    this.gpuPoll = setTimeout(() => {
-      this.gpuPoll = null;
-      if (!this.dirty) return;
-      if (this.gpu?.busy()) this.waitForGpu();
-      else this.run(performance.now());
-    }, GPU_POLL_MS);
+    if (this.waitingForGpu || this.disposed || !this.gpu) return;
+    this.waitingForGpu = true;
+    this.gpu.whenPassed(() => {
+      this.waitingForGpu = false;
+      if (this.dirty) this.drawNow();
+    });
   }
 
   /** Something may have started moving (new fixes): keep animation frames coming, paced. */
@@ -125,6 +122,5 @@ export class FramePacer {
     this.disposed = true;
     cancelAnimationFrame(this.raf);
     if (this.timer) clearTimeout(this.timer);
-    if (this.gpuPoll) clearTimeout(this.gpuPoll);
   }
 }
