@@ -1,5 +1,4 @@
 /** District name, key counts, data status, the Beijing-time clock and the language switch. */
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
@@ -7,6 +6,7 @@ import { setLanguage } from '../i18n/index.ts';
 import { useLivePanels } from '../state/liveStore.ts';
 import { isOpenStatus, slaState } from '../../data/model/incidents.ts';
 import { useFeedNow } from './live/useClock.ts';
+import { usePanelTick } from '../state/panelClock.ts';
 
 /** Open incidents and how many are overdue, and open meter alerts: the live figures of the bar. */
 function LiveKpis(): React.JSX.Element | null {
@@ -39,11 +39,7 @@ const fmt = (n: number, lng: string): string => n.toLocaleString(lng === 'en' ? 
 
 function Clock(): React.JSX.Element {
   const { t, i18n } = useTranslation();
-  const [now, setNow] = useState(() => new Date());
-  useEffect(() => {
-    const id = setInterval(() => setNow(new Date()), 1000);
-    return () => clearInterval(id);
-  }, []);
+  const now = new Date(usePanelTick());
   const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';
   const time = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(now);
   const date = new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).format(now);

@@ -6,6 +6,7 @@
  * that the map reads each frame, so high-rate data never re-renders a component.
  */
 import type { FeedStatus, Incident, MeterAlert, ResourceInfo, TimelineRange } from '../../electron/common/dto.ts';
+import { onPanelTick } from './panelClock.ts';
 import { createStore } from './createStore.ts';
 
 export type LiveMode = 'live' | 'replay';
@@ -68,14 +69,25 @@ export const useLiveStore = createStore<LiveState>()(() => ({
  */
 export const useLivePanels = createStore<LiveState>()(() => useLiveStore.getState());
 let panelRefreshMs = 250;
-/** Without a GPU the map sets a longer interval (each panel repaint is CPU raster there). */
+/** Set while the panels take the feed's changes on the panel clock's tick (see setPanelRefreshMs). */
+let stopTickPublishing: (() => void) | null = null;
+/**
+ * Without a GPU the map asks for a longer interval (each panel repaint is CPU raster there). From
+ * one second on, the feed's changes reach the panels on the panel clock's tick, in the same
+ * render as the clocks' own second: one repaint a second instead of two at unrelated phases.
+ */
 export function setPanelRefreshMs(ms: number): void {
   panelRefreshMs = ms;
+  stopTickPublishing?.();
+  stopTickPublishing = ms >= 1000 ? onPanelTick(() => panelsPending && publishToPanels()) : null;
 }
 let panelsPublishedAt = -Infinity;
 let panelsTimer: ReturnType<typeof setTimeout> | null = null;
+/** The feed changed something the panels have not been given yet. */
+let panelsPending = false;
 function publishToPanels(): void {
   panelsTimer = null;
+  panelsPending = false;
   panelsPublishedAt = performance.now();
   useLivePanels.setState(useLiveStore.getState(), true);
 }
@@ -99,7 +111,8 @@ useLiveStore.subscribe(() => {
     publishToPanels();
     return;
   }
-  if (panelsTimer) return;
+  panelsPending = true;
+  if (panelsTimer || stopTickPublishing) return;
   const wait = panelsPublishedAt + panelRefreshMs - performance.now();
   if (wait <= 0) publishToPanels();
   else panelsTimer = setTimeout(publishToPanels, wait);

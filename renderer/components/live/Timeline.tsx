@@ -7,15 +7,21 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REPLAY_SPEEDS, feedNow, serverNow, useLivePanels } from '../../state/liveStore.ts';
 import { backToLive, pause, play, seekTo, setSpeed } from '../../sources/replay.ts';
+import { usePanelTick } from '../../state/panelClock.ts';
 import { formatAge, formatClock, formatDateTime, formatShortTime } from '../../i18n/format.ts';
 
-/** Re-renders at `everyMs` (faster while replay plays, so the clock runs visibly). */
-function useTicker(everyMs: number): void {
+/**
+ * Re-renders on the panels' shared clock, and four times a second while replay plays, so the
+ * replayed clock runs visibly (a replay is watched, not a wall left running).
+ */
+function useTicker(playing: boolean): void {
+  usePanelTick();
   const [, setTick] = useState(0);
   useEffect(() => {
-    const id = setInterval(() => setTick((n) => n + 1), everyMs);
+    if (!playing) return undefined;
+    const id = setInterval(() => setTick((n) => n + 1), 250);
     return () => clearInterval(id);
-  }, [everyMs]);
+  }, [playing]);
 }
 
 export function Timeline(): React.JSX.Element {
@@ -24,7 +30,7 @@ export function Timeline(): React.JSX.Element {
   const replay = useLivePanels((s) => s.replay);
   const range = useLivePanels((s) => s.range);
   const status = useLivePanels((s) => s.status);
-  useTicker(mode === 'replay' && replay.playing ? 250 : 1000);
+  useTicker(mode === 'replay' && replay.playing);
   const now = serverNow();
   const shown = feedNow();
   const fromMs = range?.fromMs ?? now - 24 * 3600_000;

@@ -1,26 +1,31 @@
 /**
- * Clocks for panels: a re-render every `everyMs`, returning the time the view shows (the host's
- * now in live mode, the replayed moment in replay). One interval per mounted panel, not per row.
+ * Clocks for panels: a re-render on the shared panel clock's ticks (state/panelClock.ts), every
+ * `everyMs` rounded to whole seconds, returning the time the view shows (the host's now in live
+ * mode, the replayed moment in replay). One subscription per mounted panel, not per row.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import { feedNow, useLiveStore } from '../../state/liveStore.ts';
+import { usePanelTick } from '../../state/panelClock.ts';
 import { ensureFont } from '../../gfx/fonts.ts';
 import { INCIDENT_GLYPH_TEXT } from '../../views/map/layers/liveIcons.ts';
 
 export function useFeedNow(everyMs = 1000): number {
-  const [now, setNow] = useState(feedNow);
-  useEffect(() => {
-    const id = setInterval(() => setNow(feedNow()), everyMs);
-    // A seek or a mode change moves the clock at once, not at the next tick.
-    const unsubscribe = useLiveStore.subscribe((s, prev) => {
-      if (s.mode !== prev.mode || s.replay !== prev.replay) setNow(feedNow());
-    });
-    return () => {
-      clearInterval(id);
-      unsubscribe();
-    };
-  }, [everyMs]);
-  return now;
+  usePanelTick(everyMs / 1000);
+  useRenderOnSeek();
+  // Read at render, so a panel re-rendered for its data shows the current second too.
+  return feedNow();
+}
+
+/** A seek or a mode change moves the panels' clocks at once, not at the next tick. */
+function useRenderOnSeek(): void {
+  const [, bump] = useReducer((n: number) => n + 1, 0);
+  useEffect(
+    () =>
+      useLiveStore.subscribe((s, prev) => {
+        if (s.mode !== prev.mode || s.replay !== prev.replay) bump();
+      }),
+    [],
+  );
 }
 
 let fontReady = false;
