@@ -14,6 +14,29 @@ import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts
 import type { IncidentDetail, LiveSnapshot, MeterAlert, TwinInfo } from '../../electron/common/dto.ts';
 
 const baseUrl = inject('baseUrl');
+
+/**
+ * The queue's row of an incident, scrolled to as an operator would: the list is virtualised, so a
+ * row far down the queue is only in the page once the list has been scrolled to it.
+ */
+async function queueRow(page: Page, incidentId: string): Promise<ReturnType<Page['locator']>> {
+  const row = page.locator(`[data-testid="incident-row"][data-incident-id="${incidentId}"]`);
+  const list = page.getByTestId('incident-list');
+  await list.waitFor({ timeout: 5000 });
+  await list.evaluate((el) => el.scrollTo({ top: 0 }));
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if ((await row.count()) > 0) return row;
+    // One screen further down; at the bottom, start over (the row may still be on its way).
+    const atEnd = await list.evaluate((el) => {
+      const end = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
+      el.scrollTo({ top: end ? 0 : el.scrollTop + el.clientHeight * 0.8 });
+      return end;
+    });
+    await page.waitForTimeout(atEnd ? 200 : 50);
+  }
+  throw new Error(`incident ${incidentId} is not in the queue`);
+}
 const OUT = join(REPO_ROOT, 'test-results');
 
 /** The live test hooks (renderer/testing/testHooks.ts) beyond those fixtures.ts declares. */
@@ -136,13 +159,16 @@ describe('the live twin', () => {
     expect(drawnAt! - reportedAt).toBeLessThan(2000);
     expect(await page.evaluate(() => window.__live!.lastDeltaSeq())).toBeGreaterThan(seqBefore);
     expect(await page.evaluate((id) => window.__live!.incidentStatus(id), incidentId)).toBe('reported');
-    const row = page.locator(`[data-testid="incident-row"][data-incident-id="${incidentId}"]`);
-    await row.waitFor({ timeout: 5000 });
+    const row = await queueRow(page, incidentId);
     expect(await row.innerText()).toContain('E2E 下穿通道积水');
+    // The queue is virtualised: only the rows in view are in the page, whatever the queue holds.
+    const listed = Number(await page.getByTestId('incident-list').getAttribute('data-rows'));
+    expect(listed).toBeGreaterThan(0);
+    expect(await page.getByTestId('incident-row').count()).toBeLessThanOrEqual(Math.min(listed, 24));
   });
 
   it('accepts and dispatches the incident from the detail panel', async () => {
-    await page.locator(`[data-testid="incident-row"][data-incident-id="${incidentId}"]`).click();
+    await (await queueRow(page, incidentId)).click();
     const detail = page.getByTestId('incident-detail');
     await detail.waitFor();
     const status = detail.getByTestId('incident-detail-status');
