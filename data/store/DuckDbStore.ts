@@ -28,6 +28,8 @@ export interface OpenOptions {
   /** Create the file (and its key) when absent. Without it a missing file is an error. */
   create?: boolean;
   readOnly?: boolean;
+  /** DuckDB worker threads (default: DuckDB's, one per core). See the hosts' `hostDbThreads`. */
+  threads?: number;
 }
 
 export class DuckDbStore {
@@ -84,6 +86,7 @@ export class DuckDbStore {
     // A new twin gets its key now; an existing one loads it when personal data is first read.
     const cipher = exists && path !== ':memory:' ? null : path === ':memory:' ? new FieldCipher(randomBytes(32)) : FieldCipher.forDatabase(path, true);
     const store = new DuckDbStore(path, instance, conn, cipher);
+    if (options.threads !== undefined) await conn.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
     if (!options.readOnly) {
       // Live ingest appends continuously; with DuckDB's default 16 MB threshold it checkpoints
       // every few seconds under load. A larger WAL means fewer stalls; a crash replays it on open.

@@ -9,6 +9,7 @@ import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { parseEventLine } from '../../data/feed/events.ts';
 import { dayAt, detectEpisodes, forEachMeterSlice, loadLabels, scoreEpisodes, type KindScore, type MeterEpisode } from '../../data/analytics/meterDetector.ts';
 import { REPO_ROOT } from './paths.ts';
+import { hostDbThreads } from '../services/index.ts';
 
 export interface BenchRow {
   name: string;
@@ -42,9 +43,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Naive path: per event, validate and INSERT (autocommit), as a first implementation would. */
+/**
+ * Naive path: per event, validate and INSERT (autocommit), as a first implementation would, with
+ * the web host's DuckDB settings, so the ratio compares batching alone.
+ */
 async function naiveIngest(db: string, events: number): Promise<number> {
-  const store = await DuckDbStore.open(db);
+  const store = await DuckDbStore.open(db, { threads: hostDbThreads() });
   const now = Date.now();
   const t0 = performance.now();
   for (let i = 0; i < events; i++) {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
-import { createServices } from '../services/index.ts';
+import { createServices, hostDbThreads } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import { WebHost } from '../web/WebHost.ts';
@@ -26,7 +26,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   if (opts.renderer !== false && !existsSync(join(RENDERER_DIST, 'index.html'))) {
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
-  const store = await DuckDbStore.open(opts.db);
+  const store = await DuckDbStore.open(opts.db, { threads: hostDbThreads() });
   const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate) });
   const { api, ingest } = services;
   const log = (l: string): void => console.error(l);

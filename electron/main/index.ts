@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
-import { createServices } from '../services/index.ts';
+import { createServices, hostDbThreads } from '../services/index.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   });
 
   const dbPath = dbFromArgs();
-  store = await DuckDbStore.open(dbPath);
+  store = await DuckDbStore.open(dbPath, { threads: hostDbThreads() });
   const simulate = process.argv.includes('--simulate');
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate });
   registerIpc(services.api);

@@ -72,6 +72,12 @@ describe('migrations', () => {
   it('refuses to open a missing file without --create, with a message that says what to do', async () => {
     await expect(DuckDbStore.open(tmp.path('missing.duckdb'))).rejects.toThrow(/civictwin seed --out/);
   });
+
+  it('opens with the worker threads a host asks for (one core left to its screen)', async () => {
+    const store = await DuckDbStore.open(tmp.path('threads.duckdb'), { create: true, threads: 1 });
+    expect(Number((await store.all<{ t: bigint }>("SELECT current_setting('threads') AS t"))[0]!.t)).toBe(1);
+    store.close();
+  });
 });
 
 describe('personal data', () => {
