@@ -66,11 +66,18 @@ describe('GPU fence: a frame counts as drawn when the GPU has finished it, not w
     expect(fence.busy()).toBe(false);
   });
 
-  it('the pacer holds a data change while the last frame is on the GPU and draws it, once, when it is done', () => {
+  it('the pacer draws a data change in the next animation frame, holds it while the last frame is on the GPU, then draws it once', () => {
     const g = fakeGl();
     const fence = new GpuFence(g.gl);
-    vi.stubGlobal('requestAnimationFrame', () => 1);
+    // Animation frames run when the test says the browser would send one.
+    let callbacks: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: FrameRequestCallback) => callbacks.push(cb));
     vi.stubGlobal('cancelAnimationFrame', () => {});
+    const animationFrame = (): void => {
+      const due = callbacks;
+      callbacks = [];
+      due.forEach((cb) => cb(performance.now()));
+    };
     const draws: number[] = [];
     const pacer = new FramePacer((now) => {
       draws.push(now);
@@ -78,15 +85,22 @@ describe('GPU fence: a frame counts as drawn when the GPU has finished it, not w
       return false;
     });
     pacer.gpu = fence;
-    pacer.drawNow(); // GPU idle: drawn at once
-    expect(draws).toHaveLength(1);
+    pacer.drawNow();
+    expect(draws).toHaveLength(0); // not in the task that brought the change…
+    animationFrame();
+    expect(draws).toHaveLength(1); // …but in the next animation frame
     pacer.drawNow(); // the first frame is still on the GPU: held…
     pacer.drawNow(); // …and merged with this one
+    animationFrame();
     vi.advanceTimersByTime(30);
+    animationFrame();
     expect(draws).toHaveLength(1);
     g.finish();
-    vi.advanceTimersByTime(10);
+    vi.advanceTimersByTime(10); // the fence's poll sees it pass and asks for a frame
+    animationFrame();
     expect(draws).toHaveLength(2);
+    animationFrame();
+    expect(draws).toHaveLength(2); // nothing left to draw
     pacer.dispose();
     vi.unstubAllGlobals();
   });

@@ -161,13 +161,15 @@ export class MapController {
       },
     });
     this.map.addControl(this.liveOverlay);
-    // Gliding markers and pulses at 25 frames a second look the same on a wall, and with a
-    // software rasteriser (no GPU: SwiftShader, llvmpipe) every animated frame is CPU time taken
-    // from the host that is ingesting the feed on the same machine.
+    // With a software rasteriser (no GPU: SwiftShader, llvmpipe) every animated frame is a
+    // full-screen composite on the CPU that also runs the host ingesting the feed: pulses and
+    // gliding markers run at ten frames a second there (measured with llvmpipe at 1080p: at 25 the
+    // GPU process took more than a core with the feed idle, and the page's event-to-pixel p50 at
+    // 20 ev/s was ~75 ms; at 10, ~45 ms). Data changes are not held by this floor.
     // The panels' backdrop blur goes too: it is recomputed over the map whenever a marker under a
     // panel moves, which costs a software compositor most of a frame (styles/app.css).
     if (softwareGl) {
-      this.pacer.floorMs = 40;
+      this.pacer.floorMs = 100;
       setPanelRefreshMs(1000);
       document.documentElement.classList.add('software-gl');
     }
@@ -296,8 +298,7 @@ export class MapController {
     const out = this.live.build(nowPerf, this.map.getBearing(), this.map.getZoom(), device);
     this.counts = [...this.staticCounts, ...out.counts];
     this.liveOverlay.setProps({ layers: [...out.low, ...out.high] });
-    // Draw now, in this task, rather than at deck.gl's next animation frame: the caller is an
-    // animation frame already (or a data change that should be on screen in this one), and one
+    // Draw now, in this animation frame (the pacer's), rather than at deck.gl's own next one: one
     // frame less is up to a tenth of a second of event-to-pixel latency with software GL. The
     // reason forces the draw: resource records change inside their GPU buffer, not in props.
     if (deck?.isInitialized && deck.layerManager) {
