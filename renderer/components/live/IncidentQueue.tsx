@@ -42,16 +42,15 @@ export function queueOrder(
     );
 }
 
-/** The SLA clock: time left, or time overdue, coloured by state. */
-export function SlaTimer({
-  incident,
-  sla,
-  nowMs,
-}: {
+/** An open incident as a queue row shows it, at the panel clock's `nowMs`. */
+interface QueuedIncidentProps {
   incident: Incident;
   sla: SlaState;
   nowMs: number;
-}): React.JSX.Element {
+}
+
+/** The SLA clock: time left, or time overdue, coloured by state. */
+export function SlaTimer({ incident, sla, nowMs }: QueuedIncidentProps): React.JSX.Element {
   const { t } = useTranslation();
   if (sla === 'met' || sla === 'missed') {
     return (
@@ -92,19 +91,11 @@ export function CategoryIcon({
   );
 }
 
-/** A row's height and the gap between rows, px (styles/live.css .incident-row). */
+/** A row's estimated height (rows are measured once drawn) and the gap between rows, px. */
 const ROW_PX = 74;
 const ROW_GAP_PX = 6;
 
-const Row = memo(function Row({
-  incident,
-  sla,
-  nowMs,
-}: {
-  incident: Incident;
-  sla: SlaState;
-  nowMs: number;
-}): React.JSX.Element {
+const Row = memo(function Row({ incident, sla, nowMs }: QueuedIncidentProps): React.JSX.Element {
   const { t } = useTranslation();
   // Where first (an operator dispatches to an address), then what the reporter said.
   const place =
