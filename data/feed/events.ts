@@ -22,6 +22,13 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 /** …and older than this: a replay of history belongs in an import, not in the live feed. */
 export const MAX_PAST_MS = 30 * 24 * 3600_000;
 
+/**
+ * Integer fields land in DuckDB INTEGER columns (buildings, households, resources, assignees): a
+ * value zod would accept as an integer but the column cannot hold would fail the whole group
+ * commit, so validation refuses it here with the range.
+ */
+const INT32_MAX = 2 ** 31 - 1;
+const entityId = z.number().int().nonnegative().max(INT32_MAX);
 const lon = z.number().finite().min(-180).max(180);
 const lat = z.number().finite().min(-90).max(90);
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -34,26 +41,26 @@ const incidentReported = z.strictObject({
   lat,
   reporter: z.enum(REPORTER_KINDS),
   description: z.string().max(500).optional(),
-  buildingId: z.number().int().nonnegative().optional(),
+  buildingId: entityId.optional(),
 });
 const incidentStatus = z.strictObject({
   incidentId: text(64),
   status: z.enum(STATUS_CHANGES),
-  assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: z.number().int().nonnegative() }).optional(),
+  assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: entityId }).optional(),
   actor: z.string().max(64).optional(),
   note: z.string().max(500).optional(),
   rating: z.number().int().min(1).max(5).optional(),
 });
 const meterReading = z
   .strictObject({
-    householdId: z.number().int().nonnegative(),
+    householdId: entityId,
     waterL: z.number().finite().min(0).max(100_000).optional(),
     powerKwh: z.number().finite().min(0).max(10_000).optional(),
     intervalMin: z.number().int().min(1).max(1440),
   })
   .refine((d) => d.waterL !== undefined || d.powerKwh !== undefined, { message: 'needs waterL or powerKwh' });
 const resourcePosition = z.strictObject({
-  resourceId: z.number().int().nonnegative(),
+  resourceId: entityId,
   lon,
   lat,
   heading: z.number().finite().min(0).max(360).optional(),
@@ -128,6 +135,7 @@ export function validateEvent(value: unknown, nowMs: number, bounds?: GeoBounds)
     return { ok: false, reason: `unknown type "${type}": expected one of ${EVENT_TYPES.join(', ')}`, id };
   }
   const tsMs = Date.parse(ts);
+  if (!Number.isFinite(tsMs)) return { ok: false, reason: `ts ${ts} is not a real date and time: use ISO 8601 such as 2026-11-25T08:14:03Z`, id };
   if (tsMs > nowMs + MAX_FUTURE_MS) {
     return { ok: false, reason: `ts ${ts} is more than 5 minutes in the future: check the sender's clock and time zone`, id };
   }
@@ -137,6 +145,10 @@ export function validateEvent(value: unknown, nowMs: number, bounds?: GeoBounds)
   const schema = EVENT_DATA_SCHEMAS[type as EventType];
   const parsed = schema.safeParse(data);
   if (!parsed.success) return { ok: false, reason: describe(parsed.error, 'data.'), id };
+  // A lone surrogate (`"\ud800"` in the JSON) is valid JSON but not text: the store's UTF-8
+  // columns refuse it, which would fail the group commit of every producer in it.
+  const malformed = hasLoneSurrogate(source) ? 'source' : malformedTextField(parsed.data as Record<string, unknown>);
+  if (malformed) return { ok: false, reason: `${malformed} holds a lone UTF-16 surrogate (not valid Unicode text): send well-formed UTF-8`, id };
   const d = parsed.data as { lon?: number; lat?: number };
   if (bounds && d.lon !== undefined && d.lat !== undefined && !withinBounds(bounds, d.lon, d.lat)) {
     return { ok: false, reason: `data.lon/lat ${d.lon}, ${d.lat} is outside the twin's area (more than ${bounds.marginKm} km away): check the coordinate order and datum (WGS84)`, id };
@@ -146,7 +158,10 @@ export function validateEvent(value: unknown, nowMs: number, bounds?: GeoBounds)
 
 /** Parses and validates one line of NDJSON. */
 export function parseEventLine(line: string, nowMs: number, bounds?: GeoBounds): ParseResult {
-  if (line.length > MAX_EVENT_BYTES) return { ok: false, reason: `event larger than ${MAX_EVENT_BYTES} bytes`, id: null };
+  // A UTF-16 unit is 1–3 bytes of UTF-8: only long lines need their bytes counted.
+  if (line.length > MAX_EVENT_BYTES || (line.length * 3 > MAX_EVENT_BYTES && utf8Length(line) > MAX_EVENT_BYTES)) {
+    return { ok: false, reason: `event larger than ${MAX_EVENT_BYTES} bytes: events are small; put large content elsewhere and reference it`, id: null };
+  }
   const json = parseJsonSafely(line);
   if (!json.ok) return { ok: false, reason: json.reason, id: null };
   return validateEvent(json.value, nowMs, bounds);
@@ -174,4 +189,85 @@ function describe(error: z.ZodError, prefix: string): string {
       return `${path}: ${i.message}`;
     })
     .join('; ');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** True when `text` is not well-formed UTF-16 (String.prototype.isWellFormed, before ES2024). */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
+/** `text` with every lone surrogate replaced by U+FFFD (String.prototype.toWellFormed). */
+export function toWellFormed(text: string): string {
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATES, '\uFFFD') : text;
+}
+
+/** The path of the first string field of a validated `data` (two levels: assignee) that is not well-formed. */
+function malformedTextField(data: Record<string, unknown>): string | null {
+  for (const [key, value] of Object.entries(data)) {
+    if (typeof value === 'string' && hasLoneSurrogate(value)) return `data.${key}`;
+    if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) if (typeof v === 'string' && hasLoneSurrogate(v)) return `data.${key}.${k}`;
+    }
+  }
+  return null;
+}
+
+/** UTF-8 byte length of a JS string, without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2; // a pair: 2 units, 4 bytes
+        i++;
+        continue;
+      }
+    }
+    if (c >= 0x800) bytes += 2;
+    else if (c >= 0x80) bytes += 1;
+  }
+  return bytes;
+}
+
+/**
+ * Cuts `text` to at most `maxBytes` of UTF-8 on a code-point boundary, well-formed: a dead letter
+ * keeps the start of what was sent without itself becoming text the store refuses.
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  if (text.length * 3 <= maxBytes) return toWellFormed(text);
+  let bytes = 0;
+  let end = 0;
+  while (end < text.length) {
+    const c = text.charCodeAt(end);
+    const pair = c >= 0xd800 && c <= 0xdbff && end + 1 < text.length && (text.charCodeAt(end + 1) & 0xfc00) === 0xdc00;
+    const size = pair ? 4 : c >= 0x800 ? 3 : c >= 0x80 ? 2 : 1;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += pair ? 2 : 1;
+  }
+  return toWellFormed(text.slice(0, end));
+}
+
+/**
+ * True when JSON `value` nests deeper than `maxDepth` (an event is three levels: envelope, data,
+ * assignee). Iterative and stops at the limit, so a value nested 100,000 deep costs nothing and
+ * never reaches a recursive function (JSON.stringify, String) that would overflow the stack.
+ */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v === null || typeof v !== 'object') continue;
+      if (depth >= maxDepth) return true;
+      for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === 'object') next.push(child);
+    }
+    level = next;
+  }
+  return false;
 }

@@ -147,7 +147,9 @@ export class DuckDbStore {
       await this.exec('COMMIT');
       return out;
     } catch (err) {
-      await this.exec('ROLLBACK');
+      // A COMMIT that failed (disk full) has already ended the transaction; the caller needs the
+      // reason it failed, not ROLLBACK's "no transaction is active".
+      await this.exec('ROLLBACK').catch(() => undefined);
       throw err;
     }
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices, hostDbThreads } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
+import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { RENDERER_DIST } from './paths.ts';
@@ -26,10 +27,11 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   if (opts.renderer !== false && !existsSync(join(RENDERER_DIST, 'index.html'))) {
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
-  const store = await DuckDbStore.open(opts.db, { threads: hostDbThreads() });
-  const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate) });
-  const { api, ingest } = services;
   const log = (l: string): void => console.error(l);
+  installProcessGuard(log);
+  const store = await DuckDbStore.open(opts.db, { threads: hostDbThreads() });
+  const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log });
+  const { api, ingest } = services;
   const host = new WebHost({ services: api, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
   const port = await host.listen();
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;

@@ -9,6 +9,7 @@ import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices, hostDbThreads } from '../services/index.ts';
+import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
@@ -34,6 +35,7 @@ let simulator: SimulatorRunner | null = null;
 let stopServices: (() => void) | null = null;
 
 async function main(): Promise<void> {
+  installProcessGuard((l) => console.error(l));
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   const dbPath = dbFromArgs();
   store = await DuckDbStore.open(dbPath, { threads: hostDbThreads() });
   const simulate = process.argv.includes('--simulate');
-  const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate });
+  const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
   registerIpc(services.api);
   if (simulate) simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l));
   stopServices = services.stop;

@@ -5,7 +5,12 @@
  * message, so the broker delivers it again on reconnect; the event id makes that a duplicate.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import type { IngestService } from './IngestService.ts';
+import { IngestRefusedError, IngestUnavailableError, type IngestService } from './IngestService.ts';
+
+/** Payloads above this are refused whole (one dead letter) and acknowledged, like a 413 over HTTP. */
+export const MAX_MQTT_PAYLOAD = 8 * 1024 * 1024;
+/** While the store cannot write, a message is retried in the host (not redelivered) at most this far apart. */
+const MAX_RETRY_MS = 30_000;
 
 export const MQTT_TOPIC = 'civictwin/events/#';
 
@@ -33,17 +38,10 @@ export class MqttIngest {
       properties: { sessionExpiryInterval: 24 * 3600 },
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
-      customHandleAcks: (_topic, message, _packet, done) => {
-        ingest
-          .ingestText(message.toString('utf8'), 'mqtt')
-          .then((r) => {
-            if (r.rejected.length > 0) log(`mqtt: ${r.rejected.length} rejected event(s), first: ${r.rejected[0]!.reason}`);
-            done(0);
-          })
-          .catch((err: unknown) => {
-            // Not committed: withhold the PUBACK so the broker redelivers after reconnect.
-            log(`mqtt: commit failed (${(err as Error).message}); message left unacknowledged`);
-          });
+      customHandleAcks: (topic, message, _packet, done) => {
+        void ingestMessage(ingest, topic, message, log).then((acknowledge) => {
+          if (acknowledge) done(0);
+        });
       },
     });
     return new Promise((ok, fail) => {
@@ -69,5 +67,42 @@ export class MqttIngest {
 
   public close(): Promise<void> {
     return new Promise((ok) => this.client.end(false, {}, () => ok()));
+  }
+}
+
+/**
+ * Takes one MQTT message to a decision on its PUBACK. Acknowledged once its events are committed
+ * and once it is dead-lettered (rejected events, or the whole payload refused as garbage): the
+ * broker must stop redelivering a message that will never be better. While the store cannot write
+ * (disk full, memory budget) the message is retried here with backoff until it commits, so a full
+ * disk delays the stream instead of dropping or crash-looping it. Any other failure withholds the
+ * PUBACK: the broker redelivers after reconnect and the event id makes a committed part a duplicate.
+ * Never throws.
+ */
+export async function ingestMessage(ingest: IngestService, topic: string, message: Buffer, log: (line: string) => void): Promise<boolean> {
+  let delay = 500;
+  for (;;) {
+    try {
+      const text = message.length > MAX_MQTT_PAYLOAD
+        ? `(payload of ${message.length} bytes on ${topic}, larger than ${MAX_MQTT_PAYLOAD})`
+        : message.toString('utf8');
+      if (message.length > MAX_MQTT_PAYLOAD) await ingest.refuseOversized(text, 'mqtt', MAX_MQTT_PAYLOAD);
+      const r = await ingest.ingestText(text, 'mqtt');
+      const rejected = r.rejectedTotal ?? r.rejected.length;
+      if (rejected > 0) log(`mqtt: ${rejected} rejected event(s) on ${topic}, first: ${r.rejected[0]!.reason}`);
+      return true;
+    } catch (err) {
+      if (err instanceof IngestRefusedError) {
+        log(`mqtt: message on ${topic} refused and dead-lettered: ${err.message}`);
+        return true;
+      }
+      if (err instanceof IngestUnavailableError) {
+        await new Promise((ok) => setTimeout(ok, Math.max(delay, err.retryAfterS * 1000)));
+        delay = Math.min(delay * 2, MAX_RETRY_MS);
+        continue;
+      }
+      log(`mqtt: commit failed (${(err as Error)?.message ?? String(err)}); message on ${topic} left unacknowledged for redelivery`);
+      return false;
+    }
   }
 }

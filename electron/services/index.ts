@@ -44,6 +44,8 @@ export interface ServiceOptions {
   personalData: HostInfo['personalData'];
   /** The built-in feed simulator is running (shown as SIMULATED). */
   simulated?: boolean;
+  /** Where services say what happened (ingest refusing on a full disk, a poison event isolated). */
+  log?: (line: string) => void;
 }
 
 export async function createServices(store: DuckDbStore, options: ServiceOptions): Promise<Services> {
@@ -62,6 +64,7 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   };
   // Its own connection, so a group commit neither holds up nor takes in the consoles' writes.
   const ingest = new IngestService(await store.connectAgain(), {
+    log: options.log,
     bounds: { minLon: info.bbox[0], minLat: info.bbox[1], maxLon: info.bbox[2], maxLat: info.bbox[3], marginKm: 30 },
     onCommitted: (events) => {
       live?.onCommitted(events);

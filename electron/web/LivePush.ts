@@ -12,17 +12,45 @@ import { encodeColumns } from '../../data/feed/columnar.ts';
 
 /** Frames queued for one client beyond which new frames are dropped for it. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Clients only listen on this socket: anything they send is small (ws's pongs) or a mistake. */
+const MAX_CLIENT_MESSAGE = 1024;
+/** A client that has not answered a ping within this is gone (a wall whose network dropped). */
+const HEARTBEAT_MS = 30_000;
 
 export class LivePush {
-  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE, perMessageDeflate: false });
   private readonly unsubscribe: () => void;
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly heartbeat: NodeJS.Timeout;
 
-  public constructor(api: AppApi) {
+  public constructor(api: AppApi, log: (line: string) => void = () => undefined) {
     this.unsubscribe = api.live.onLiveDelta((delta) => {
       if (this.wss.clients.size === 0) return;
       const frame = encodeColumns({ event: 'live.onLiveDelta', payload: delta });
       for (const ws of this.wss.clients) send(ws, frame);
     });
+    this.wss.on('error', (err) => log(`live push: ${err.message}`));
+    this.wss.on('wsClientError', (_err, socket) => socket.destroy());
+    this.wss.on('connection', (ws) => {
+      // A malformed or oversized frame from a page: ws closes that connection; the listener keeps
+      // the error from reaching the process.
+      ws.on('error', (err) => log(`live push: connection closed: ${err.message}`));
+      // Nothing is expected from a client; a message is ignored (an oversized one closes it).
+      ws.on('message', () => undefined);
+      this.alive.add(ws);
+      ws.on('pong', () => this.alive.add(ws));
+    });
+    this.heartbeat = setInterval(() => {
+      for (const ws of this.wss.clients) {
+        if (!this.alive.has(ws)) {
+          ws.terminate();
+          continue;
+        }
+        this.alive.delete(ws);
+        ws.ping();
+      }
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
   }
 
   public upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -30,6 +58,7 @@ export class LivePush {
   }
 
   public close(): void {
+    clearInterval(this.heartbeat);
     this.unsubscribe();
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();

@@ -5,21 +5,49 @@
  *   GET  /…                      the built renderer (.build/renderer), with the CSP the app ships
  *   POST /api/rpc/<api>.<method> a contract call; body `{ "args": [...] }`; columnar results come
  *                                back as a binary frame (data/feed/columnar.ts), the rest as JSON
+ *   POST /api/v1/events          ingest (ingestRoutes.ts)
+ *   WS   /api/v1/events/stream   ingest over WebSocket (ingestRoutes.ts)
+ *   WS   /api/v1/live            the contract's pushed events (LivePush.ts)
  *   GET  /api/health             liveness for watchdogs
+ *
+ * Fastify gives the body limits, the timeouts and the error path: no request, body or socket a
+ * client sends can take the process down (see `hostLimits` for every limit and why).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AppApi } from '../common/contract.ts';
 import { COLUMNS_CONTENT_TYPE, encodeColumns, isColumnar } from '../../data/feed/columnar.ts';
 import { dispatch, UnknownMethodError } from '../services/index.ts';
 import { contentSecurityPolicy } from '../common/csp.ts';
 import type { IngestService } from '../services/IngestService.ts';
-import { handleEventsPost, IngestStream } from './ingestRoutes.ts';
+import { registerIngestRoutes, IngestStream, MAX_INGEST_BODY } from './ingestRoutes.ts';
 import { LivePush } from './LivePush.ts';
 import { LIVE_SOCKET_PATH } from '../common/contract.ts';
 
-const MAX_RPC_BODY = 64 * 1024;
+/**
+ * Every limit the host applies to what clients send. Numbers a command centre's producers never
+ * reach in normal work (the bench's largest POST is 2,000 events ≈ 0.5 MB) but that bound what a
+ * broken producer or an attacker can make the host hold or wait for.
+ */
+export const hostLimits = {
+  /** Contract calls carry a few ids and a reason. */
+  rpcBody: 64 * 1024,
+  ingestBody: MAX_INGEST_BODY,
+  /** All headers must arrive within this (slowloris). */
+  headersTimeoutMs: 10_000,
+  /** The whole request, headers and body, within this: 8 MB at ~1 Mbit/s. */
+  requestTimeoutMs: 90_000,
+  /** A socket with nothing happening is closed. */
+  idleSocketMs: 120_000,
+  keepAliveMs: 5_000,
+  /** Open TCP connections from one address; everything on this machine counts as one address. */
+  connectionsPerAddress: 256,
+  connectionsTotal: 2_048,
+} as const;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -47,136 +75,167 @@ export interface WebHostOptions {
 }
 
 export class WebHost {
-  private readonly server: Server;
+  private readonly app: FastifyInstance;
   private readonly options: WebHostOptions;
   private readonly staticRoot: string;
   private readonly ingestStream: IngestStream | null;
   private readonly livePush: LivePush;
+  private readonly connectionsByAddress = new Map<string, number>();
 
   public constructor(options: WebHostOptions) {
     this.options = options;
     this.staticRoot = resolve(options.staticDir);
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((err: unknown) => {
-        this.options.log?.(`request failed: ${String(err)}`);
-        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error; see the host log.' });
-        else res.destroy();
-      });
+    const log = (line: string): void => options.log?.(line);
+    this.app = Fastify({
+      // Node checks header and request timeouts on a timer (30 s by default): at 1 s a slowloris
+      // socket is closed within a second of its deadline.
+      serverFactory: (handler) =>
+        createServer({ headersTimeout: hostLimits.headersTimeoutMs, requestTimeout: hostLimits.requestTimeoutMs, connectionsCheckingInterval: 1_000 }, handler),
+      logger: false,
+      bodyLimit: hostLimits.rpcBody,
+      requestTimeout: hostLimits.requestTimeoutMs,
+      connectionTimeout: hostLimits.idleSocketMs,
+      keepAliveTimeout: hostLimits.keepAliveMs,
+      return503OnClosing: true,
+      forceCloseConnections: true,
+      routerOptions: { maxParamLength: 200 },
     });
-    this.ingestStream = options.ingest ? new IngestStream(options.ingest) : null;
-    this.livePush = new LivePush(options.services);
-    this.server.on('upgrade', (req, socket, head) => {
+    const server = this.app.server;
+    server.maxConnections = hostLimits.connectionsTotal;
+    server.on('connection', (socket: Socket) => this.countConnection(socket));
+    // A malformed request line or header: answer 400 and close that socket, nothing else.
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+    });
+
+    // Bodies are read as text and parsed by the route that knows what it expects (ingest takes
+    // NDJSON under any content type, as producers send it; contract calls take JSON).
+    this.app.removeAllContentTypeParsers();
+    this.app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    this.app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+      const status = err.statusCode ?? 500;
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const limit = reply.request.routeOptions.bodyLimit ?? hostLimits.rpcBody;
+        return sendJson(reply, 413, { error: `request body larger than ${limit} bytes: send less per request (split into batches)` });
+      }
+      if (status >= 400 && status < 500) return sendJson(reply, status, { error: err.message });
+      log(`request failed: ${err.stack ?? String(err)}`);
+      return sendJson(reply, 500, { error: 'Internal error; see the host log.' });
+    });
+    this.app.setNotFoundHandler((req, reply) => {
+      const path = req.url.split('?')[0]!;
+      if (path.startsWith('/api/')) return sendJson(reply, 404, { error: `No such endpoint: ${req.method} ${path}` });
+      return sendJson(reply, 405, { error: 'Method not allowed' });
+    });
+    this.app.addHook('onSend', async (_req, reply, payload) => {
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'no-referrer');
+      return payload;
+    });
+
+    this.app.get('/api/health', async (_req, reply) => sendJson(reply, 200, { ok: true }));
+    this.app.post<{ Params: { name: string } }>('/api/rpc/:name', async (req, reply) => this.rpc(req, reply));
+    if (options.ingest) registerIngestRoutes(this.app, options.ingest);
+    else this.app.all('/api/v1/events', async (_req, reply) => sendJson(reply, 404, { error: 'Ingest is not enabled on this host.' }));
+    this.app.get('/*', async (req, reply) => this.serveStatic(reply, req.url.split('?')[0]!));
+
+    this.ingestStream = options.ingest ? new IngestStream(options.ingest, log) : null;
+    this.livePush = new LivePush(options.services, log);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Before the WebSocket library owns it, a socket error must still have a listener.
+      socket.on('error', () => socket.destroy());
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path === '/api/v1/events/stream' && this.ingestStream) this.ingestStream.upgrade(req, socket, head);
       else if (path === LIVE_SOCKET_PATH) this.livePush.upgrade(req, socket, head);
-      else socket.destroy();
+      else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     });
   }
 
   /** Resolves with the bound port once listening. */
-  public listen(): Promise<number> {
-    return new Promise((ok, fail) => {
-      this.server.once('error', fail);
-      this.server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => {
-        const addr = this.server.address();
-        ok(typeof addr === 'object' && addr ? addr.port : this.options.port);
-      });
-    });
+  public async listen(): Promise<number> {
+    await this.app.listen({ port: this.options.port, host: this.options.host ?? '127.0.0.1' });
+    const addr = this.app.server.address();
+    return typeof addr === 'object' && addr ? addr.port : this.options.port;
   }
 
-  public close(): Promise<void> {
-    return new Promise((ok) => {
-      this.ingestStream?.close();
-      this.livePush.close();
-      this.server.closeAllConnections();
-      this.server.close(() => ok());
-    });
+  public async close(): Promise<void> {
+    this.ingestStream?.close();
+    this.livePush.close();
+    await this.app.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    if (url.pathname.startsWith('/api/rpc/')) return this.rpc(req, res, url.pathname.slice('/api/rpc/'.length));
-    if (url.pathname === '/api/health') return sendJson(res, 200, { ok: true });
-    if (url.pathname === '/api/v1/events') {
-      if (!this.options.ingest) return sendJson(res, 404, { error: 'Ingest is not enabled on this host.' });
-      return handleEventsPost(this.options.ingest, req, res);
+  /** Refuses a connection beyond the per-address limit; the count falls when it closes. */
+  private countConnection(socket: Socket): void {
+    const address = socket.remoteAddress ?? 'unknown';
+    const n = (this.connectionsByAddress.get(address) ?? 0) + 1;
+    if (n > hostLimits.connectionsPerAddress) {
+      socket.destroy();
+      return;
     }
-    if (url.pathname.startsWith('/api/')) return sendJson(res, 404, { error: `No such endpoint: ${url.pathname}` });
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'Method not allowed' });
-    return this.serveStatic(res, url.pathname);
+    this.connectionsByAddress.set(address, n);
+    socket.once('close', () => {
+      const left = (this.connectionsByAddress.get(address) ?? 1) - 1;
+      if (left <= 0) this.connectionsByAddress.delete(address);
+      else this.connectionsByAddress.set(address, left);
+    });
   }
 
-  private async rpc(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
-    if (req.method !== 'POST') return sendJson(res, 405, { error: 'Use POST for contract calls.' });
+  private async rpc(req: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply): Promise<FastifyReply> {
+    const name = req.params.name;
     const dot = name.indexOf('.');
     const api = name.slice(0, dot);
     const method = name.slice(dot + 1);
     let body: unknown;
     try {
-      body = JSON.parse((await readBody(req, MAX_RPC_BODY)) || '{}');
+      body = JSON.parse(typeof req.body === 'string' && req.body !== '' ? req.body : '{}');
     } catch (err) {
-      return sendJson(res, 400, { error: `Request body is not valid JSON: ${(err as Error).message}` });
+      return sendJson(reply, 400, { error: `Request body is not valid JSON: ${(err as Error).message}` });
     }
     const args = (body as { args?: unknown } | null)?.args ?? [];
     try {
       const result = await dispatch(this.options.services, api, method, args);
       if (isColumnar(result)) {
         const frame = encodeColumns(result as object);
-        res.writeHead(200, { 'content-type': COLUMNS_CONTENT_TYPE, 'content-length': frame.byteLength, 'cache-control': 'no-store' });
-        res.end(frame);
-        return;
+        return reply.code(200).header('content-type', COLUMNS_CONTENT_TYPE).header('cache-control', 'no-store').send(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
       }
-      sendJson(res, 200, result ?? null);
+      return sendJson(reply, 200, result ?? null);
     } catch (err) {
-      if (err instanceof UnknownMethodError) return sendJson(res, 404, { error: err.message });
-      if (err instanceof TypeError || err instanceof RangeError) return sendJson(res, 400, { error: err.message });
+      if (err instanceof UnknownMethodError) return sendJson(reply, 404, { error: err.message });
+      if (err instanceof TypeError || err instanceof RangeError) return sendJson(reply, 400, { error: err.message });
       throw err;
     }
   }
 
-  private async serveStatic(res: ServerResponse, pathname: string): Promise<void> {
-    const rel = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(/^([/\\])+/, '');
+  private async serveStatic(reply: FastifyReply, pathname: string): Promise<FastifyReply> {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    } catch {
+      return sendJson(reply, 400, { error: 'Malformed URL encoding' });
+    }
+    if (decoded.includes('\0')) return sendJson(reply, 400, { error: 'Malformed path' });
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     const file = resolve(join(this.staticRoot, rel));
-    if (file !== this.staticRoot && !file.startsWith(this.staticRoot + sep)) return sendJson(res, 403, { error: 'Forbidden' });
+    if (file !== this.staticRoot && !file.startsWith(this.staticRoot + sep)) return sendJson(reply, 403, { error: 'Forbidden' });
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) {
       if (rel === 'index.html') {
-        return sendJson(res, 503, { error: 'The renderer is not built. Run "npm run build" first.' });
+        return sendJson(reply, 503, { error: 'The renderer is not built. Run "npm run build" first.' });
       }
-      return sendJson(res, 404, { error: `Not found: ${pathname}` });
+      return sendJson(reply, 404, { error: `Not found: ${pathname}` });
     }
     const type = MIME[extname(file)] ?? 'application/octet-stream';
-    const headers: Record<string, string> = { 'content-type': type };
-    if (type.startsWith('text/html')) headers['content-security-policy'] = contentSecurityPolicy();
+    reply.code(200).header('content-type', type);
+    if (type.startsWith('text/html')) reply.header('content-security-policy', contentSecurityPolicy());
     // Hashed asset names never change; the HTML always revalidates.
-    headers['cache-control'] = rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    res.writeHead(200, headers);
-    res.end(await readFile(file));
+    reply.header('cache-control', rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    return reply.send(await readFile(file));
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        fail(new Error(`body larger than ${limit} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => ok(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', fail);
-  });
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(body));
 }

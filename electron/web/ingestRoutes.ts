@@ -4,67 +4,57 @@
  *
  *   POST /api/v1/events            NDJSON (one event per line) or a JSON array / object
  *   WS   /api/v1/events/stream     each message NDJSON or JSON; one ack message per message
+ *
+ * Every way a request can fail has an answer a producer can act on: 413 too large (split it), 422
+ * mostly garbage (fix the producer), 503 with Retry-After (the host cannot write now: retry).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseJsonSafely } from '../../data/feed/events.ts';
-import type { IngestService } from '../services/IngestService.ts';
+import { IngestRefusedError, IngestUnavailableError, type IngestResult, type IngestService } from '../services/IngestService.ts';
 
 /** Bodies above this are refused whole with 413: split them into batches. */
 export const MAX_INGEST_BODY = 8 * 1024 * 1024;
+/** WebSocket messages a producer may have waiting for their acks; beyond it its socket is paused. */
+const MAX_MESSAGES_IN_FLIGHT = 16;
 
-export class BodyTooLargeError extends Error {}
-
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((ok, fail) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      fail(new BodyTooLargeError(`body of ${declared} bytes is larger than ${limit}`));
-      req.resume();
-      return;
+export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService): void {
+  app.post('/api/v1/events', { bodyLimit: MAX_INGEST_BODY }, async (req, reply) => {
+    const body = typeof req.body === 'string' ? req.body : '';
+    try {
+      return sendJson(reply, 200, await ingest.ingestText(body, 'http'));
+    } catch (err) {
+      return answerIngestFailure(reply, err);
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (c: Buffer) => {
-      if (failed) return;
-      size += c.length;
-      if (size > limit) {
-        failed = true;
-        fail(new BodyTooLargeError(`body larger than ${limit} bytes`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => !failed && ok(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', fail);
   });
+  app.route({ method: ['GET', 'PUT', 'DELETE', 'PATCH'], url: '/api/v1/events', handler: async (_req, reply) => sendJson(reply, 405, { error: 'POST events to this endpoint.' }) });
 }
 
-export async function handleEventsPost(ingest: IngestService, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST events to this endpoint.' });
-  let body: string;
-  try {
-    body = await readBody(req, MAX_INGEST_BODY);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) {
-      return sendJson(res, 413, { error: `${err.message}: send at most ${MAX_INGEST_BODY} bytes per request (split into batches).` });
-    }
-    throw err;
+/** 413/422 for a refused request, 503 + Retry-After when the host cannot write; else rethrow (500). */
+function answerIngestFailure(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof IngestRefusedError) return sendJson(reply, err.status, { error: err.message, accepted: 0 });
+  if (err instanceof IngestUnavailableError) {
+    reply.header('retry-after', String(err.retryAfterS));
+    return sendJson(reply, 503, { error: err.message, accepted: 0 });
   }
-  const result = await ingest.ingestText(body, 'http');
-  sendJson(res, 200, result);
+  throw err;
 }
 
 /** Accepts WebSocket ingest connections on /api/v1/events/stream. */
 export class IngestStream {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INGEST_BODY });
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_INGEST_BODY, perMessageDeflate: false });
   private readonly ingest: IngestService;
+  private readonly log: (line: string) => void;
 
-  public constructor(ingest: IngestService) {
+  public constructor(ingest: IngestService, log: (line: string) => void = () => undefined) {
     this.ingest = ingest;
+    this.log = log;
     this.wss.on('connection', (ws) => this.serve(ws));
+    this.wss.on('error', (err) => log(`ingest stream: ${err.message}`));
+    // A handshake ws refuses (bad version, bad key): it answers and closes that socket itself.
+    this.wss.on('wsClientError', (_err, socket) => socket.destroy());
   }
 
   public upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -72,19 +62,33 @@ export class IngestStream {
   }
 
   private serve(ws: WebSocket): void {
+    // A malformed frame (bad opcode, RSV bits, unmasked, invalid UTF-8, oversized): ws closes the
+    // connection with the right close code; the listener keeps the error from reaching the process.
+    ws.on('error', (err) => this.log(`ingest stream: connection closed: ${err.message}`));
     let seq = 0;
+    let inFlight = 0;
     // Messages are acknowledged in order: each waits for the previous one's commit.
     let chain = Promise.resolve();
-    ws.on('message', (data, isBinary) => {
+    ws.on('message', (data) => {
       const n = ++seq;
-      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : (data as Buffer).toString('utf8');
+      // A producer that sends faster than its messages commit waits (TCP backpressure) instead of
+      // queueing without bound in the host.
+      if (++inFlight >= MAX_MESSAGES_IN_FLIGHT) ws.pause();
+      // Text frames were checked as UTF-8 by ws; binary ones decode with U+FFFD for bad bytes.
+      const text = Buffer.concat(asBuffers(data)).toString('utf8');
       chain = chain.then(async () => {
         try {
           const { batch, body } = unwrapBatch(text);
-          const result = await this.ingest.ingestText(body, 'ws');
-          send(ws, { ack: batch ?? n, ...result });
-        } catch (err) {
-          send(ws, { ack: n, error: `not committed: ${(err as Error).message}; resend this batch` });
+          try {
+            const result: IngestResult = await this.ingest.ingestText(body, 'ws');
+            send(ws, { ack: batch ?? n, ...result });
+          } catch (err) {
+            if (err instanceof IngestRefusedError) send(ws, { ack: batch ?? n, accepted: 0, refused: err.message });
+            else if (err instanceof IngestUnavailableError) send(ws, { ack: batch ?? n, error: `not committed: ${err.message}`, retryAfterS: err.retryAfterS });
+            else send(ws, { ack: batch ?? n, error: `not committed: ${(err as Error).message}; resend this batch` });
+          }
+        } finally {
+          if (--inFlight < MAX_MESSAGES_IN_FLIGHT && ws.isPaused) ws.resume();
         }
       });
     });
@@ -96,14 +100,25 @@ export class IngestStream {
   }
 }
 
+function asBuffers(data: Buffer | ArrayBuffer | Buffer[]): Buffer[] {
+  if (Array.isArray(data)) return data;
+  return [Buffer.isBuffer(data) ? data : Buffer.from(data)];
+}
+
 /** `{ "batch": "b-17", "events": [...] }` carries a producer's own batch id for the ack. */
 function unwrapBatch(text: string): { batch: string | number | null; body: string } {
   if (!text.trimStart().startsWith('{"batch"')) return { batch: null, body: text };
   const parsed = parseJsonSafely(text);
   if (!parsed.ok) return { batch: null, body: text };
   const v = parsed.value as { batch?: unknown; events?: unknown };
-  if ((typeof v.batch === 'string' || typeof v.batch === 'number') && Array.isArray(v.events)) {
-    return { batch: v.batch, body: JSON.stringify(v.events) };
+  const batchOk = (typeof v.batch === 'string' && v.batch.length <= 128) || (typeof v.batch === 'number' && Number.isFinite(v.batch));
+  if (batchOk && Array.isArray(v.events)) {
+    try {
+      return { batch: v.batch as string | number, body: JSON.stringify(v.events) };
+    } catch {
+      // Nested too deep to serialise: hand the raw text on; validation names what is wrong.
+      return { batch: v.batch as string | number, body: text };
+    }
   }
   return { batch: null, body: text };
 }
@@ -112,7 +127,6 @@ function send(ws: WebSocket, value: unknown): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(value));
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(body));
 }
