@@ -190,5 +190,28 @@ const m004: Migration = {
     ),
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
+// History that lasts: how long each table keeps its rows in the twin (overrides of the defaults in
+// data/store/retention.ts, which also holds the limits), the runs of that policy, and each part
+// it wrote to the Parquet archive. A part is recorded in the same transaction that deletes its
+// rows, so the archive holds exactly the recorded parts: a file with no record is a leftover of
+// a run that never committed (its rows are still in the twin) and is removed by the next run.
+const m005: Migration = {
+  version: 5,
+  name: 'retention and archive',
+  sql: /* sql */ `
+CREATE TABLE retention_policy (
+  rule VARCHAR PRIMARY KEY, keep_days INTEGER NOT NULL, set_at TIMESTAMP NOT NULL, set_by VARCHAR NOT NULL
+);
+CREATE TABLE retention_runs (
+  run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
+  archived_rows BIGINT NOT NULL DEFAULT 0, deleted_rows BIGINT NOT NULL DEFAULT 0, note VARCHAR
+);
+CREATE TABLE archive_parts (
+  prefix VARCHAR PRIMARY KEY, run_id VARCHAR NOT NULL, rule VARCHAR NOT NULL, archive VARCHAR NOT NULL,
+  from_ts TIMESTAMP NOT NULL, to_ts TIMESTAMP NOT NULL, rows BIGINT NOT NULL, deleted BOOLEAN NOT NULL
+);
+`,
+};
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
