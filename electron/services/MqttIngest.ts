@@ -3,6 +3,11 @@
  * QoS 1 with a persistent session, and sends each PUBACK only after the message's events have
  * committed (mqtt.js `customHandleAcks`). A host killed before the commit never acknowledged the
  * message, so the broker delivers it again on reconnect; the event id makes that a duplicate.
+ *
+ * mqtt.js hands over the next message only after the last one's PUBACK decision, so messages
+ * commit one after another (~15 ms each here, ~60 messages/s): a producer with a high rate sends
+ * many events per message (NDJSON or a JSON array), as the README says. What survives a broker
+ * restart depends on the broker's settings (README "MQTT broker settings", tests/unit/mqttBroker).
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { IngestRefusedError, IngestUnavailableError, type IngestService } from './IngestService.ts';
@@ -39,8 +44,11 @@ export class MqttIngest {
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
       customHandleAcks: (topic, message, _packet, done) => {
+        // mqtt.js takes the next packet only after `done`: with an error it goes on without a
+        // PUBACK (the broker redelivers the message on the next session), never stalling the stream.
         void ingestMessage(ingest, topic, message, log).then((acknowledge) => {
           if (acknowledge) done(0);
+          else done(new Error(`message on ${topic} not committed; left for redelivery`));
         });
       },
     });
