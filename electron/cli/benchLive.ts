@@ -2,7 +2,8 @@
  * Live-operations benchmarks: ingest throughput (HTTP → DuckDB, batched appender vs one INSERT per
  * event) and the meter detector at scale with precision/recall against the generator's labels.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
@@ -70,9 +71,9 @@ async function naiveIngest(db: string, events: number): Promise<number> {
  * request bodies are generated before the clock starts, so the load generator (on the same two
  * cores) spends its time sending, not building JSON.
  */
-async function hostIngest(db: string, totalEvents: number, producers: number): Promise<{ rate: number; committed: number }> {
+async function hostIngest(db: string, totalEvents: number, producers: number, root = REPO_ROOT): Promise<{ rate: number; committed: number }> {
   const port = await freePort();
-  const host = spawn(process.execPath, [join(REPO_ROOT, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', String(port), '--no-renderer'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const host = spawn(process.execPath, [join(root, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', String(port), '--no-renderer'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((ok) => host.stdout!.on('data', (d: Buffer) => d.toString().includes('serving') && ok()));
   const url = `http://127.0.0.1:${port}/api/v1/events`;
   let committed = 0;
@@ -105,6 +106,7 @@ export async function benchIngest(dir: string, quick: boolean): Promise<BenchRow
   const many = await hostIngest(await make('batched.duckdb'), events, 8);
   const few = await hostIngest(await make('batched-few.duckdb'), events, 3);
   const rate = (r: number): string => `${Math.round(r).toLocaleString('en')} ev/s`;
+  const before = await beforeHardening(dir, events, make);
   return [
     {
       name: `ingest over HTTP → DuckDB (${many.committed} events, 8 producers × 2000-event POSTs)`,
@@ -120,6 +122,14 @@ export async function benchIngest(dir: string, quick: boolean): Promise<BenchRow
       baseline: `${rate(naive)} (INSERT per event)`,
       ratio: `${(few.rate / naive).toFixed(0)}×`,
     },
+    ...before.map((b): BenchRow => ({
+      name: `  same load, this host vs the host before issue 9 (${BEFORE_HARDENING.slice(0, 7)}), ABBA runs`,
+      value: rate(b.now),
+      baseline: `${rate(b.before)} (before: plain validation, one group commit)`,
+      ratio: `${((b.now / b.before) * 100).toFixed(1)} %`,
+      target: '≥ 95 %',
+      pass: b.now / b.before >= 0.95,
+    })),
   ];
 }
 
@@ -168,4 +178,36 @@ export async function benchDetector(db: string, households: number): Promise<Ben
     });
   }
   return rows;
+}
+
+/** The last commit before issue 9's validation, isolation and limits: the ingest baseline it must stay within 5 % of. */
+export const BEFORE_HARDENING = '1c01fc3c7586d52782dbbcd0b2fa13985df465c0';
+
+/**
+ * Runs the 8-producer load against this host and against the host as it was before issue 9 (a git
+ * worktree of that commit, sharing node_modules), alternating A B B A so drift over the run (disk
+ * cache, thermal) falls on both alike. Empty when there is no git history to check it out from.
+ */
+async function beforeHardening(dir: string, events: number, make: (name: string) => Promise<string>): Promise<{ now: number; before: number }[]> {
+  const tree = join(dir, 'before-hardening');
+  try {
+    const commit = execFileSync('git', ['-C', REPO_ROOT, 'rev-parse', '--verify', `${BEFORE_HARDENING}^{commit}`], { encoding: 'utf8' }).trim();
+    execFileSync('git', ['-C', REPO_ROOT, 'worktree', 'add', '--detach', tree, commit], { stdio: 'ignore' });
+    if (!existsSync(join(tree, 'node_modules'))) symlinkSync(join(REPO_ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
+  } catch {
+    return [];
+  }
+  try {
+    let now = 0;
+    let before = 0;
+    let k = 0;
+    for (const which of ['now', 'before', 'before', 'now'] as const) {
+      const r = await hostIngest(await make(`abba-${k++}.duckdb`), events, 8, which === 'now' ? REPO_ROOT : tree);
+      if (which === 'now') now += r.rate / 2;
+      else before += r.rate / 2;
+    }
+    return [{ now, before }];
+  } finally {
+    execFileSync('git', ['-C', REPO_ROOT, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' });
+  }
 }
