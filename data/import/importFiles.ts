@@ -47,6 +47,8 @@ export interface ImportReport {
   heightsDefaulted: number;
   basemapFeatures: number;
   facilities: number;
+  /** Of those, how many replaced a feature already in the twin (same feature id): a re-run updates. */
+  updated: { buildings: number; basemapFeatures: number; facilities: number };
   /** Things imported with a compromise (skipped label points, unknown capacities, merged pieces). */
   warnings: string[];
 }
@@ -59,8 +61,14 @@ interface FilePlan {
   osm: boolean;
   bbox: BBox;
   buildings: BuildingRecord[];
-  basemap: BasemapRecord[];
-  facilities: FacilityRecord[];
+  basemap: Keyed<BasemapRecord>[];
+  facilities: Keyed<FacilityRecord>[];
+}
+
+/** A row with the feature id it came from (GeoJSON `id`, else `properties.id`), when it had one. */
+interface Keyed<T> {
+  row: T;
+  featureId: string | null;
 }
 
 /** Rows between two `write` progress calls. */
@@ -69,8 +77,10 @@ const FOOTPRINT_TYPE = LIST(LIST(DOUBLE));
 
 /**
  * Imports GeoJSON files into the twin at `store`. Each path is a file or a folder, whose `*.geojson`
- * and `*.json` files are imported in name order. New rows get ids after the largest existing id, so
- * importing into a twin that already has data adds to it; `twin_meta` is overwritten.
+ * and `*.json` files are imported in name order. Importing is idempotent: a feature already in the
+ * twin (by its feature id; see `buildingKey`) is updated in place under its row id, so a re-run
+ * changes what changed and adds nothing twice. New features get ids after the largest existing
+ * id, so importing other files into a twin adds to it; `twin_meta` is overwritten.
  *
  * @throws ImportError for unreadable or invalid input (nothing is written then)
  */
@@ -87,10 +97,16 @@ export async function importFiles(
     opts.onProgress?.('read', i + 1, inputs.length);
   }
 
-  const buildings = plans.flatMap((p) => p.buildings);
-  const basemap = plans.flatMap((p) => p.basemap.map((row) => ({ row, source: basename(p.path) })));
-  const facilities = plans.flatMap((p) =>
-    p.facilities.map((row) => ({ row, source: basename(p.path) })),
+  // A feature given twice (the same file under two names, or an edited copy beside the
+  // original) is written once: the later one wins, as it would on a re-run.
+  const buildings = lastByKey(plans.flatMap((p) => p.buildings), buildingKey);
+  const basemap = lastByKey(
+    plans.flatMap((p) => p.basemap.map((k) => ({ row: k.row, source: sourceOf(p.path, k.featureId) }))),
+    basemapKey,
+  );
+  const facilities = lastByKey(
+    plans.flatMap((p) => p.facilities.map((k) => ({ row: k.row, source: sourceOf(p.path, k.featureId) }))),
+    facilityKey,
   );
   const meta = twinMeta(plans, opts.name ?? defaultName(paths[0]!));
 
@@ -102,10 +118,17 @@ export async function importFiles(
       opts.onProgress?.('write', written, total);
   };
 
+  const updated = { buildings: 0, basemapFeatures: 0, facilities: 0 };
   await store.transaction(async () => {
-    let id = await nextId(store, 'buildings');
-    await appendAll(store, 'buildings', buildings, (a, b) => {
-      a.appendInteger(id++);
+    // Idempotent: a feature already in the twin (same key, see buildingKey & co.) is replaced in
+    // place under its id; only new features get new ids.
+    const buildingIds = await replaceExisting(store, 'buildings', buildings, buildingKey, (r) =>
+      buildingKey({ extId: r.ext_id as string | null, address: r.address as string, centroidLon: r.centroid_lon as number, centroidLat: r.centroid_lat as number }),
+      'ext_id, address, centroid_lon, centroid_lat FROM buildings',
+    );
+    updated.buildings = buildingIds.updated;
+    await appendAll(store, 'buildings', buildings, (a, b, i) => {
+      a.appendInteger(buildingIds.ids[i]!);
       appendText(a, b.extId);
       appendText(a, b.name);
       a.appendVarchar(b.address);
@@ -123,9 +146,13 @@ export async function importFiles(
       tick();
     });
 
-    id = await nextId(store, 'basemap_features');
-    await appendAll(store, 'basemap_features', basemap, (a, { row, source }) => {
-      a.appendInteger(id++);
+    const basemapIds = await replaceExisting(store, 'basemap_features', basemap, basemapKey, (r) =>
+      basemapKey({ row: { layer: r.layer, kind: r.kind, name: r.name, geometry: JSON.parse(r.geometry as string) } as BasemapRecord, source: r.source as string }),
+      'layer, kind, name, geometry::VARCHAR AS geometry, source FROM basemap_features WHERE source IS NOT NULL',
+    );
+    updated.basemapFeatures = basemapIds.updated;
+    await appendAll(store, 'basemap_features', basemap, (a, { row, source }, i) => {
+      a.appendInteger(basemapIds.ids[i]!);
       a.appendVarchar(row.layer);
       a.appendVarchar(row.kind);
       appendText(a, row.name);
@@ -137,17 +164,24 @@ export async function importFiles(
       tick();
     });
 
-    id = await nextId(store, 'facilities');
-    await appendAll(store, 'facilities', facilities, (a, { row, source }) => {
-      a.appendInteger(id++);
+    const facilityIds = await replaceExisting(store, 'facilities', facilities, facilityKey, (r) =>
+      facilityKey({ row: { kind: r.kind, name: r.name, lon: r.lon, lat: r.lat } as FacilityRecord, source: r.source as string }),
+      'kind, name, lon, lat, source, status, building_id FROM facilities WHERE source IS NOT NULL',
+    );
+    updated.facilities = facilityIds.updated;
+    await appendAll(store, 'facilities', facilities, (a, { row, source }, i) => {
+      // An updated facility keeps what operations set on it (its status, its building).
+      const kept = facilityIds.kept[i];
+      a.appendInteger(facilityIds.ids[i]!);
       a.appendVarchar(row.kind);
       a.appendVarchar(row.name);
       a.appendDouble(row.lon);
       a.appendDouble(row.lat);
       if (row.capacity === null) a.appendNull();
       else a.appendInteger(row.capacity);
-      a.appendVarchar('open');
-      a.appendNull(); // building_id: matching points to footprints is left to a later step
+      a.appendVarchar((kept?.status as string | undefined) ?? 'open');
+      if (kept?.building_id == null) a.appendNull(); // matching points to footprints is left to a later step
+      else a.appendInteger(kept.building_id as number);
       a.appendVarchar(source);
       tick();
     });
@@ -167,6 +201,7 @@ export async function importFiles(
     heightsDefaulted: count('default'),
     basemapFeatures: basemap.length,
     facilities: facilities.length,
+    updated,
     warnings: log.list(),
   };
 }
@@ -234,7 +269,7 @@ function planFile(file: ParsedFile, log: WarningLog): FilePlan {
     const shelters = isShelterFile(file);
     for (const f of file.features) {
       const row = toFacility(f, file.path, shelters, log);
-      if (row) plan.facilities.push(row);
+      if (row) plan.facilities.push({ row, featureId: f.id });
     }
     return plan;
   }
@@ -244,7 +279,7 @@ function planFile(file: ParsedFile, log: WarningLog): FilePlan {
       if (row) plan.buildings.push(row);
     } else {
       const row = toBasemap(f, kind, file.path);
-      if (row) plan.basemap.push(row);
+      if (row) plan.basemap.push({ row, featureId: f.id });
     }
   }
   if (kind === 'buildings' && plan.buildings.length === 0) {
@@ -325,6 +360,80 @@ async function nextId(store: DuckDbStore, table: string): Promise<number> {
   return (row?.m ?? 0) + 1;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Idempotency: what makes two features the same
+
+/**
+ * A building is its feature id (GeoJSON `id`, `properties.id`, the OSM id). One without an id is
+ * its address and centroid, so re-importing the same unchanged file still adds nothing.
+ */
+function buildingKey(b: Pick<BuildingRecord, 'extId' | 'address' | 'centroidLon' | 'centroidLat'>): string {
+  return b.extId !== null ? `id:${b.extId}` : `at:${b.address}@${b.centroidLon.toFixed(7)},${b.centroidLat.toFixed(7)}`;
+}
+
+/**
+ * Base-map features and facilities keep where they came from in `source`: the file name, and
+ * `#<feature id>` when the feature has one. That is their key; one without an id is its content.
+ */
+function sourceOf(path: string, featureId: string | null): string {
+  return featureId === null ? basename(path) : `${basename(path)}#${featureId}`;
+}
+
+function basemapKey({ row, source }: { row: BasemapRecord; source: string }): string {
+  return source.includes('#')
+    ? `src:${source}`
+    : `same:${source}|${row.layer}|${row.kind}|${row.name ?? ''}|${JSON.stringify({ type: row.geometry.type, coordinates: row.geometry.coordinates })}`;
+}
+
+function facilityKey({ row, source }: { row: FacilityRecord; source: string }): string {
+  return source.includes('#') ? `src:${source}` : `same:${source}|${row.kind}|${row.name}|${row.lon}|${row.lat}`;
+}
+
+/** The rows, each key kept once: the last one given. */
+function lastByKey<T>(rows: T[], key: (row: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const r of rows) {
+    const k = key(r);
+    byKey.delete(k); // keeps the order of the last occurrence
+    byKey.set(k, r);
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
+}
+
+/**
+ * Finds which incoming rows are already in `table` (same key), deletes those rows so they can be
+ * written again under the same id, and returns the id for every incoming row (the old one, or the
+ * next free one) with the old rows' columns. Runs inside the import's transaction.
+ */
+async function replaceExisting<T>(
+  store: DuckDbStore,
+  table: string,
+  rows: readonly T[],
+  key: (row: T) => string,
+  keyOfStored: (stored: Record<string, unknown>) => string,
+  /** `columns FROM table [WHERE …]`: the stored rows that can match, with what keyOfStored needs. */
+  select: string,
+): Promise<{ ids: number[]; kept: (Record<string, unknown> | undefined)[]; updated: number }> {
+  if (rows.length === 0) return { ids: [], kept: [], updated: 0 };
+  const stored = new Map<string, Record<string, unknown>>();
+  for (const r of await store.all<Record<string, unknown>>(`SELECT id, ${select}`)) stored.set(keyOfStored(r), r);
+  let next = await nextId(store, table);
+  const ids: number[] = [];
+  const kept: (Record<string, unknown> | undefined)[] = [];
+  const replaced: number[] = [];
+  for (const row of rows) {
+    const old = stored.get(key(row));
+    kept.push(old);
+    if (old) replaced.push(old.id as number);
+    ids.push(old ? (old.id as number) : next++);
+  }
+  // DuckDB lets a transaction delete a key and insert it again (checked on 1.5.6).
+  for (let i = 0; i < replaced.length; i += 2000) {
+    await store.run(`DELETE FROM ${table} WHERE id IN (${replaced.slice(i, i + 2000).join(',')})`);
+  }
+  return { ids, kept, updated: replaced.length };
+}
+
 function appendText(a: DuckDBAppender, v: string | null): void {
   if (v === null) a.appendNull();
   else a.appendVarchar(v);
@@ -338,13 +447,13 @@ async function appendAll<T>(
   store: DuckDbStore,
   table: string,
   rows: readonly T[],
-  write: (a: DuckDBAppender, row: T) => void,
+  write: (a: DuckDBAppender, row: T, index: number) => void,
 ): Promise<void> {
   if (rows.length === 0) return;
   const a = await store.appender(table);
   try {
-    for (const row of rows) {
-      write(a, row);
+    for (const [i, row] of rows.entries()) {
+      write(a, row, i);
       a.endRow();
     }
     a.closeSync(); // flushes; constraint errors surface here and roll the transaction back

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { APP_VERSION } from '../services/index.ts';
 import { defaultDemoDb } from './paths.ts';
+import { registerTwinCommands } from './commands/index.ts';
 import { progressReporter } from './progress.ts';
 import { importIntoTwin, seedTwin } from './twinFiles.ts';
 import { serveTwin } from './serve.ts';
@@ -56,6 +57,8 @@ export function buildProgram(): Command {
       progress.stop();
       for (const f of r.files) console.log(`  ${f.path}: ${f.features} ${f.kind} features`);
       console.log(`Imported ${r.buildings} buildings, ${r.basemapFeatures} base-map features, ${r.facilities} facilities into ${o.db}.`);
+      const u = r.updated;
+      if (u.buildings + u.basemapFeatures + u.facilities > 0) console.log(`  Already in the twin, updated in place by feature id: ${u.buildings} buildings, ${u.basemapFeatures} base-map features, ${u.facilities} facilities.`);
       if (r.heightsDefaulted > 0) {
         console.log(`  ${r.heightsDefaulted} buildings had no height or levels: used the default 9 m (3 storeys).`);
       }
@@ -111,6 +114,8 @@ export function buildProgram(): Command {
       const simulate = o.simulate && o.db === undefined;
       await start({ db: resolve(o.db ?? defaultDemoDb()), browser: Boolean(o.browser), port: o.port, simulate });
     });
+
+  registerTwinCommands(program); // doctor, backup, restore
 
   program
     .command('bench')

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { openTwin } from '../../data/store/openTwin.ts';
 import { createServices, hostDbThreads } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
+import { startControlChannel } from '../services/ControlSocket.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import { WebHost } from '../web/WebHost.ts';
@@ -29,11 +30,12 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   }
   const log = (l: string): void => console.error(l);
   installProcessGuard(log);
-  const store = await DuckDbStore.open(opts.db, { threads: hostDbThreads() });
+  const store = await openTwin(opts.db, { threads: hostDbThreads(), onNote: log }); // cleans killed runs' leftovers; clear errors
   const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log });
   const { api, ingest } = services;
   const host = new WebHost({ services: api, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
   const port = await host.listen();
+  await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log }); // backup, doctor
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
   const runner = opts.simulate ? await startSimulator(api, ingest, log) : null;
   // Order: stop producing (feed, MQTT, HTTP), stop timers, let queries finish, close the store.

@@ -7,7 +7,9 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { openTwin } from '../../data/store/openTwin.ts';
+import { startControlChannel } from '../services/ControlSocket.ts';
 import { createServices, hostDbThreads } from '../services/index.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
@@ -53,9 +55,10 @@ async function main(): Promise<void> {
   });
 
   const dbPath = dbFromArgs();
-  store = await DuckDbStore.open(dbPath, { threads: hostDbThreads() });
+  store = await openTwin(dbPath, { threads: hostDbThreads(), onNote: (l) => console.log(l) }); // cleans killed runs' leftovers; clear errors
   const simulate = process.argv.includes('--simulate');
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
+  await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l) }); // backup, doctor
   registerIpc(services.api);
   if (simulate) simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l));
   stopServices = services.stop;

@@ -169,7 +169,7 @@ export class IngestService {
   /** Alternates the staging file names between the group being committed and the next one. */
   private slot = 0;
   /** Private folder for the commit's staging files (removed on close). */
-  private readonly stagingDir = mkdtempSync(join(tmpdir(), 'civictwin-ingest-'));
+  private readonly stagingDir = mkdtempSync(join(tmpdir(), `civictwin-ingest-${process.pid}-`)); // PID: a dead host's folder is found (twinSwap.ts)
   /** Total counts since start, for the freshness/status view. */
   public readonly totals = { accepted: 0, duplicates: 0, rejected: 0, lastCommitMs: 0, isolatedPoison: 0, refusedRequests: 0 };
   /** Bytes of requests queued or being staged. */

@@ -126,7 +126,7 @@ describe.skipIf(!HAS_REAL)('importFiles: Wuhan Optics Valley (OSM vector-tile ex
       "SELECT name, geometry, source FROM basemap_features WHERE layer = 'water'",
     );
     expect(lake!.name).toBe('叠翠湖');
-    expect(lake!.source).toBe('water.geojson');
+    expect(lake!.source).toBe('water.geojson#104469100'); // file and feature id: the key a re-run updates by
     expect(JSON.parse(lake!.geometry).type).toBe('Polygon');
     const roadKinds = (
       await store.all<{ kind: string }>(
@@ -245,13 +245,16 @@ describe('importFiles: hand-written buildings', () => {
     expect((await meta()).attribution).toBe('Imported from good-buildings.geojson');
   });
 
-  it('continues ids after the rows already in the twin', async () => {
+  it('a re-run updates in place (same ids); other features continue the ids', async () => {
     await importFiles(store, [fixture('good-buildings.geojson')]);
+    const again = await importFiles(store, [fixture('good-buildings.geojson')]);
+    expect(again.updated.buildings).toBe(4);
+    const ids = async (): Promise<number[]> =>
+      (await store.all<{ id: number }>('SELECT id FROM buildings ORDER BY id')).map((r) => r.id);
+    expect(await ids()).toEqual([1, 2, 3, 4]);
+    await store.run('UPDATE buildings SET ext_id = ext_id || \'-other\', address = address || \' (other)\'');
     await importFiles(store, [fixture('good-buildings.geojson')]);
-    const ids = (await store.all<{ id: number }>('SELECT id FROM buildings ORDER BY id')).map(
-      (r) => r.id,
-    );
-    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(await ids()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });
 
