@@ -12,6 +12,7 @@ import { progressReporter } from './progress.ts';
 import { importIntoTwin, seedTwin } from './twinFiles.ts';
 import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
+import { registerArchiveCommand } from './commands/archive.ts';
 
 const int = (name: string, min: number, max: number) => (value: string): number => {
   const n = Number(value);
@@ -116,6 +117,7 @@ export function buildProgram(): Command {
     });
 
   registerTwinCommands(program); // doctor, backup, restore
+  registerArchiveCommand(program); // retention: archive to Parquet, compact
 
   program
     .command('bench')

@@ -332,6 +332,32 @@ export interface LiveSnapshot {
   /** Recent fixes per resource for trails, as flat [lon, lat, tsMs…] triples, oldest first. */
   trails: Record<number, number[]>;
   feed: FeedStatus;
+  /**
+   * Present when more incidents were open than a snapshot lists one by one: `incidents` then
+   * holds the most urgent (by SLA, then severity), and the rest are counted here by grid.
+   */
+  incidentOverflow?: IncidentOverflow;
+}
+
+/** Open incidents a snapshot summarised instead of listing them (see `LiveSnapshot`). */
+export interface IncidentOverflow {
+  /** Open incidents listed one by one in `incidents`. */
+  listed: number;
+  /** Open incidents counted in `byGrid` only. */
+  summarised: number;
+  /** Largest count first. */
+  byGrid: IncidentGridSummary[];
+}
+export interface IncidentGridSummary {
+  /** The grid (网格) the incident lies in, or null outside every grid. */
+  gridId: number | null;
+  gridName: string | null;
+  count: number;
+  maxSeverity: Severity;
+  /** Report time of the oldest. */
+  oldestReportedAt: EpochMs;
+  /** Of them, past their SLA at the snapshot's moment. */
+  overdue: number;
 }
 
 /** What changed since the last push; coalesced over 50 ms windows before it is pushed. */

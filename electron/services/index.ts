@@ -11,6 +11,7 @@ import { StoreService } from './StoreService.ts';
 import { IngestService } from './IngestService.ts';
 import { LiveService } from './LiveService.ts';
 import { MeterAlertService } from './MeterAlertService.ts';
+import { scheduleRetention } from '../../data/store/retention.ts';
 
 export const APP_VERSION = '0.1.0';
 
@@ -75,6 +76,8 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   await live.init();
   await alerts.raiseFromHistory();
   await alerts.checkLive();
+  // The retention policy, daily on the twin this host owns (data/store/retention.ts).
+  const retention = scheduleRetention(store);
   const api: AppApi = {
     store: storeService,
     live,
@@ -84,6 +87,7 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     if (meterCheck) clearTimeout(meterCheck);
     meterCheck = null;
     live?.stop();
+    retention.stop();
     ingest.close();
   };
   return { api, ingest, live, alerts, stop };
