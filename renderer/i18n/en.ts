@@ -271,6 +271,9 @@ export const en: Messages = {
     unavailable: 'Live data unavailable',
     loading: 'Loading live data…',
     location: 'Building {{id}}',
+    summarised: '{{count}} more, summarised by grid',
+    summarisedGrid: '{{grid}}: {{count}}',
+    noGrid: 'outside any grid',
   },
   detail: {
     back: 'Back to the queue',

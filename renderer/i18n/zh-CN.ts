@@ -269,6 +269,9 @@ export const zhCN = {
     unavailable: '实时数据暂不可用',
     loading: '正在读取实时数据…',
     location: '楼栋 {{id}}',
+    summarised: '另有 {{count}} 起按网格汇总',
+    summarisedGrid: '{{grid}} {{count}} 起',
+    noGrid: '网格外',
   },
   detail: {
     back: '返回工单列表',

@@ -199,6 +199,7 @@ export function applySnapshot(snap: LiveSnapshot, o: ApplySnapshotOptions, recei
     status: 'ready',
     error: null,
     incidents,
+    incidentOverflow: snap.incidentOverflow ?? null,
     alerts,
     resources: snap.resources,
     stateAtMs: snap.atMs,

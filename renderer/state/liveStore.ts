@@ -5,7 +5,7 @@
  * *positions* are not here — they live in the mutable position buffer (sources/positionBuffer.ts)
  * that the map reads each frame, so high-rate data never re-renders a component.
  */
-import type { FeedStatus, Incident, MeterAlert, ResourceInfo, TimelineRange } from '../../electron/common/dto.ts';
+import type { FeedStatus, Incident, IncidentOverflow, MeterAlert, ResourceInfo, TimelineRange } from '../../electron/common/dto.ts';
 import { onPanelTick } from './panelClock.ts';
 import { createStore } from './createStore.ts';
 
@@ -33,6 +33,8 @@ export interface LiveState {
   /** What the timeline can scrub over. */
   range: TimelineRange | null;
   incidents: Record<string, Incident>;
+  /** Open incidents the last snapshot counted by grid instead of listing (beyond its bound), or null. */
+  incidentOverflow: IncidentOverflow | null;
   /** Open and acknowledged alerts (closed ones are dropped). */
   alerts: Record<string, MeterAlert>;
   resources: ResourceInfo[];
@@ -51,6 +53,7 @@ export const useLiveStore = createStore<LiveState>()(() => ({
   replay: { anchorMs: 0, anchorWallMs: 0, playing: false, speed: 15 },
   range: null,
   incidents: {},
+  incidentOverflow: null,
   alerts: {},
   resources: [],
   feed: null,

@@ -136,6 +136,7 @@ export function IncidentQueue(): React.JSX.Element {
   const { t } = useTranslation();
   const incidents = useLivePanels((s) => s.incidents);
   const status = useLivePanels((s) => s.status);
+  const overflow = useLivePanels((s) => s.incidentOverflow);
   const nowMs = useFeedNow(1000);
   const rows = useMemo(() => queueOrder(incidents, nowMs), [incidents, nowMs]);
   const red = rows.filter((r) => r.sla === 'red').length;
@@ -151,6 +152,21 @@ export function IncidentQueue(): React.JSX.Element {
           )}
           {amber > 0 && (
             <span className="count-chip chip-amber">{t('queue.dueSoon', { count: amber })}</span>
+          )}
+          {overflow && overflow.summarised > 0 && (
+            // Beyond the snapshot's bound the host sends counts by grid, not rows (LiveSnapshot).
+            <span
+              className="count-chip"
+              data-testid="queue-summarised"
+              title={overflow.byGrid
+                .slice(0, 8)
+                .map((g) =>
+                  t('queue.summarisedGrid', { grid: g.gridName ?? t('queue.noGrid'), count: g.count }),
+                )
+                .join(' · ')}
+            >
+              {t('queue.summarised', { count: overflow.summarised })}
+            </span>
           )}
         </div>
       </header>
