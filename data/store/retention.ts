@@ -361,6 +361,8 @@ export function describeRun(r: RetentionReport): string {
 }
 
 export interface RetentionSchedule {
+  /** When the first run is due (epoch ms), once the last run has been looked up. */
+  firstRunAt: Promise<number>;
   stop(): void;
 }
 
@@ -391,11 +393,14 @@ export function scheduleRetention(
     }
     arm(interval);
   };
-  void lastRetentionRun(store).then(
-    (last) => arm(last === null || Date.now() - last >= interval ? (options.startDelayMs ?? 60_000) : last + interval - Date.now()),
-    () => arm(options.startDelayMs ?? 60_000),
+  const startDelay = options.startDelayMs ?? 60_000;
+  const firstRunAt = lastRetentionRun(store).then(
+    (last) => (last === null || Date.now() - last >= interval ? Date.now() + startDelay : last + interval),
+    () => Date.now() + startDelay,
   );
+  void firstRunAt.then((at) => arm(at - Date.now()));
   return {
+    firstRunAt,
     stop: () => {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -14,7 +14,7 @@ import { refreshBuildingStats } from '../../data/store/buildingStats.ts';
 import { IngestService } from '../../electron/services/IngestService.ts';
 import { LiveService, SNAPSHOT_OPEN_INCIDENTS } from '../../electron/services/LiveService.ts';
 import { archiveDirFor, listArchiveFiles } from '../../data/store/archive.ts';
-import { compactTwin, parseKeepSetting, readPolicy, runRetention, setPolicy } from '../../data/store/retention.ts';
+import { compactTwin, lastRetentionRun, parseKeepSetting, readPolicy, runRetention, scheduleRetention, setPolicy } from '../../data/store/retention.ts';
 import { encodeColumns } from '../../data/feed/columnar.ts';
 import type { LiveSnapshot } from '../../electron/common/dto.ts';
 import { tempDir } from './helpers.ts';
@@ -229,6 +229,27 @@ describe('retention and the Parquet archive', () => {
     expect(real.status).toBe(0);
     expect(real.stdout).toMatch(/retention: archived [\d,]+ rows/);
     expect(real.stdout).toMatch(/compacted/);
+  });
+});
+
+describe('the host runs the policy by itself', () => {
+  it('at start when a run is overdue, logging what it archived, and not again until a day has passed', async () => {
+    const store = await DuckDbStore.open(tmp.path('hosted.duckdb'), { create: true });
+    try {
+      await store.run(`INSERT INTO dead_letters (received_at, transport, reason, raw) VALUES (now()::TIMESTAMP - INTERVAL 40 DAY, 'http', 'bad', 'x')`);
+      const lines: string[] = [];
+      const first = scheduleRetention(store, { log: (l) => lines.push(l), startDelayMs: 10 });
+      await expect.poll(() => lines.length, { timeout: 30_000 }).toBe(1);
+      first.stop();
+      expect(lines[0]).toMatch(/^retention: archived 1 rows \(dead_letters 1 \(before \d{4}-\d{2}-\d{2}\)\) to .*hosted\.duckdb\.archive, deleted 1 from the twin/);
+      expect(await lastRetentionRun(store)).not.toBeNull();
+      // A host restarted an hour later waits for the day to pass.
+      const second = scheduleRetention(store, { log: (l) => lines.push(l), startDelayMs: 10 });
+      expect(await second.firstRunAt).toBeGreaterThan(Date.now() + 23 * HOUR);
+      second.stop();
+    } finally {
+      store.close();
+    }
   });
 });
 
