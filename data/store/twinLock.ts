@@ -9,7 +9,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { liveRunfile, readRunfile } from './hostRunfile.ts';
+import { readRunfile } from './hostRunfile.ts';
 
 /** An error about a twin's files that the user can fix; its message is one line saying how. */
 export class TwinFileError extends Error {
@@ -74,14 +74,13 @@ function commandOf(pid: number): string | null {
 }
 
 /**
- * Which process holds `dbPath` open, or null when none does (or the file does not exist). A
- * running host is found by its runfile; anything else by asking DuckDB for a shared lock, which
- * fails naming the writer. The probe opens read-only: it changes nothing, even with a log to
+ * Which process holds `dbPath` open, or null when none does (or the file does not exist). Asks
+ * DuckDB for a shared lock, which fails naming the writer; the runfile then says which host that
+ * is. (The lock decides, not the runfile: a killed host's runfile may name a PID that now
+ * belongs to another program.) The probe opens read-only: it changes nothing, even with a log to
  * replay, and a twin too damaged to open is simply not held.
  */
 export async function findHolder(dbPath: string): Promise<TwinHolder | null> {
-  const run = liveRunfile(dbPath);
-  if (run) return describeHolder(dbPath, run.pid);
   if (!existsSync(dbPath)) return null;
   try {
     const probe = await DuckDBInstance.create(dbPath, { access_mode: 'READ_ONLY' });

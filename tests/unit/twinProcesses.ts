@@ -3,6 +3,7 @@
  * and post events to it, as an operator and a producer would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { REPO_ROOT } from '../../electron/cli/paths.ts';
 
@@ -55,10 +56,16 @@ export interface Host {
   stop(): Promise<void>;
 }
 
+/**
+ * These tests post events as a lab producer would: hosts that require ingest tokens take
+ * `--open-ingest` for that (checked in the CLI's source, so the tests run before and after it).
+ */
+const OPEN_INGEST = readFileSync(`${REPO_ROOT}/electron/cli/main.ts`, 'utf8').includes("'--open-ingest'") ? ['--open-ingest'] : [];
+
 /** `civictwin serve --db FILE --no-renderer` on a free port, once it says it is serving. */
 export async function serveHost(db: string): Promise<Host> {
   const port = await freePort();
-  const run = startCivictwin(['serve', '--db', db, '--port', String(port), '--no-renderer']);
+  const run = startCivictwin(['serve', '--db', db, '--port', String(port), '--no-renderer', ...OPEN_INGEST]);
   // Waits on the host's own output (it says when it serves) or its exit, whichever comes first.
   await new Promise<void>((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`the host did not start in 60 s: ${run.output()}`)), 60_000);
