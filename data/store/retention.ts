@@ -38,6 +38,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { DuckDbStore } from './DuckDbStore.ts';
 import { archiveDirFor, fsyncPaths, listArchiveFiles, sqlString, sqlTimestamp, sweepUnrecordedFiles, utcDay } from './archive.ts';
+import { partialPathFor } from './twinSwap.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -419,7 +420,8 @@ export function scheduleRetention(
 export async function compactTwin(store: DuckDbStore): Promise<{ before: number; after: number }> {
   const path = store.path;
   const before = fileSize(path);
-  const partial = `${path}.compact-${process.pid}`;
+  // The name of every twin being written beside its target: a killed run's file is removed at the next open (twinSwap cleanLeftovers).
+  const partial = partialPathFor(path);
   rmSync(partial, { force: true });
   rmSync(`${partial}.wal`, { force: true });
   try {

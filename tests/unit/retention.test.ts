@@ -217,7 +217,7 @@ describe('retention and the Parquet archive', () => {
     const held = cli(['archive', '--db', path]);
     expect(held.status).toBe(1);
     expect(held.stderr.trim().split('\n')).toHaveLength(1);
-    expect(held.stderr).toMatch(/is open in another process \(PID \d+.*stop the host/);
+    expect(held.stderr).toMatch(/is open in .*\(PID \d+.*stop that host first to archive/);
     store.close();
     const dry = cli(['archive', '--db', path, '--dry-run', '--keep', 'resource_positions=1']);
     expect(dry.stderr).toBe('');

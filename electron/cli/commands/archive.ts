@@ -7,7 +7,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
+import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
+import { openTwin } from '../../../data/store/openTwin.ts';
 import { compactTwin, describeRun, parseKeepSetting, readPolicy, runRetention, setPolicy } from '../../../data/store/retention.ts';
 import { progressReporter } from '../progress.ts';
 
@@ -62,15 +63,10 @@ export function registerArchiveCommand(program: Command): void {
     });
 }
 
-/** Opens the twin for writing; a twin another process holds is refused in one line that says what to do. */
-async function openOwned(db: string): Promise<DuckDbStore> {
-  try {
-    return await DuckDbStore.open(db);
-  } catch (err) {
-    const m = /Conflicting lock is held in (.*?) \(PID (\d+)\)/.exec((err as Error).message);
-    if (!m) throw err;
-    throw new Error(
-      `${db} is open in another process (PID ${m[2]}, ${m[1]}): stop the host first to archive and compact by hand; a running host archives by itself once a day.`,
-    );
-  }
+/** Opens the twin for writing; a twin another process holds is refused in one line that names it and says what to do. */
+function openOwned(db: string): Promise<DuckDbStore> {
+  return openTwin(db, {
+    onNote: (line) => console.log(line),
+    busyAdvice: 'stop that host first to archive and compact by hand (a running host archives by itself once a day)',
+  });
 }
