@@ -7,8 +7,8 @@
  * says it worked. Restore refuses while a host holds the target, and replaces it atomically.
  */
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { copyClosedTwin, type CopyResult } from '../../../data/store/backup.ts';
 import { keyPathFor } from '../../../data/store/crypto.ts';
 import { summariseTwin, type TwinSummary } from '../../../data/store/twinCheck.ts';
@@ -44,6 +44,7 @@ export function registerBackupCommands(program: Command): void {
 export async function backupTwin(db: string, out: string, force: boolean): Promise<string> {
   if (!existsSync(db)) throw new TwinFileError(`${db} does not exist.`);
   if (out === db) throw new TwinFileError('--out is the twin itself; give the backup another name.');
+  if (!existsSync(dirname(out))) throw new TwinFileError(`The folder ${dirname(out)} does not exist: create it, or write the backup elsewhere.`);
   const t0 = performance.now();
   let made: CopyResult;
   let by: string;
@@ -80,6 +81,7 @@ export async function restoreTwin(from: string, db: string, force: boolean): Pro
   if (source.key.state === 'mismatch' || source.key.state === 'unreadable' || source.key.state === 'missing') {
     throw new TwinFileError(`Not restoring: ${source.key.detail}. Put the backup's key beside it as ${keyPathFor(from)} (or set CIVICTWIN_KEY), then restore again.`);
   }
+  mkdirSync(dirname(db), { recursive: true });
   for (const note of cleanLeftovers(db)) console.log(note);
   const t0 = performance.now();
   const made = await copyClosedTwin(from, db, { force: true, what: 'the backup', busyAdvice: advice });

@@ -140,7 +140,8 @@ export async function doctorTwin(dbArg: string, repair: boolean): Promise<{ find
   const fixed = findings.filter((f) => f.level === 'fixed').length;
   const summaryLine =
     fails > 0
-      ? `${fails} problem${fails === 1 ? '' : 's'}${repair ? ' remain' : ''}.${repair ? '' : ' Run with --repair to fix what can be fixed safely.'}`
+      ? `${fails} problem${fails === 1 ? '' : 's'}${repair ? ' remain' : ''}.` +
+        (!repair && findings.some((f) => f.level === 'FAIL' && f.text.includes('--repair')) ? ' Run with --repair to fix what can be fixed safely.' : '')
       : fixed > 0
         ? `Repaired: ${fixed} change${fixed === 1 ? '' : 's'}; the twin opens.`
         : 'No problems found.';
