@@ -18,7 +18,9 @@ export function RightColumn(): React.JSX.Element {
   const panel = useUiStore((s) => s.rightPanel);
   const buildingId = useUiStore((s) => s.selectedBuildingId);
   const incidentId = useUiStore((s) => s.selectedIncidentId);
-  const openIncidents = useLivePanels((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
+  const openIncidents = useLivePanels(
+    (s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length + (s.incidentOverflow?.summarised ?? 0),
+  );
   const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
   const counts: Record<string, number | null> = { incidents: openIncidents, alerts, building: null };
   return (

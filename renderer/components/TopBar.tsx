@@ -14,15 +14,19 @@ function LiveKpis(): React.JSX.Element | null {
   const incidents = useLivePanels((s) => s.incidents);
   const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
   const status = useLivePanels((s) => s.status);
+  // Open incidents beyond the snapshot's bound arrive as counts by grid (overdue as of the snapshot).
+  const overflow = useLivePanels((s) => s.incidentOverflow);
   const now = useFeedNow(1000);
   if (status !== 'ready') return null;
   const open = Object.values(incidents).filter((i) => isOpenStatus(i.status) && i.reportedAt <= now);
-  const overdue = open.filter((i) => slaState(i.category, i.reportedAt, i.handledAt, now) === 'red').length;
+  const overdue =
+    open.filter((i) => slaState(i.category, i.reportedAt, i.handledAt, now) === 'red').length +
+    (overflow?.byGrid.reduce((sum, g) => sum + g.overdue, 0) ?? 0);
   return (
     <>
       <div className="kpi kpi-live" data-testid="kpi-open-incidents">
         <span className="kpi-value">
-          {fmt(open.length, i18n.language)}
+          {fmt(open.length + (overflow?.summarised ?? 0), i18n.language)}
           {overdue > 0 && <span className="kpi-overdue"> · {t('top.overdueIncidents')} {overdue}</span>}
         </span>
         <span className="kpi-label">{t('top.openIncidents')}</span>
