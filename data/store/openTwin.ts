@@ -1,12 +1,13 @@
 /**
- * Opening a twin the way hosts and the CLI should: leftovers of killed runs cleaned first, a log
- * DuckDB would silently drop refused, and DuckDB's errors turned into one line that says what is
- * wrong and what to do (which process holds the file; how to set a damaged log aside).
+ * Opening a twin the way hosts and the CLI should: leftovers of killed runs cleaned first, a
+ * damaged log refused (DuckDB would drop part or all of it without a word), and DuckDB's errors
+ * turned into one line that says what is wrong and what to do (which process holds the file; how
+ * to set a damaged log aside).
  */
 import { DuckDbStore, type OpenOptions } from './DuckDbStore.ts';
 import { STOP_HOST_FIRST, TwinBusyError, TwinFileError, describeHolder, parseLockConflict } from './twinLock.ts';
 import { cleanLeftovers, formatBytes } from './twinSwap.ts';
-import { fileInfo, inspectWalHeader, walPathFor } from './wal.ts';
+import { fileInfo, inspectWal, walPathFor } from './wal.ts';
 
 export interface OpenTwinOptions extends OpenOptions {
   /** Told what was cleaned up (a killed seed's partial file, a dead host's staging folder). */
@@ -18,8 +19,12 @@ export interface OpenTwinOptions extends OpenOptions {
 export async function openTwin(path: string, options: OpenTwinOptions = {}): Promise<DuckDbStore> {
   if (path !== ':memory:' && !options.readOnly) {
     for (const note of cleanLeftovers(path)) options.onNote?.(note);
-    const header = inspectWalHeader(path);
-    if (header === 'bad-header') throw damagedWal(path, 'its version header is unreadable; DuckDB would ignore the whole log and overwrite it');
+    // Checked before DuckDB reads it: DuckDB ignores a log whose header is damaged, and stops
+    // silently at an entry whose size field is, so both would lose acknowledged events unsaid.
+    // Only after an unclean stop is there a log to read (about 10 ms per MB).
+    const wal = inspectWal(path);
+    if (wal?.state === 'bad-header') throw damagedWal(path, 'its version header is unreadable; DuckDB would ignore the whole log and overwrite it');
+    if (wal?.state === 'damaged') throw damagedWal(path, `${wal.problem}; DuckDB would stop there`);
   }
   try {
     return await DuckDbStore.open(path, options);

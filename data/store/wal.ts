@@ -4,11 +4,12 @@
  *
  * Why read it ourselves: DuckDB 1.5 refuses to open a twin whose log has an entry that fails its
  * checksum ("Failure while replaying WAL file … Corrupt WAL file"), so the twin is unusable until
- * someone deletes the log by hand, losing every transaction since the last checkpoint. And a log
- * whose first entry (its version header) is damaged is worse: DuckDB opens the twin, ignores the
- * log, and overwrites it at the next write, without a word. Walking the entries finds both cases
- * before DuckDB touches the file, and tells where the intact part ends, so the transactions
- * before the damage can be replayed.
+ * someone deletes the log by hand, losing every transaction since the last checkpoint. Other
+ * damage is worse: with a damaged version header DuckDB opens the twin, ignores the whole log and
+ * overwrites it at the next write; with a damaged size field it takes the entry for a torn last
+ * write and drops everything after it. Neither says a word (checked on 1.5.6). Walking the
+ * entries finds all three before DuckDB touches the file, and tells where the intact part ends,
+ * so the transactions before the damage can be replayed.
  *
  * Format (DuckDB 1.5, storage/write_ahead_log.cpp): an unchecksummed version entry, then entries
  * of [u64 size][u64 checksum][payload], little-endian. The checksum is DuckDB's
@@ -71,25 +72,6 @@ export function inspectWal(dbPath: string): WalReport | null {
       read += n;
     }
     return { path, bytes: st.size, modified: st.mtime, ...walkEntries(buf.subarray(0, read)) };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Checks only the log's version header (a few bytes; cheap enough for every open): null when there
- * is no log, 'bad-header' when DuckDB would ignore it. Damaged entries further on are DuckDB's to
- * find when it replays (it refuses to open), or `inspectWal`'s.
- */
-export function inspectWalHeader(dbPath: string): 'ok' | 'bad-header' | null {
-  const path = walPathFor(dbPath);
-  if (!existsSync(path)) return null;
-  const fd = openSync(path, 'r');
-  try {
-    const head = Buffer.alloc(64);
-    const n = readSync(fd, head, 0, head.length, 0);
-    if (n < TOO_SHORT_TO_HOLD_AN_ENTRY) return null;
-    return readObjectField100(head, 0, n)?.value === WAL_VERSION ? 'ok' : 'bad-header';
   } finally {
     closeSync(fd);
   }
@@ -162,10 +144,15 @@ function walkFrom(buf: Buffer, first: number): Pick<WalReport, 'state' | 'intact
  * follows it; if a checked entry can be found further on, the size field itself was damaged.
  */
 function isTornTail(buf: Buffer, off: number): boolean {
-  for (let p = off + 16; p + 18 <= buf.length; p++) {
+  // Bounded: the next entry starts within one group commit's bytes, and random candidates must
+  // not make a large tail quadratic.
+  const end = Math.min(buf.length, off + 64 * 1024 * 1024);
+  let budget = 256 * 1024 * 1024;
+  for (let p = off + 16; p + 18 <= end && budget > 0; p++) {
     if (buf[p + 16] !== 0x64 || buf[p + 17] !== 0x00) continue; // every payload starts with field 100
     const size = buf.readBigUInt64LE(p);
     if (size > BigInt(buf.length - p - 16)) continue;
+    budget -= Number(size);
     if (checksum(buf, p + 16, Number(size)) === buf.readBigUInt64LE(p + 8)) return false;
   }
   return true;

@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, existsSync, readFileSync, readdirSync, statSyn
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { keyPathFor } from '../../data/store/crypto.ts';
+import { openTwin } from '../../data/store/openTwin.ts';
 import { inspectWal, walPathFor } from '../../data/store/wal.ts';
 import { seedTwin } from '../../electron/cli/twinFiles.ts';
 import { tempDir } from './helpers.ts';
@@ -121,6 +122,41 @@ describe('a damaged write-ahead log', () => {
     expect(repair.code, repair.out).toBe(0);
     expect(repair.out).toContain(`${crashed.acked.length.toLocaleString('en-US')} events recovered`);
     expect((await events(db)).sort()).toEqual([...crashed.acked].sort());
+  });
+
+  /** Offsets of the log's entries (after the 8-byte version header). */
+  function entryOffsets(wal: Buffer): number[] {
+    const out: number[] = [];
+    for (let off = 8; off + 16 <= wal.length; off += 16 + Number(wal.readBigUInt64LE(off))) out.push(off);
+    return out;
+  }
+
+  it('a damaged size field (DuckDB would drop the rest unsaid): refused at open; --repair keeps what came before', async () => {
+    const db = copyOfCrashed('size.duckdb');
+    const wal = readFileSync(walPathFor(db));
+    const offsets = entryOffsets(wal);
+    wal.writeBigUInt64LE(50_000_000n, offsets[Math.floor(offsets.length / 2)]!);
+    writeFileSync(walPathFor(db), wal);
+    expect(inspectWal(db)).toMatchObject({ state: 'damaged', problem: expect.stringMatching(/has an impossible size \(50000000 bytes\)/) });
+    const serve = await civictwin(['serve', '--db', db, '--no-renderer', '--port', '0']);
+    expect(serve.code).toBe(1);
+    expect(serve.out).toMatch(/is damaged: the entry at byte \d+ has an impossible size .*; DuckDB would stop there\. Run "civictwin doctor/);
+    const repair = await civictwin(['doctor', '--db', db, '--repair']);
+    expect(repair.code, repair.out).toBe(0);
+    const recovered = await events(db);
+    expect(recovered.length).toBeGreaterThan(0);
+    expect(recovered.sort()).toEqual(crashed.acked.slice(0, recovered.length).sort());
+  });
+
+  it('a torn last entry (a crash mid-write) is not damage: the twin opens with every committed event', async () => {
+    const db = copyOfCrashed('torn.duckdb');
+    const wal = readFileSync(walPathFor(db));
+    const last = entryOffsets(wal).at(-1)!;
+    writeFileSync(walPathFor(db), wal.subarray(0, last + 20)); // the last entry cut off
+    expect(inspectWal(db)!.state).toBe('intact');
+    const store = await openTwin(db);
+    store.close();
+    expect((await events(db)).length).toBeGreaterThan(crashed.acked.length - 30);
   });
 });
 
