@@ -207,21 +207,31 @@ export interface RetentionOptions {
 /** One run at a time per twin in this process (the host's schedule and a test, say). */
 const running = new Map<string, Promise<unknown>>();
 
-/**
- * Runs the policy once: every rule's rows dated before its cutoff (UTC midnight, `keep` days ago)
- * go to the archive, day by day, and are deleted from the twin (case records are only copied);
- * then a checkpoint writes the deletions into the file, whose freed blocks later inserts reuse.
- */
-export async function runRetention(store: DuckDbStore, options: RetentionOptions = {}): Promise<RetentionReport> {
+/** Runs `work` after any run in progress on the same twin, and makes later runs wait for it. */
+async function exclusive<T>(store: DuckDbStore, work: () => Promise<T>): Promise<T> {
   const key = store.path;
-  const before = running.get(key) ?? Promise.resolve();
-  const mine = before.catch(() => undefined).then(() => runOnce(store, options));
+  const mine = (running.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
   running.set(key, mine);
   try {
     return await mine;
   } finally {
     if (running.get(key) === mine) running.delete(key);
   }
+}
+
+/** Removes archive files of runs that never committed (see the header); returns how many. */
+export function sweepArchive(store: DuckDbStore): Promise<number> {
+  if (store.path === ':memory:') return Promise.resolve(0);
+  return exclusive(store, () => sweepUnrecordedFiles(store, archiveDirFor(store.path), RETENTION_RULES.map((r) => r.archive)));
+}
+
+/**
+ * Runs the policy once: every rule's rows dated before its cutoff (UTC midnight, `keep` days ago)
+ * go to the archive, day by day, and are deleted from the twin (case records are only copied);
+ * then a checkpoint writes the deletions into the file, whose freed blocks later inserts reuse.
+ */
+export function runRetention(store: DuckDbStore, options: RetentionOptions = {}): Promise<RetentionReport> {
+  return exclusive(store, () => runOnce(store, options));
 }
 
 async function runOnce(store: DuckDbStore, options: RetentionOptions): Promise<RetentionReport> {
@@ -395,6 +405,12 @@ export function scheduleRetention(
     arm(interval);
   };
   const startDelay = options.startDelayMs ?? 60_000;
+  // Files a killed run left would show twice to replay and to lakehouse readers until the next
+  // run; they go at start, before anyone reads the archive.
+  void sweepArchive(store).then(
+    (n) => n > 0 && log(`retention: removed ${n} archive files of a run that never committed (their rows are still in the twin)`),
+    (err: unknown) => log(`retention: could not check the archive for unfinished runs: ${(err as Error).message}`),
+  );
   const firstRunAt = lastRetentionRun(store).then(
     (last) => (last === null || Date.now() - last >= interval ? Date.now() + startDelay : last + interval),
     () => Date.now() + startDelay,

@@ -243,10 +243,18 @@ describe('the host runs the policy by itself', () => {
       first.stop();
       expect(lines[0]).toMatch(/^retention: archived 1 rows \(dead_letters 1 \(before \d{4}-\d{2}-\d{2}\)\) to .*hosted\.duckdb\.archive, deleted 1 from the twin/);
       expect(await lastRetentionRun(store)).not.toBeNull();
-      // A host restarted an hour later waits for the day to pass.
+      // A host restarted an hour later waits for the day to pass, but removes at once what a
+      // killed run left in the archive (a file with no record in the twin).
+      const [kept] = listArchiveFiles(archiveDirFor(store.path), 'dead_letters');
+      const stray = join(kept!.path, '..', '20990101T000000Z-dead00-dead_letters-20990101_0.parquet');
+      copyFileSync(kept!.path, stray);
       const second = scheduleRetention(store, { log: (l) => lines.push(l), startDelayMs: 10 });
       expect(await second.firstRunAt).toBeGreaterThan(Date.now() + 23 * HOUR);
+      await expect.poll(() => lines.length, { timeout: 30_000 }).toBe(2);
       second.stop();
+      expect(lines[1]).toMatch(/removed 1 archive files of a run that never committed/);
+      expect(existsSync(stray)).toBe(false);
+      expect(existsSync(kept!.path)).toBe(true);
     } finally {
       store.close();
     }
