@@ -14,10 +14,12 @@ export interface FeedOptions {
   seed: number;
   record?: string;
   durationS?: number;
+  /** Ingest token of this source (or CIVICTWIN_INGEST_TOKEN). */
+  token?: string | null;
 }
 
 export async function runFeed(o: FeedOptions): Promise<void> {
-  const world = await loadWorld(createHostClient(o.target));
+  const world = await loadWorld(createHostClient(o.target, o.token ?? null));
   console.log(`Simulating against ${o.target}: ${world.resources.length} resources, ${world.buildings.length} buildings, ${world.elderlyAloneHouseholds.length + world.otherHouseholds.length} metered households.`);
   const sim = new FeedSimulator(world, { ...DEFAULT_SIMULATOR, seed: o.seed, maxFixesPerSecond: o.rate, runId: Date.now().toString(36) });
   let accepted = 0;
@@ -25,7 +27,7 @@ export async function runFeed(o: FeedOptions): Promise<void> {
   const runner = new SimulatorRunner(sim, {
     recordFile: o.record,
     sink: async (events) => {
-      const r = await postEvents(o.target, events);
+      const r = await postEvents(o.target, events, o.token ?? null);
       accepted += r.accepted;
       rejected += r.rejected.length;
     },
@@ -46,7 +48,7 @@ export async function runFeed(o: FeedOptions): Promise<void> {
  * Replays a recording: the original spacing divided by `speed`, timestamps shifted so the first
  * event is now, ids unchanged (a second replay into the same twin is all duplicates).
  */
-export async function replayFeed(file: string, target: string, speed: number): Promise<void> {
+export async function replayFeed(file: string, target: string, speed: number, token: string | null = null): Promise<void> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   const start = Date.now();
   let t0: number | null = null;
@@ -59,7 +61,7 @@ export async function replayFeed(file: string, target: string, speed: number): P
     if (batch.length === 0) return;
     const wait = batchDue - Date.now();
     if (wait > 0) await new Promise((ok) => setTimeout(ok, wait));
-    const r = await postEvents(target, batch);
+    const r = await postEvents(target, batch, token);
     sent += batch.length;
     accepted += r.accepted;
     duplicates += r.duplicates;

@@ -5,26 +5,37 @@
 import type { AppApi } from '../common/contract.ts';
 import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts';
 
-export function createHostClient(baseUrl: string): AppApi {
+/**
+ * `token`: the ingest token of the source system this tool speaks for (`civictwin token add --kind
+ * ingest`); it reads the twin's layout at viewer level and sends events.
+ */
+export function createHostClient(baseUrl: string, token: string | null = null): AppApi {
   const base = baseUrl.replace(/\/$/, '');
   const call = async (api: string, method: string, args: unknown[]): Promise<unknown> => {
-    const res = await fetch(`${base}/api/rpc/${api}.${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
+    const res = await fetch(`${base}/api/rpc/${api}.${method}`, { method: 'POST', headers: { 'content-type': 'application/json', ...authorization(token) }, body: JSON.stringify({ args }) });
     if (!res.ok) throw new Error(`${api}.${method}: HTTP ${res.status} ${await res.text()}`);
     const type = res.headers.get('content-type') ?? '';
     return type.startsWith(COLUMNS_CONTENT_TYPE) ? decodeColumns(await res.arrayBuffer()) : res.json();
   };
   const proxy = (api: string): object =>
     new Proxy({}, { get: (_t, m) => (typeof m === 'string' && m !== 'then' ? (...args: unknown[]) => call(api, m, args) : undefined) });
-  return { store: proxy('store'), live: proxy('live'), window: proxy('window') } as unknown as AppApi;
+  return { store: proxy('store'), live: proxy('live'), window: proxy('window'), auth: proxy('auth') } as unknown as AppApi;
 }
 
 /** Posts events as NDJSON; throws unless the host committed them. */
-export async function postEvents(baseUrl: string, events: object[]): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
+export async function postEvents(baseUrl: string, events: object[], token: string | null = null): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
   const res = await fetch(`${baseUrl.replace(/\/$/, '')}/api/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
+    headers: { 'content-type': 'application/x-ndjson', ...authorization(token) },
     body: events.map((e) => JSON.stringify(e)).join('\n'),
   });
   if (!res.ok) throw new Error(`POST /api/v1/events: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as { accepted: number; duplicates: number; rejected: unknown[] };
+}
+
+const authorization = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/** The ingest token from `--token` or CIVICTWIN_INGEST_TOKEN (kept out of shell history and `ps`). */
+export function ingestToken(fromFlag: string | undefined): string | null {
+  return fromFlag ?? process.env.CIVICTWIN_INGEST_TOKEN ?? null;
 }

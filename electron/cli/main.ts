@@ -76,9 +76,19 @@ export function buildProgram(): Command {
     .option('--mqtt <url>', 'also ingest events from an MQTT broker (topic civictwin/events/#, QoS 1)')
     .option('--no-renderer', 'API and ingest only; do not serve the app')
     .option('--simulate', 'run the built-in live-feed simulator (shown as SIMULATED)')
-    .action(async (o: { db: string; port: number; host: string; wall?: boolean; mqtt?: string; renderer: boolean; simulate?: boolean }) => {
+    .option('--open-ingest', 'accept ingest without a token (a lab; never on a real network)')
+    .option('--tls <files...>', 'serve HTTPS: --tls CERT.pem KEY.pem')
+    .option('--insecure-lan', 'serve plain HTTP on a non-loopback --host anyway')
+    .option('--allow-host <names...>', 'further host names this host is reached by (Host/Origin check)')
+    .action(async (o: {
+      db: string; port: number; host: string; wall?: boolean; mqtt?: string; renderer: boolean; simulate?: boolean;
+      openIngest?: boolean; tls?: string[]; insecureLan?: boolean; allowHost?: string[];
+    }) => {
+      if (o.tls && o.tls.length !== 2) throw new UserError('--tls takes two files: the certificate and its key (PEM).');
       const { url } = await serveTwin({
         db: resolve(o.db), port: o.port, wall: Boolean(o.wall), host: o.host, mqtt: o.mqtt, renderer: o.renderer, simulate: Boolean(o.simulate),
+        openIngest: Boolean(o.openIngest), tls: o.tls ? { cert: resolve(o.tls[0]!), key: resolve(o.tls[1]!) } : undefined,
+        insecureLan: Boolean(o.insecureLan), allowHosts: o.allowHost,
       });
       console.log(`CivicTwin serving ${o.db} at ${url}`);
     });
@@ -97,10 +107,13 @@ export function buildProgram(): Command {
       return n;
     }, 1)
     .option('--duration <s>', 'stop after this many seconds', int('--duration', 1, 7 * 86400))
-    .action(async (o: { target: string; rate: number; seed: number; record?: string; replay?: string; speed: number; duration?: number }) => {
+    .option('--token <token>', 'this source\'s ingest token (default: $CIVICTWIN_INGEST_TOKEN)')
+    .action(async (o: { target: string; rate: number; seed: number; record?: string; replay?: string; speed: number; duration?: number; token?: string }) => {
       const { runFeed, replayFeed } = await import('./feed.ts');
-      if (o.replay) await replayFeed(resolve(o.replay), o.target, o.speed);
-      else await runFeed({ target: o.target, rate: o.rate, seed: o.seed, record: o.record ? resolve(o.record) : undefined, durationS: o.duration });
+      const { ingestToken } = await import('./hostClient.ts');
+      const token = ingestToken(o.token);
+      if (o.replay) await replayFeed(resolve(o.replay), o.target, o.speed, token);
+      else await runFeed({ target: o.target, rate: o.rate, seed: o.seed, record: o.record ? resolve(o.record) : undefined, durationS: o.duration, token });
     });
 
   program
@@ -129,6 +142,7 @@ export function buildProgram(): Command {
       const { runBenchmarks } = await import('./bench.ts');
       await runBenchmarks({ buildings: o.quick ? 5000 : o.buildings, quick: Boolean(o.quick), only: new Set(o.only ?? BENCH_SECTIONS) });
     });
+
 
   return program;
 }

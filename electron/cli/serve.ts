@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTwin } from '../../data/store/openTwin.ts';
-import { createServices, hostDbThreads } from '../services/index.ts';
+import { createServices, hostDbThreads, type Services } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
 import { startControlChannel } from '../services/ControlSocket.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
@@ -21,19 +21,50 @@ export interface ServeOptions {
   renderer?: boolean;
   /** Run the built-in feed simulator in this process. */
   simulate?: boolean;
+  /** Accept ingest without a token (a lab). */
+  openIngest?: boolean;
+  /** HTTPS with these PEM files; required (or `insecureLan`) when `host` is not loopback. */
+  tls?: { cert: string; key: string };
+  /** Serve plain HTTP on a non-loopback address anyway, knowingly. */
+  insecureLan?: boolean;
+  /** Further names the host is reached by (Host/Origin check). */
+  allowHosts?: string[];
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** A host reachable from other machines says what it exposes, and needs TLS or an explicit choice. */
+function checkExposure(opts: ServeOptions, log: (line: string) => void): void {
+  const host = opts.host ?? '127.0.0.1';
+  if (LOOPBACK.has(host)) return;
+  if (!opts.tls && !opts.insecureLan) {
+    throw new Error(
+      `--host ${host} makes the twin reachable from other machines: pass --tls CERT KEY to serve HTTPS, or --insecure-lan to serve plain HTTP on a network you trust.`,
+    );
+  }
+  log(
+    `Exposed on ${host} (${opts.tls ? 'HTTPS' : 'plain HTTP: passwords and session cookies cross the network readable'}): ` +
+      `${opts.wall ? 'the wall view (aggregates only, view-only)' : 'sign-in, the console for signed-in users'}` +
+      `${opts.openIngest ? ', and ingest WITHOUT tokens (--open-ingest)' : ', and ingest for token holders'}.`,
+  );
 }
 
 /** Opens the twin and serves it; closes the store cleanly on SIGINT/SIGTERM. */
-export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host: WebHost }> {
+export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host: WebHost; services: Services }> {
   if (opts.renderer !== false && !existsSync(join(RENDERER_DIST, 'index.html'))) {
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
   const log = (l: string): void => console.error(l);
   installProcessGuard(log);
+  checkExposure(opts, log);
+  const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
   const store = await openTwin(opts.db, { threads: hostDbThreads(), onNote: log }); // cleans killed runs' leftovers; clear errors
   const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log });
   const { api, ingest } = services;
-  const host = new WebHost({ services: api, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log });
+  const host = new WebHost({
+    services: api, auth: services.auth, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log,
+    openIngest: opts.openIngest, wall: opts.wall, allowedHosts: opts.allowHosts, tls,
+  });
   const port = await host.listen();
   await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log }); // backup, doctor
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
@@ -50,5 +81,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  return { url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, host };
+  const scheme = tls ? 'https' : 'http';
+  const shown = opts.host && opts.host.includes(':') ? `[${opts.host}]` : (opts.host ?? '127.0.0.1');
+  return { url: `${scheme}://${shown}:${port}/`, host, services };
 }

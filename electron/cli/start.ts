@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { ELECTRON_MAIN, REPO_ROOT, RENDERER_DIST, civicTwinHome } from './paths.ts';
 import { progressReporter } from './progress.ts';
@@ -42,16 +43,20 @@ export async function start(opts: StartOptions): Promise<void> {
     return;
   }
   if (!opts.browser) console.log('Electron binary not available here (it could not be downloaded): opening CivicTwin in browser mode.');
-  const { url } = await serveTwin({ db: opts.db, port: opts.port, wall: false, simulate: opts.simulate });
+  const { url: base, services } = await serveTwin({ db: opts.db, port: opts.port, wall: false, simulate: opts.simulate });
+  // The person who started the app signs in by a one-time link (in the fragment, so it reaches
+  // neither a log nor a Referer): they can read the twin and its key anyway. Others use accounts.
+  const local = await services.auth.localAccount(userInfo().username);
+  const url = `${base}#once=${services.auth.issueOneTimeSignIn(local.id)}`;
   const chromium = ['chromium', 'chromium-browser', 'google-chrome'].find((b) => spawnSync('which', [b]).status === 0);
   if (chromium && (process.env.DISPLAY || process.platform !== 'linux')) {
     spawn(chromium, [`--app=${url}`, `--user-data-dir=${join(civicTwinHome(), 'browser-profile')}`, '--disable-background-networking', '--disable-component-update'], {
       stdio: 'ignore',
       detached: true,
     }).unref();
-    console.log(`CivicTwin is open in a Chromium window (${url}). Press Ctrl+C to stop.`);
+    console.log(`CivicTwin is open in a Chromium window (${base}). Press Ctrl+C to stop.`);
   } else {
-    console.log(`CivicTwin is running at ${url} — open it in a browser. Press Ctrl+C to stop.`);
+    console.log(`CivicTwin is running at ${base} — open this one-time sign-in link in a browser (valid 10 minutes): ${url}\nPress Ctrl+C to stop.`);
   }
 }
 

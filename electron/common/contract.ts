@@ -21,7 +21,9 @@ import type {
   HostInfo,
   HouseholdRecord,
   TwinInfo,
+  SessionInfo,
 } from './dto.ts';
+import type { Access } from './access.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
 export interface StoreApi {
@@ -78,34 +80,62 @@ export interface AppApi {
   store: StoreApi;
   live: LiveApi;
   window: WindowApi;
+  auth: AuthApi;
 }
 
-/** Runtime list of every method of every API, checked against the interfaces by the compiler. */
+/**
+ * Signing in and out. The host keeps the session (an HttpOnly cookie in browser mode, the main
+ * process in Electron); the renderer never holds a credential beyond the CSRF token it echoes.
+ */
+export interface AuthApi {
+  signIn(username: string, password: string): Promise<SessionInfo>;
+  /** A wall's token, or the one-time link `civictwin start` opens the app with. */
+  signInWithToken(token: string): Promise<SessionInfo>;
+  signOut(): Promise<void>;
+  /** The signed-in caller, or null: the renderer shows the sign-in form. */
+  whoAmI(): Promise<SessionInfo | null>;
+}
+
+/**
+ * Every method of every API with who may call it (electron/common/access.ts), checked against the
+ * interfaces by the compiler and enforced in one place (`dispatch`) for both hosts. `event`
+ * members are pushed by the host to callers who may `view`.
+ */
 export const CONTRACT = {
   store: {
-    getTwinInfo: true,
-    getBuildings: true,
-    getBasemap: true,
-    getFacilities: true,
-    getBuildingDetail: true,
-    getBuildingUnits: true,
-    getHousehold: true,
-    revealHousehold: true,
-    findBuildings: true,
-  } satisfies Record<keyof StoreApi, true>,
+    getTwinInfo: 'view',
+    getBuildings: 'view',
+    getBasemap: 'view',
+    getFacilities: 'view',
+    getBuildingDetail: 'view',
+    getBuildingUnits: 'viewer',
+    getHousehold: 'viewer',
+    revealHousehold: 'operator',
+    findBuildings: 'view',
+  } satisfies Record<keyof StoreApi, Access>,
   live: {
-    getLiveSnapshot: true,
-    getStateAt: true,
-    getTimelineRange: true,
-    getIncident: true,
-    proposeDispatch: true,
-    actOnIncident: true,
-    acknowledgeAlert: true,
-    recordVisitOutcome: true,
+    getLiveSnapshot: 'view',
+    getStateAt: 'view',
+    getTimelineRange: 'view',
+    getIncident: 'view',
+    proposeDispatch: 'operator',
+    actOnIncident: 'operator',
+    acknowledgeAlert: 'operator',
+    recordVisitOutcome: 'operator',
     onLiveDelta: 'event',
-  } satisfies Record<keyof LiveApi, true | 'event'>,
-  window: { getHostInfo: true } satisfies Record<keyof WindowApi, true>,
+  } satisfies Record<keyof LiveApi, Access | 'event'>,
+  window: { getHostInfo: 'public' } satisfies Record<keyof WindowApi, Access>,
+  auth: { signIn: 'public', signInWithToken: 'public', signOut: 'public', whoAmI: 'public' } satisfies Record<keyof AuthApi, Access>,
 } as const;
+
+/** Who may call `api.method`; null for a name outside the contract or an event. */
+export function accessOf(api: string, method: string): Access | null {
+  if (!Object.hasOwn(CONTRACT, api)) return null;
+  const members = CONTRACT[api as ApiName] as Record<string, Access | 'event'>;
+  if (!Object.hasOwn(members, method)) return null;
+  const access = members[method]!;
+  return access === 'event' ? null : access;
+}
 
 export type ApiName = keyof AppApi;
 export type MethodOf<A extends ApiName> = keyof AppApi[A] & string;
@@ -116,16 +146,16 @@ export const isAppChannel = (channel: string): boolean => channel.startsWith('ap
 
 /** Every (api, method) pair, for hosts that register handlers and clients that build proxies. */
 export function contractMethods(): { api: ApiName; method: string }[] {
-  return contractMembers(true);
+  return contractMembers('method');
 }
 /** Every (api, event) pair: `onX` members that push from host to renderer. */
 export function contractEvents(): { api: ApiName; method: string }[] {
   return contractMembers('event');
 }
-function contractMembers(kind: true | 'event'): { api: ApiName; method: string }[] {
+function contractMembers(kind: 'method' | 'event'): { api: ApiName; method: string }[] {
   const out: { api: ApiName; method: string }[] = [];
   for (const api of Object.keys(CONTRACT) as ApiName[]) {
-    for (const [method, k] of Object.entries(CONTRACT[api])) if (k === kind) out.push({ api, method });
+    for (const [method, k] of Object.entries(CONTRACT[api])) if ((k === 'event') === (kind === 'event')) out.push({ api, method });
   }
   return out;
 }

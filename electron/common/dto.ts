@@ -375,3 +375,16 @@ export interface TimelineRange {
   toMs: EpochMs;
 }
 //#endregion
+
+/** The signed-in caller as the renderer sees it (to greet them and hide what their role cannot do). */
+export interface SessionInfo {
+  kind: 'person' | 'wall' | 'system';
+  /** Sign-in name (a person) or the wall's name. */
+  name: string;
+  displayName: string;
+  /** A person's role; `wall` for a wall display. */
+  role: 'viewer' | 'operator' | 'supervisor' | 'admin' | 'wall' | 'system';
+  /** Echoed by the web client in `x-civictwin-csrf` on every call (absent in Electron). */
+  csrfToken?: string;
+  expiresAtMs: number;
+}

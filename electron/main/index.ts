@@ -15,6 +15,7 @@ import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
+import { userInfo } from 'node:os';
 import { APP_ORIGIN, hardenSession, hardenedWebPreferences } from './security/hardening.ts';
 
 // The bundle sits in .build/electron/; the renderer build beside it in .build/renderer/.
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   const simulate = process.argv.includes('--simulate');
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
   await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l) }); // backup, doctor
-  registerIpc(services.api);
+  registerIpc(services.api, services.auth);
   if (simulate) simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l));
   stopServices = services.stop;
 
@@ -76,7 +77,10 @@ async function main(): Promise<void> {
   win.webContents.on('render-process-gone', (_e, details) => {
     if (details.reason !== 'clean-exit') setTimeout(() => win.reload(), 1000);
   });
-  await win.loadURL(`${APP_ORIGIN}/index.html`);
+  // The person logged in to this computer is signed in by a one-time link (they can read the twin
+  // and its key anyway); anyone else signs in with their own account from the form.
+  const local = await services.auth.localAccount(userInfo().username);
+  await win.loadURL(`${APP_ORIGIN}/index.html#once=${services.auth.issueOneTimeSignIn(local.id)}`);
 
   app.on('second-instance', () => {
     if (win.isMinimized()) win.restore();

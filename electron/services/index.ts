@@ -4,7 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ApiName, AppApi } from '../common/contract.ts';
-import { CONTRACT } from '../common/contract.ts';
+import { accessOf } from '../common/contract.ts';
+import { mayCall, type Access } from '../common/access.ts';
+import { AuthService } from './AuthService.ts';
+import { runAs, type CallContext } from './callContext.ts';
 import type { HostInfo } from '../common/dto.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { StoreService } from './StoreService.ts';
@@ -36,6 +39,8 @@ export interface Services {
   ingest: IngestService;
   live: LiveService;
   alerts: MeterAlertService;
+  /** Accounts, sessions and tokens: the hosts resolve each request's caller through it. */
+  auth: AuthService;
   /** Stops timers and pushes so no new query starts; then close the store with closeWhenIdle. */
   stop(): void;
 }
@@ -78,10 +83,17 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   await alerts.checkLive();
   // The retention policy, daily on the twin this host owns (data/store/retention.ts).
   const retention = scheduleRetention(store);
+  const auth = await AuthService.open(store);
   const api: AppApi = {
     store: storeService,
     live,
     window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: options.personalData }) },
+    auth: {
+      signIn: (username, password) => auth.signIn(username, password),
+      signInWithToken: (token) => auth.signInWithToken(token),
+      signOut: () => auth.signOut(),
+      whoAmI: async () => auth.whoAmI(),
+    },
   };
   const stop = (): void => {
     if (meterCheck) clearTimeout(meterCheck);
@@ -90,23 +102,50 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     retention.stop();
     ingest.close();
   };
-  return { api, ingest, live, alerts, stop };
+  return { api, ingest, live, alerts, auth, stop };
 }
 
 /** Thrown for a call outside the contract; hosts answer it with 404 / a rejected invoke. */
 export class UnknownMethodError extends Error {}
 
 /**
- * Calls `api.method(...args)` if and only if the contract declares it. Guards the generic RPC
- * paths of both hosts against `constructor`, `__proto__` and friends.
+ * The caller may not call this method: 401 when nobody is signed in, 403 when the role (or the
+ * host: a wall host is view-only) does not allow it.
  */
-export async function dispatch(services: AppApi, api: string, method: string, args: unknown): Promise<unknown> {
-  const members = Object.hasOwn(CONTRACT, api) ? (CONTRACT[api as ApiName] as Record<string, true | 'event'>) : null;
+export class AccessDeniedError extends Error {
+  public readonly status: 401 | 403;
+  public constructor(message: string, status: 401 | 403) {
+    super(message);
+    this.name = 'AccessDeniedError';
+    this.status = status;
+  }
+}
+
+/**
+ * Calls `api.method(...args)` as `context.caller` if and only if the contract declares the method
+ * and the caller may call it: the one place both hosts check who may do what. Also guards the
+ * generic RPC paths against `constructor`, `__proto__` and friends.
+ * `hostCeiling` caps what any caller may do on this host (`view` on a wall host).
+ */
+export async function dispatch(services: AppApi, api: string, method: string, args: unknown, context: CallContext, hostCeiling: Access = 'admin'): Promise<unknown> {
+  const access = accessOf(api, method);
   // Events (`onX`) are pushed by the host, never called.
-  if (!members || !Object.hasOwn(members, method) || members[method] !== true) {
-    throw new UnknownMethodError(`Unknown method ${api}.${method}`);
+  if (access === null) throw new UnknownMethodError(`Unknown method ${api}.${method}`);
+  if (!mayCall(context.caller, access)) {
+    throw context.caller === null
+      ? new AccessDeniedError('Sign in first: this needs a signed-in user.', 401)
+      : new AccessDeniedError(`Your role may not do this (${api}.${method} needs ${access}).`, 403);
+  }
+  if (access !== 'public' && !mayAtMost(access, hostCeiling)) {
+    throw new AccessDeniedError(`This host only shows the twin (${api}.${method} needs ${access}; a wall host is view-only).`, 403);
   }
   if (!Array.isArray(args) || args.length > 8) throw new TypeError('Arguments must be an array of at most 8 values.');
   const target = services[api as ApiName] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  return target[method]!.apply(target, args);
+  return runAs(context, () => target[method]!.apply(target, args));
+}
+
+/** True when `access` is no more than `ceiling` (view < viewer < operator < supervisor < admin). */
+function mayAtMost(access: Access, ceiling: Access): boolean {
+  const order: Access[] = ['public', 'view', 'viewer', 'operator', 'supervisor', 'admin'];
+  return order.indexOf(access) <= order.indexOf(ceiling);
 }

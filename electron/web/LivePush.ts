@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppApi } from '../common/contract.ts';
 import { encodeColumns } from '../../data/feed/columnar.ts';
+import type { Principal } from '../common/access.ts';
 
 /** Frames queued for one client beyond which new frames are dropped for it. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -22,6 +23,7 @@ export class LivePush {
   private readonly unsubscribe: () => void;
   private readonly alive = new WeakSet<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly callers = new WeakMap<WebSocket, Principal>();
 
   public constructor(api: AppApi, log: (line: string) => void = () => undefined) {
     this.unsubscribe = api.live.onLiveDelta((delta) => {
@@ -53,8 +55,12 @@ export class LivePush {
     this.heartbeat.unref();
   }
 
-  public upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+  /** `caller`: who this socket was opened by (a wall gets the wall's view of each delta). */
+  public upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Principal): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.callers.set(ws, caller);
+      this.wss.emit('connection', ws, req);
+    });
   }
 
   public close(): void {

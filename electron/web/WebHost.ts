@@ -16,12 +16,15 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AppApi } from '../common/contract.ts';
 import { COLUMNS_CONTENT_TYPE, encodeColumns, isColumnar } from '../../data/feed/columnar.ts';
-import { dispatch, UnknownMethodError } from '../services/index.ts';
+import { AccessDeniedError, dispatch, UnknownMethodError } from '../services/index.ts';
+import { AuthError, type AuthService } from '../services/AuthService.ts';
+import type { CallContext, SessionSink } from '../services/callContext.ts';
 import { contentSecurityPolicy } from '../common/csp.ts';
 import type { IngestService } from '../services/IngestService.ts';
 import { registerIngestRoutes, IngestStream, MAX_INGEST_BODY } from './ingestRoutes.ts';
@@ -65,6 +68,8 @@ const MIME: Record<string, string> = {
 
 export interface WebHostOptions {
   services: AppApi;
+  /** Resolves each request's caller (session cookie, bearer token). */
+  auth: AuthService;
   /** Enables the ingest API (POST /api/v1/events, WS /api/v1/events/stream). */
   ingest?: IngestService;
   /** Folder with the built renderer. */
@@ -72,7 +77,20 @@ export interface WebHostOptions {
   port: number;
   host?: string;
   log?: (line: string) => void;
+  /** Ingest without a token, for a lab (`--open-ingest`). Off: every producer needs an ingest token. */
+  openIngest?: boolean;
+  /** A wall host: view-only for every caller, and no ingest. */
+  wall?: boolean;
+  /** Further names this host is reached by (a DNS name on the LAN), for the Host/Origin check. */
+  allowedHosts?: string[];
+  /** Serve HTTPS with this certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
 }
+
+/** The session cookie: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
+export const SESSION_COOKIE = 'ct_session';
+/** Every contract call carries this header; with a session it must hold the session's CSRF token. */
+export const CSRF_HEADER = 'x-civictwin-csrf';
 
 export class WebHost {
   private readonly app: FastifyInstance;
@@ -81,6 +99,8 @@ export class WebHost {
   private readonly ingestStream: IngestStream | null;
   private readonly livePush: LivePush;
   private readonly connectionsByAddress = new Map<string, number>();
+  /** `host:port` values a request's Host (and a browser's Origin) may carry; filled at listen. */
+  private readonly allowedHosts = new Set<string>();
 
   public constructor(options: WebHostOptions) {
     this.options = options;
@@ -89,8 +109,10 @@ export class WebHost {
     this.app = Fastify({
       // Node checks header and request timeouts on a timer (30 s by default): at 1 s a slowloris
       // socket is closed within a second of its deadline.
-      serverFactory: (handler) =>
-        createServer({ headersTimeout: hostLimits.headersTimeoutMs, requestTimeout: hostLimits.requestTimeoutMs, connectionsCheckingInterval: 1_000 }, handler),
+      serverFactory: (handler) => {
+        const timeouts = { headersTimeout: hostLimits.headersTimeoutMs, requestTimeout: hostLimits.requestTimeoutMs, connectionsCheckingInterval: 1_000 };
+        return options.tls ? createHttpsServer({ ...timeouts, cert: options.tls.cert, key: options.tls.key }, handler) : createServer(timeouts, handler);
+      },
       logger: false,
       bodyLimit: hostLimits.rpcBody,
       requestTimeout: hostLimits.requestTimeoutMs,
@@ -130,6 +152,11 @@ export class WebHost {
       if (path.startsWith('/api/')) return sendJson(reply, 404, { error: `No such endpoint: ${req.method} ${path}` });
       return sendJson(reply, 405, { error: 'Method not allowed' });
     });
+    // DNS rebinding and cross-site requests: only the names this host is reached by, and pages it served.
+    this.app.addHook('onRequest', async (req, reply) => {
+      const refusal = this.refuseForeign(req.headers.host, req.headers.origin);
+      if (refusal) return sendJson(reply, refusal.status, { error: refusal.error });
+    });
     this.app.addHook('onSend', async (_req, reply, payload) => {
       reply.header('x-content-type-options', 'nosniff');
       reply.header('referrer-policy', 'no-referrer');
@@ -138,19 +165,31 @@ export class WebHost {
 
     this.app.get('/api/health', async (_req, reply) => sendJson(reply, 200, { ok: true }));
     this.app.post<{ Params: { name: string } }>('/api/rpc/:name', async (req, reply) => this.rpc(req, reply));
-    if (options.ingest) registerIngestRoutes(this.app, options.ingest);
+    const ingestAllowed = (authorization: string | undefined): boolean =>
+      Boolean(options.openIngest) || options.auth.resolveToken(bearer(authorization), 'ingest') !== null;
+    if (options.ingest && !options.wall) registerIngestRoutes(this.app, options.ingest, ingestAllowed);
     else this.app.all('/api/v1/events', async (_req, reply) => sendJson(reply, 404, { error: 'Ingest is not enabled on this host.' }));
     this.app.get('/*', async (req, reply) => this.serveStatic(reply, req.url.split('?')[0]!));
 
-    this.ingestStream = options.ingest ? new IngestStream(options.ingest, log) : null;
+    this.ingestStream = options.ingest && !options.wall ? new IngestStream(options.ingest, log) : null;
     this.livePush = new LivePush(options.services, log);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       // Before the WebSocket library owns it, a socket error must still have a listener.
       socket.on('error', () => socket.destroy());
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      if (path === '/api/v1/events/stream' && this.ingestStream) this.ingestStream.upgrade(req, socket, head);
-      else if (path === LIVE_SOCKET_PATH) this.livePush.upgrade(req, socket, head);
-      else socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      const refuse = (status: string, why: string): void => {
+        socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(why)}\r\n\r\n${why}`);
+      };
+      const foreign = this.refuseForeign(req.headers.host, req.headers.origin);
+      if (foreign) return refuse(foreign.status === 421 ? '421 Misdirected Request' : '403 Forbidden', foreign.error);
+      if (path === '/api/v1/events/stream' && this.ingestStream) {
+        if (!ingestAllowed(req.headers.authorization)) return refuse('401 Unauthorized', 'An ingest token is required: Authorization: Bearer <token> (civictwin token add --kind ingest).');
+        this.ingestStream.upgrade(req, socket, head);
+      } else if (path === LIVE_SOCKET_PATH) {
+        const session = options.auth.resolveSession(readCookie(req.headers.cookie, SESSION_COOKIE));
+        if (!session) return refuse('401 Unauthorized', 'Sign in first.');
+        this.livePush.upgrade(req, socket, head, session.principal);
+      } else refuse('404 Not Found', 'No such socket.');
     });
   }
 
@@ -158,7 +197,35 @@ export class WebHost {
   public async listen(): Promise<number> {
     await this.app.listen({ port: this.options.port, host: this.options.host ?? '127.0.0.1' });
     const addr = this.app.server.address();
-    return typeof addr === 'object' && addr ? addr.port : this.options.port;
+    const port = typeof addr === 'object' && addr ? addr.port : this.options.port;
+    const names = ['127.0.0.1', 'localhost', '[::1]', this.options.host ?? '127.0.0.1', ...(this.options.allowedHosts ?? [])];
+    for (const name of names) {
+      const host = name.includes(':') && !name.startsWith('[') ? `[${name}]` : name.toLowerCase();
+      this.allowedHosts.add(`${host}:${port}`);
+      if (port === 80 || port === 443) this.allowedHosts.add(host);
+    }
+    return port;
+  }
+
+  /**
+   * Refuses a request whose Host is not a name this host serves (a DNS-rebinding page reaches us
+   * under its own name) or whose Origin, when a browser sent one, is another site's.
+   */
+  private refuseForeign(host: string | undefined, origin: string | undefined): { status: 403 | 421; error: string } | null {
+    const h = (host ?? '').toLowerCase();
+    if (!this.allowedHosts.has(h)) return { status: 421, error: `This host does not serve "${h || '(no Host header)'}": use the address it printed at start.` };
+    if (origin !== undefined) {
+      let originHost = '';
+      try {
+        originHost = new URL(origin).host.toLowerCase();
+      } catch {
+        originHost = '';
+      }
+      if (!this.allowedHosts.has(originHost) && !this.allowedHosts.has(`${originHost}:${origin.startsWith('https:') ? 443 : 80}`)) {
+        return { status: 403, error: `Requests from pages of another site (${origin.slice(0, 100)}) are refused.` };
+      }
+    }
+    return null;
   }
 
   public async close(): Promise<void> {
@@ -195,8 +262,31 @@ export class WebHost {
       return sendJson(reply, 400, { error: `Request body is not valid JSON: ${(err as Error).message}` });
     }
     const args = (body as { args?: unknown } | null)?.args ?? [];
+    // A cross-site form can send neither a JSON content type nor a custom header without a CORS
+    // preflight this host never approves; with a session the header must hold its CSRF token.
+    // A source system authenticates with its bearer token, which no browser attaches by itself.
+    const source = this.options.auth.resolveToken(bearer(req.headers.authorization), 'ingest');
+    const csrf = req.headers[CSRF_HEADER];
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json') || (typeof csrf !== 'string' && !source)) {
+      return sendJson(reply, 403, { error: `Contract calls need content-type application/json and the ${CSRF_HEADER} header.` });
+    }
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const session = source ? null : this.options.auth.resolveSession(token);
+    if (session && csrf !== session.csrfToken) return sendJson(reply, 403, { error: 'The CSRF token does not match this session: reload the page.' });
+    const secure = Boolean(this.options.tls);
+    const sink: SessionSink = {
+      token,
+      begin: (t, expiresAtMs) => {
+        const maxAge = Math.max(0, Math.floor((expiresAtMs - Date.now()) / 1000));
+        reply.header('set-cookie', `${SESSION_COOKIE}=${t}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${secure ? '; Secure' : ''}`);
+      },
+      end: () => {
+        reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0${secure ? '; Secure' : ''}`);
+      },
+    };
+    const context: CallContext = { caller: source ?? session?.principal ?? null, via: 'http', session: sink, from: req.ip };
     try {
-      const result = await dispatch(this.options.services, api, method, args);
+      const result = await dispatch(this.options.services, api, method, args, context, this.options.wall ? 'view' : 'admin');
       if (isColumnar(result)) {
         const frame = encodeColumns(result as object);
         return reply.code(200).header('content-type', COLUMNS_CONTENT_TYPE).header('cache-control', 'no-store').send(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
@@ -204,6 +294,7 @@ export class WebHost {
       return sendJson(reply, 200, result ?? null);
     } catch (err) {
       if (err instanceof UnknownMethodError) return sendJson(reply, 404, { error: err.message });
+      if (err instanceof AccessDeniedError || err instanceof AuthError) return sendJson(reply, err.status, { error: err.message });
       if (err instanceof TypeError || err instanceof RangeError) return sendJson(reply, 400, { error: err.message });
       throw err;
     }
@@ -238,4 +329,20 @@ export class WebHost {
 
 export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
   return reply.code(status).header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(JSON.stringify(body));
+}
+
+/** The value of cookie `name` in a Cookie header. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearer(header: string | undefined): string | null {
+  const m = /^Bearer\s+(\S{1,200})$/i.exec(header ?? '');
+  return m ? m[1]! : null;
 }

@@ -20,8 +20,19 @@ export const MAX_INGEST_BODY = 8 * 1024 * 1024;
 /** WebSocket messages a producer may have waiting for their acks; beyond it its socket is paused. */
 const MAX_MESSAGES_IN_FLIGHT = 16;
 
-export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService): void {
-  app.post('/api/v1/events', { bodyLimit: MAX_INGEST_BODY }, async (req, reply) => {
+/**
+ * `allowed` says whether a request's Authorization header carries an ingest token (or the host
+ * runs with --open-ingest). It runs before the body is read, so a stranger's 8 MB costs nothing.
+ */
+export function registerIngestRoutes(app: FastifyInstance, ingest: IngestService, allowed: (authorization: string | undefined) => boolean): void {
+  app.post('/api/v1/events', {
+    bodyLimit: MAX_INGEST_BODY,
+    onRequest: async (req, reply) => {
+      if (!allowed(req.headers.authorization)) {
+        return sendJson(reply, 401, { error: 'An ingest token is required: send Authorization: Bearer <token> (an administrator creates one with civictwin token add --kind ingest).' });
+      }
+    },
+  }, async (req, reply) => {
     const body = typeof req.body === 'string' ? req.body : '';
     try {
       return sendJson(reply, 200, await ingest.ingestText(body, 'http'));

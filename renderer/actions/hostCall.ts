@@ -9,7 +9,12 @@ import { t } from '../i18n/index.ts';
 /** The web client's own fallback when the host sent no message (`store.x failed: HTTP 502`). */
 const BARE_HTTP_FAILURE = /failed: HTTP (\d+)$/;
 
+/** Electron wraps a main-process error: "Error invoking remote method 'app:x.y': AuthError: <message>". */
+const IPC_WRAPPED = /^Error invoking remote method '[^']+': (?:\w*Error: )?([\s\S]+)$/;
+
 export function hostErrorText(err: unknown): string {
+  const ipc = err instanceof Error ? IPC_WRAPPED.exec(err.message) : null;
+  if (ipc) return ipc[1]!;
   if (err instanceof HostError || (err instanceof Error && err.name === 'HostError')) {
     const bare = BARE_HTTP_FAILURE.exec(err.message);
     return bare ? `${t('errors.hostUnreachable')} (HTTP ${bare[1]})` : err.message;

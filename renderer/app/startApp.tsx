@@ -12,8 +12,7 @@ import { App } from './App.tsx';
 import { applyLayoutVariables } from './layout.ts';
 import { installTestHooks } from '../testing/testHooks.ts';
 import { followSelection } from '../actions/selection.ts';
-import { loadTwin } from '../actions/loadTwin.ts';
-import { startLiveSource } from '../sources/LiveSource.ts';
+import { startSession } from '../actions/session.ts';
 import { ensureFont } from '../gfx/fonts.ts';
 import { zhCN } from '../i18n/zh-CN.ts';
 
@@ -30,8 +29,8 @@ export function startApp(): void {
   void ensureFont(Array.from(uiCharacters(zhCN)).join(''));
   installTestHooks();
   followSelection();
-  void loadTwin();
-  startLiveSource();
+  // Signs in (a one-time or wall link, the host's session, or the form), then loads the twin.
+  void startSession();
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root element');
   createRoot(root).render(<App />);

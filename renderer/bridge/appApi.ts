@@ -64,17 +64,35 @@ function ensureSocket(): void {
   };
 }
 
+/**
+ * The session's CSRF token, echoed in `x-civictwin-csrf` on every call (before sign-in any value:
+ * the header itself is what a cross-site form cannot send). The session cookie is HttpOnly.
+ */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+const signedOutListeners = new Set<() => void>();
+/** Called when the host answers 401 to a call that needed a session (expired, revoked, signed out elsewhere). */
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
 /** Builds the contract over HTTP: `POST /api/rpc/<api>.<method>` with `{ args }`. */
 export function createWebClient(baseUrl = ''): AppApi {
   const call = async (api: string, method: string, args: unknown[]): Promise<unknown> => {
     const res = await fetch(`${baseUrl}/api/rpc/${api}.${method}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-civictwin-csrf': csrfToken ?? '1' },
       body: JSON.stringify({ args }),
+      credentials: 'same-origin',
     });
     const type = res.headers.get('content-type') ?? '';
     if (!res.ok) {
       const body = type.includes('json') ? ((await res.json()) as { error?: string }) : null;
+      if (res.status === 401 && api !== 'auth') signedOutListeners.forEach((l) => l());
       throw new HostError(body?.error ?? `${api}.${method} failed: HTTP ${res.status}`, res.status);
     }
     if (type.startsWith(COLUMNS_CONTENT_TYPE)) return decodeColumns(await res.arrayBuffer());
@@ -96,7 +114,7 @@ export function createWebClient(baseUrl = ''): AppApi {
       },
     },
   );
-  const client = { store: apiProxy('store'), live, window: apiProxy('window') };
+  const client = { store: apiProxy('store'), live, window: apiProxy('window'), auth: apiProxy('auth') };
   return client as unknown as AppApi;
 }
 

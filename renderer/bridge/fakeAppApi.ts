@@ -6,7 +6,7 @@
  *
  * Personal fields are generated already masked, the way the host sends them (DESIGN.md §6).
  */
-import type { AppApi, StoreApi, WindowApi } from '../../electron/common/contract.ts';
+import type { AppApi, AuthApi, StoreApi, WindowApi } from '../../electron/common/contract.ts';
 
 /** The live API as the fake host offers it (none of it: the live feed is not simulated here). */
 type FakeLiveApi = AppApi extends { live: infer L } ? L : never;
@@ -22,6 +22,7 @@ import type {
   HouseholdMember,
   HouseholdRecord,
   TwinInfo,
+  SessionInfo,
 } from '../../electron/common/dto.ts';
 import {
   AGE_BANDS,
@@ -440,5 +441,13 @@ export function createFakeAppApi(): AppApi {
             : () => Promise.reject(new Error(`The demo host has no live feed (live.${method}).`)),
     },
   ) as FakeLiveApi;
-  return { store, window: windowApi, live } as AppApi;
+  // The fake host has one person at the console, already signed in.
+  const session: SessionInfo = { kind: 'person', name: 'fake', displayName: '演示操作员', role: 'operator', expiresAtMs: Date.now() + 12 * 3600_000 };
+  const auth: AuthApi = {
+    signIn: () => delay(session),
+    signInWithToken: () => delay(session),
+    signOut: () => delay(undefined),
+    whoAmI: () => delay(session),
+  };
+  return { store, window: windowApi, live, auth } as AppApi;
 }

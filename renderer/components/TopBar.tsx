@@ -6,6 +6,8 @@ import { setLanguage } from '../i18n/index.ts';
 import { useLivePanels } from '../state/liveStore.ts';
 import { isOpenStatus, slaState } from '../../data/model/incidents.ts';
 import { useFeedNow } from './live/useClock.ts';
+import { useSessionStore } from '../state/sessionStore.ts';
+import { signOut } from '../actions/session.ts';
 import { usePanelTick } from '../state/panelClock.ts';
 
 /** Open incidents and how many are overdue, and open meter alerts: the live figures of the bar. */
@@ -102,6 +104,7 @@ export function TopBar(): React.JSX.Element {
           {host && <span className="badge">{t(`top.personal.${host.personalData}`)}</span>}
         </div>
         <Clock />
+        <UserChip />
         <button
           type="button"
           className="lang-toggle"
@@ -113,5 +116,23 @@ export function TopBar(): React.JSX.Element {
         </button>
       </div>
     </header>
+  );
+}
+
+/** Who is signed in here, their role, and signing out (a wall shows its name and cannot sign out from the screen). */
+function UserChip(): React.JSX.Element | null {
+  const { t } = useTranslation();
+  const session = useSessionStore((s) => s.session);
+  if (!session) return null;
+  return (
+    <div className="user-chip" data-testid="user-chip">
+      <span className="user-name">{session.displayName}</span>
+      <span className="user-role">{t(`signIn.roles.${session.role}`)}</span>
+      {session.kind === 'person' && (
+        <button type="button" className="user-sign-out" data-testid="sign-out" onClick={() => void signOut()}>
+          {t('signIn.signOut')}
+        </button>
+      )}
+    </div>
   );
 }

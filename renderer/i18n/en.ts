@@ -26,6 +26,17 @@ export const en: Messages = {
     failed: 'Loading failed',
     retry: 'Retry',
   },
+  signIn: {
+    title: 'Sign in to the command centre',
+    subtitle: 'Use your own account: every action is recorded in the audit log under it',
+    username: 'User name',
+    password: 'Password',
+    submit: 'Sign in',
+    checking: 'Checking your session…',
+    signOut: 'Sign out',
+    roles: { viewer: 'Viewer', operator: 'Operator', supervisor: 'Supervisor', admin: 'Administrator', wall: 'Wall', system: 'System' },
+    noAccount: 'No account? An administrator creates one with civictwin user add.',
+  },
   search: {
     placeholder: 'Search address or building no.',
     none: 'No matching buildings',

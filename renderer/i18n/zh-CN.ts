@@ -24,6 +24,17 @@ export const zhCN = {
     failed: '数据加载失败',
     retry: '重试',
   },
+  signIn: {
+    title: '登录指挥舱',
+    subtitle: '请使用本人账号登录：所有操作均按账号记入审计日志',
+    username: '用户名',
+    password: '密码',
+    submit: '登录',
+    checking: '正在确认登录状态…',
+    signOut: '退出登录',
+    roles: { viewer: '查看员', operator: '值班员', supervisor: '值班长', admin: '管理员', wall: '大屏', system: '系统' },
+    noAccount: '没有账号？请管理员运行 civictwin user add 创建。',
+  },
   search: {
     placeholder: '搜索地址或楼栋编号',
     none: '没有匹配的楼栋',

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openApp, type OpenedApp } from './fixtures.ts';
+import { launchBrowser, openApp, signInOverHttp, type OpenedApp } from './fixtures.ts';
 import { REPO_ROOT } from '../../electron/cli/paths.ts';
 
 const baseUrl = inject('baseUrl');
@@ -19,7 +19,7 @@ let app: OpenedApp;
 beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   browser = await launchBrowser();
-  app = await openApp(browser, baseUrl);
+  app = await openApp(browser, baseUrl, inject('credentials'));
 });
 afterAll(async () => {
   await browser?.close();
@@ -110,8 +110,8 @@ describe('the demo district', () => {
     await app.page.screenshot({ path: join(OUT, 'e2e-building.png') });
 
     // 一户一档: click a dwelling in the inspector; personal data arrives masked.
-    const res = await fetch(`${baseUrl}api/rpc/store.getBuildingUnits`, { method: 'POST', body: JSON.stringify({ args: [b.id] }) });
-    const units = ((await res.json()) as { units: { householdId: number; size: number }[] }).units;
+    const api = await signInOverHttp(baseUrl, inject('credentials'));
+    const units = (await api.call<{ units: { householdId: number; size: number }[] }>('store', 'getBuildingUnits', [b.id])).units;
     const household = units.find((u) => u.size >= 2) ?? units[0]!;
     const point = await expect
       .poll(() => app.page.evaluate((h) => window.__civictwin!.unitScreenPoint(h), household.householdId), { timeout: 10_000 })

@@ -4,6 +4,7 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts';
 
 export interface StoreTruth {
   buildingCount: number;
@@ -37,7 +38,38 @@ export interface OpenedApp {
   errors: string[];
 }
 
-export async function openApp(browser: Browser, baseUrl: string): Promise<OpenedApp> {
+/** A signed-in person over HTTP, as the web client is: session cookie + CSRF header. */
+export interface ApiSession {
+  call<T>(api: string, method: string, args: unknown[]): Promise<T>;
+  cookie: string;
+}
+
+export async function signInOverHttp(baseUrl: string, credentials: { username: string; password: string }): Promise<ApiSession> {
+  const res = await fetch(`${baseUrl}api/rpc/auth.signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-civictwin-csrf': '1' },
+    body: JSON.stringify({ args: [credentials.username, credentials.password] }),
+  });
+  if (!res.ok) throw new Error(`sign-in: HTTP ${res.status} ${await res.text()}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return {
+    cookie,
+    call: async <T>(api: string, method: string, args: unknown[]): Promise<T> => {
+      const r = await fetch(`${baseUrl}api/rpc/${api}.${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-civictwin-csrf': csrfToken, cookie },
+        body: JSON.stringify({ args }),
+      });
+      if (!r.ok) throw new Error(`${api}.${method}: HTTP ${r.status} ${await r.text()}`);
+      if ((r.headers.get('content-type') ?? '').startsWith(COLUMNS_CONTENT_TYPE)) return decodeColumns<T>(await r.arrayBuffer());
+      return (await r.json()) as T;
+    },
+  };
+}
+
+/** Opens the app and signs in through its form, as a person at a console does. */
+export async function openApp(browser: Browser, baseUrl: string, credentials?: { username: string; password: string }): Promise<OpenedApp> {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const requests: string[] = [];
   const errors: string[] = [];
@@ -47,6 +79,11 @@ export async function openApp(browser: Browser, baseUrl: string): Promise<Opened
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(baseUrl);
+  if (credentials) {
+    await page.locator('[data-testid="sign-in"] input[name="username"]').fill(credentials.username, { timeout: 60_000 });
+    await page.locator('[data-testid="sign-in"] input[name="password"]').fill(credentials.password);
+    await page.locator('[data-testid="sign-in"] button[type="submit"]').click();
+  }
   await page.waitForFunction(() => window.__civictwin?.ready === true, undefined, { timeout: 120_000 });
   return { page, requests, errors };
 }

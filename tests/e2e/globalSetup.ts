@@ -4,6 +4,7 @@
  */
 import type { TestProject } from 'vitest/node';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
@@ -18,6 +19,8 @@ declare module 'vitest' {
     baseUrl: string;
     dbPath: string;
     truth: StoreTruth;
+    credentials: { username: string; password: string };
+    ingestToken: string;
   }
 }
 
@@ -39,9 +42,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     sampleBuildings: Array.from({ length: 12 }, (_, i) => sample[Math.floor(((i + 0.5) * sample.length) / 12)]!),
   };
   const services = await createServices(store, { host: 'web', personalData: 'masked' });
-  const host = new WebHost({ services: services.api, ingest: services.ingest, staticDir: RENDERER_DIST, port: 0 });
+  // The people and systems of the run: a supervisor who signs in at the form, and an ingest source.
+  const credentials = { username: 'e2e-supervisor', password: randomBytes(12).toString('base64url') };
+  await services.auth.addUser(credentials.username, '测试值班长', 'supervisor', credentials.password);
+  const ingestToken = (await services.auth.addToken('e2e producer', 'ingest', 'e2e')).token;
+  const host = new WebHost({ services: services.api, auth: services.auth, ingest: services.ingest, staticDir: RENDERER_DIST, port: 0 });
   const port = await host.listen();
   project.provide('baseUrl', `http://127.0.0.1:${port}/`);
+  project.provide('credentials', credentials);
+  project.provide('ingestToken', ingestToken);
   project.provide('dbPath', dbPath);
   project.provide('truth', truth);
   return async () => {

@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openApp, type OpenedApp } from './fixtures.ts';
+import { launchBrowser, openApp, signInOverHttp, type ApiSession, type OpenedApp } from './fixtures.ts';
 import { REPO_ROOT } from '../../electron/cli/paths.ts';
-import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts';
 import type { IncidentDetail, LiveSnapshot, MeterAlert, TwinInfo } from '../../electron/common/dto.ts';
 
 const baseUrl = inject('baseUrl');
@@ -67,21 +66,16 @@ let app: OpenedApp;
 let page: Page;
 let centre: [number, number];
 
+let session: ApiSession | null = null;
 async function rpc<T>(api: 'live' | 'store', method: string, args: unknown[]): Promise<T> {
-  const res = await fetch(`${baseUrl}api/rpc/${api}.${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ args }),
-  });
-  if (!res.ok) throw new Error(`${api}.${method}: HTTP ${res.status} ${await res.text()}`);
-  if ((res.headers.get('content-type') ?? '').startsWith(COLUMNS_CONTENT_TYPE)) return decodeColumns<T>(await res.arrayBuffer());
-  return (await res.json()) as T;
+  session ??= await signInOverHttp(baseUrl, inject('credentials'));
+  return session.call<T>(api, method, args);
 }
 
 async function postEvents(events: object[]): Promise<void> {
   const res = await fetch(`${baseUrl}api/v1/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
+    headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${inject('ingestToken')}` },
     body: events.map((e) => JSON.stringify(e)).join('\n'),
   });
   const body = (await res.json()) as { accepted: number; rejected: unknown[] };
@@ -97,7 +91,7 @@ beforeAll(async () => {
   const info = await rpc<TwinInfo>('store', 'getTwinInfo', []);
   centre = [(info.bbox[0] + info.bbox[2]) / 2, (info.bbox[1] + info.bbox[3]) / 2];
   browser = await launchBrowser();
-  app = await openApp(browser, baseUrl);
+  app = await openApp(browser, baseUrl, inject('credentials'));
   page = app.page;
   await page.evaluate(() => {
     window.__live = window.__civictwin as unknown as LiveHooks;

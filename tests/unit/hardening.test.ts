@@ -55,15 +55,17 @@ describe('a host that bad input cannot break', () => {
   let services: Services;
   let host: WebHost;
   let base: string;
+  let token: string;
   const post = async (body: string): Promise<{ status: number; body: Reply; headers: Headers }> => {
-    const res = await fetch(`${base}/api/v1/events`, { method: 'POST', body });
+    const res = await fetch(`${base}/api/v1/events`, { method: 'POST', body, headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, body: (await res.json()) as Reply, headers: res.headers };
   };
 
   beforeAll(async () => {
     store = await DuckDbStore.open(await twin('hard.duckdb'));
     services = await createServices(store, { host: 'web', personalData: 'masked' });
-    host = new WebHost({ services: services.api, ingest: services.ingest, staticDir: tmp.dir, port: 0 });
+    token = (await services.auth.addToken('hardening test', 'ingest', 'test')).token;
+    host = new WebHost({ services: services.api, auth: services.auth, ingest: services.ingest, staticDir: tmp.dir, port: 0 });
     base = `http://127.0.0.1:${await host.listen()}`;
     reader = await store.connectAgain();
   });
@@ -193,7 +195,8 @@ describe('disk full', () => {
     const store = await DuckDbStore.open(db);
     const logs: string[] = [];
     const ingest = new IngestService(store, { log: (l) => logs.push(l) });
-    const host = new WebHost({ services: (await createServices(store, { host: 'web', personalData: 'masked' })).api, ingest, staticDir: tmp.dir, port: 0 });
+    const services = await createServices(store, { host: 'web', personalData: 'masked' });
+    const host = new WebHost({ services: services.api, auth: services.auth, ingest, staticDir: tmp.dir, port: 0, openIngest: true });
     const url = `http://127.0.0.1:${await host.listen()}/api/v1/events`;
     const filler = `${mountPoint}/filler`;
     writeFileSync(filler, Buffer.alloc(1));

@@ -58,7 +58,7 @@ describe('ingest transports (in-process host)', () => {
     store = await DuckDbStore.open(await twin('http.duckdb'));
     const services = await createServices(store, { host: 'web', personalData: 'masked' });
     ingest = services.ingest;
-    host = new WebHost({ services: services.api, ingest, staticDir: tmp.dir, port: 0 });
+    host = new WebHost({ services: services.api, auth: services.auth, ingest, staticDir: tmp.dir, port: 0, openIngest: true });
     base = `http://127.0.0.1:${await host.listen()}`;
   });
   afterAll(async () => {
@@ -147,7 +147,7 @@ describe('durability', () => {
   it('kill -9 of the host while events stream in: every acknowledged event is in the store', async () => {
     const db = await twin('crash.duckdb');
     const port = await freePort();
-    const host = spawn(process.execPath, [`${REPO_ROOT}/electron/cli/civictwin.mjs`, 'serve', '--db', db, '--port', String(port), '--no-renderer'], {
+    const host = spawn(process.execPath, [`${REPO_ROOT}/electron/cli/civictwin.mjs`, 'serve', '--db', db, '--port', String(port), '--no-renderer', '--open-ingest'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise((ok) => host.once('exit', ok));

@@ -213,5 +213,30 @@ CREATE TABLE archive_parts (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+/**
+ * Who may do what (issue 10): people's accounts (password hashed with scrypt, parameters kept with
+ * the hash so they can be raised later), their sessions (only a hash of the token is kept, so a
+ * copy of the twin cannot be used to sign in), and machine tokens for ingest sources and walls.
+ */
+const m006: Migration = {
+  version: 6,
+  name: 'identities, sessions and tokens',
+  sql: /* sql */ `
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY, username VARCHAR NOT NULL UNIQUE, display_name VARCHAR NOT NULL,
+  role VARCHAR NOT NULL, password_hash VARCHAR, created_at TIMESTAMP NOT NULL, disabled_at TIMESTAMP
+);
+CREATE TABLE user_sessions (
+  token_hash VARCHAR PRIMARY KEY, user_id INTEGER, wall_token_id INTEGER, csrf_token VARCHAR NOT NULL,
+  created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, ended_at TIMESTAMP
+);
+CREATE TABLE api_tokens (
+  id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, token_hash VARCHAR NOT NULL UNIQUE,
+  created_at TIMESTAMP NOT NULL, created_by VARCHAR NOT NULL, expires_at TIMESTAMP, revoked_at TIMESTAMP,
+  last_used_at TIMESTAMP
+);
+`,
+};
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
