@@ -4,6 +4,7 @@ import { openTwin } from '../../data/store/openTwin.ts';
 import { createServices, hostDbThreads, type Services } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
 import { startControlChannel } from '../services/ControlSocket.ts';
+import { authRoutes } from '../services/authOps.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import { WebHost } from '../web/WebHost.ts';
@@ -66,7 +67,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
     openIngest: opts.openIngest, wall: opts.wall, allowedHosts: opts.allowHosts, tls,
   });
   const port = await host.listen();
-  await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log }); // backup, doctor
+  await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log, routes: authRoutes(services, store) }); // backup, doctor, users, tokens
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
   const runner = opts.simulate ? await startSimulator(api, ingest, log) : null;
   // Order: stop producing (feed, MQTT, HTTP), stop timers, let queries finish, close the store.

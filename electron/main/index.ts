@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { openTwin } from '../../data/store/openTwin.ts';
 import { startControlChannel } from '../services/ControlSocket.ts';
+import { authRoutes } from '../services/authOps.ts';
 import { createServices, hostDbThreads } from '../services/index.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   store = await openTwin(dbPath, { threads: hostDbThreads(), onNote: (l) => console.log(l) }); // cleans killed runs' leftovers; clear errors
   const simulate = process.argv.includes('--simulate');
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
-  await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l) }); // backup, doctor
+  await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l), routes: authRoutes(services, store) }); // backup, doctor, users, tokens
   registerIpc(services.api, services.auth);
   if (simulate) simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l));
   stopServices = services.stop;

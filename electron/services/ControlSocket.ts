@@ -25,6 +25,12 @@ export interface ControlChannelOptions {
   /** Where operators reach it (web host). */
   url?: string;
   log?: (line: string) => void;
+  /**
+   * Further requests this host answers, `POST /v1/<name>` with a JSON body: e.g. `auth` for
+   * account and token administration (electron/services/authOps.ts), which must change the
+   * holder's in-memory sessions and tokens.
+   */
+  routes?: Record<string, (body: Record<string, unknown>) => Promise<unknown>>;
 }
 
 export interface ControlChannel {
@@ -64,6 +70,17 @@ export async function startControlChannel(store: DuckDbStore, opts: ControlChann
         return reply(res, known ? 409 : 500, { error: (err as Error).message });
       } finally {
         backupRunning = false;
+      }
+    }
+    const route = req.method === 'POST' && url.pathname.startsWith('/v1/') ? opts.routes?.[url.pathname.slice(4)] : undefined;
+    if (route && Object.hasOwn(opts.routes!, url.pathname.slice(4))) {
+      const body = await readJson(req);
+      if (!body) return reply(res, 400, { error: 'send a JSON object' });
+      try {
+        return reply(res, 200, (await route(body)) ?? null);
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        return reply(res, typeof status === 'number' && status < 500 ? 409 : 500, { error: (err as Error).message });
       }
     }
     return reply(res, 404, { error: `no such request: ${req.method} ${url.pathname}` });

@@ -1,9 +1,11 @@
-/** Commands that keep a twin safe: doctor, backup, restore. Registered by main.ts. */
+/** Commands that keep a twin safe: doctor, backup, restore, users and tokens. Registered by main.ts. */
 import type { Command } from 'commander';
 import { registerBackupCommands } from './backup.ts';
 import { registerDoctorCommand } from './doctor.ts';
+import { registerAccessCommands } from './access.ts';
 
 export function registerTwinCommands(program: Command): void {
   registerDoctorCommand(program);
   registerBackupCommands(program);
+  registerAccessCommands(program);
 }
