@@ -25,6 +25,7 @@ import { benchBrowser } from './benchBrowser.ts';
 import { progressReporter } from './progress.ts';
 import { seedTwin } from './twinFiles.ts';
 import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
+import { provisionBenchAccess } from './benchAccess.ts';
 import { BENCH_SECTIONS, type BenchSection } from './main.ts';
 
 type Row = BenchRow;
@@ -181,6 +182,7 @@ async function browserBenches(defaultDb: string, dir: string, quick: boolean): P
   const db = join(dir, 'browser.duckdb');
   copyFileSync(defaultDb, db);
   copyFileSync(keyPathFor(defaultDb), keyPathFor(db));
+  const access = await provisionBenchAccess(db);
   const host = spawn(process.execPath, [join(REPO_ROOT, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -192,7 +194,7 @@ async function browserBenches(defaultDb: string, dir: string, quick: boolean): P
         if (m) ok(m[1]!);
       });
     });
-    return await benchBrowser({ quick, baseUrl: url });
+    return await benchBrowser({ quick, baseUrl: url, access });
   } finally {
     host.kill('SIGTERM');
   }

@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BenchRow } from './benchLive.ts';
+import type { BenchAccess } from './benchAccess.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COMMON_ARGS = ['--ignore-gpu-blocklist', '--no-sandbox', '--disable-background-networking', '--disable-component-update'];
@@ -112,13 +113,14 @@ async function launchChromium(): Promise<{ browser: Browser; gl: SoftwareGl; clo
   return { browser, gl: 'SwiftShader (headless)', close: () => browser.close() };
 }
 
-export async function benchBrowser(opts: { quick: boolean; baseUrl: string }): Promise<BenchRow[]> {
+export async function benchBrowser(opts: { quick: boolean; baseUrl: string; access: BenchAccess }): Promise<BenchRow[]> {
+  ingestToken = opts.access.ingestToken;
   const base = opts.baseUrl.endsWith('/') ? opts.baseUrl : `${opts.baseUrl}/`;
   const { browser, gl, close } = await launchChromium();
   const rows: BenchRow[] = [{ name: `browser benchmarks: Chromium, software WebGL2 by ${gl}`, value: '' }];
   try {
     rows.push(...(await guarded('10,000 moving resources, 1 Hz update', () => benchResources(browser, base, opts.quick))));
-    rows.push(...(await guarded('event → pixel (incident POST → marker drawn)', () => benchEventToPixel(browser, base, opts.quick))));
+    rows.push(...(await guarded('event → pixel (incident POST → marker drawn)', () => benchEventToPixel(browser, base, opts.quick, opts.access))));
   } finally {
     await close();
   }
@@ -361,8 +363,10 @@ async function drawnTimes(page: Page): Promise<Map<string, number>> {
   return new Map(Object.entries(raw).map(([id, [app, wall]]) => [id, app > 1e12 ? app : wall]));
 }
 
+/** The bench's source system: every POST carries its ingest token, as a producer's would. */
+let ingestToken = '';
 async function post(url: string, body: string): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${ingestToken}` }, body });
   if (!res.ok) throw new Error(`POST ${res.status}`);
   return ((await res.json()) as { accepted: number }).accepted;
 }
@@ -409,13 +413,17 @@ async function runPhase(page: Page, eventsUrl: string, name: string, phase: Phas
   return { rate: phase.rate, achieved, sent: sentAt.size, drawn: latencies.filter(Number.isFinite).length, latencies, delivered, inPage, postErrors };
 }
 
-async function benchEventToPixel(browser: Browser, base: string, quick: boolean): Promise<BenchRow[]> {
+async function benchEventToPixel(browser: Browser, base: string, quick: boolean, access: BenchAccess): Promise<BenchRow[]> {
   const name = 'event → pixel at 2,000 ev/s: incident POST → marker drawn';
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const errors = collectErrors(page);
   try {
     await watchLiveFrames(page);
     await page.goto(base);
+    // An operator at the console signs in through the form.
+    await page.locator('[data-testid="sign-in"] input[name="username"]').fill(access.credentials.username, { timeout: 60_000 });
+    await page.locator('[data-testid="sign-in"] input[name="password"]').fill(access.credentials.password);
+    await page.locator('[data-testid="sign-in"] button[type="submit"]').click();
     await page.waitForFunction(() => (globalThis as unknown as PageGlobals).__civictwin?.ready === true, undefined, { timeout: 120_000 }).catch(() => {
       throw new Error(`the app did not become ready ${errors.join('; ')}`.trim());
     });

@@ -11,6 +11,7 @@ import { parseEventLine } from '../../data/feed/events.ts';
 import { dayAt, detectEpisodes, forEachMeterSlice, loadLabels, scoreEpisodes, type KindScore, type MeterEpisode } from '../../data/analytics/meterDetector.ts';
 import { REPO_ROOT } from './paths.ts';
 import { hostDbThreads } from '../services/index.ts';
+import { provisionBenchAccess } from './benchAccess.ts';
 
 export interface BenchRow {
   name: string;
@@ -71,9 +72,16 @@ async function naiveIngest(db: string, events: number): Promise<number> {
  * request bodies are generated before the clock starts, so the load generator (on the same two
  * cores) spends its time sending, not building JSON.
  */
-async function hostIngest(db: string, totalEvents: number, producers: number, root = REPO_ROOT): Promise<{ rate: number; committed: number }> {
+/**
+ * `auth`: `token` — every POST carries an ingest token the host checks (as in production);
+ * `open` — the host runs with --open-ingest and checks nothing (the baseline of the check's cost).
+ */
+async function hostIngest(db: string, totalEvents: number, producers: number, root = REPO_ROOT, auth: 'token' | 'open' = 'token'): Promise<{ rate: number; committed: number }> {
   const port = await freePort();
-  const host = spawn(process.execPath, [join(root, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', String(port), '--no-renderer'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const token = root === REPO_ROOT && auth === 'token' ? (await provisionBenchAccess(db)).ingestToken : null;
+  const args = [join(root, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', String(port), '--no-renderer', ...(root === REPO_ROOT && auth === 'open' ? ['--open-ingest'] : [])];
+  const host = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   await new Promise<void>((ok) => host.stdout!.on('data', (d: Buffer) => d.toString().includes('serving') && ok()));
   const url = `http://127.0.0.1:${port}/api/v1/events`;
   let committed = 0;
@@ -82,7 +90,7 @@ async function hostIngest(db: string, totalEvents: number, producers: number, ro
   const t0 = performance.now();
   const producer = async (): Promise<void> => {
     for (let body = bodies.pop(); body !== undefined; body = bodies.pop()) {
-      const res = await fetch(url, { method: 'POST', body });
+      const res = await fetch(url, { method: 'POST', body, headers });
       committed += ((await res.json()) as { accepted: number }).accepted;
     }
   };
@@ -107,6 +115,7 @@ export async function benchIngest(dir: string, quick: boolean): Promise<BenchRow
   const few = await hostIngest(await make('batched-few.duckdb'), events, 3);
   const rate = (r: number): string => `${Math.round(r).toLocaleString('en')} ev/s`;
   const before = await beforeHardening(dir, events, make);
+  const checks = await authCheckCost(events, make);
   return [
     {
       name: `ingest over HTTP → DuckDB (${many.committed} events, 8 producers × 2000-event POSTs)`,
@@ -130,6 +139,14 @@ export async function benchIngest(dir: string, quick: boolean): Promise<BenchRow
       target: '≥ 95 %',
       pass: b.now / b.before >= 0.95,
     })),
+    {
+      name: `  authorisation check: ingest token checked vs --open-ingest, same load, ABBA runs`,
+      value: rate(checks.on),
+      baseline: `${rate(checks.off)} (no check)`,
+      ratio: `${((checks.on / checks.off) * 100).toFixed(1)} %`,
+      target: '≥ 98 %',
+      pass: checks.on / checks.off >= 0.98,
+    },
   ];
 }
 
@@ -210,4 +227,17 @@ async function beforeHardening(dir: string, events: number, make: (name: string)
   } finally {
     execFileSync('git', ['-C', REPO_ROOT, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' });
   }
+}
+
+/** The 8-producer load with the ingest token checked and with --open-ingest, alternating A B B A. */
+async function authCheckCost(events: number, make: (name: string) => Promise<string>): Promise<{ on: number; off: number }> {
+  let on = 0;
+  let off = 0;
+  let k = 0;
+  for (const which of ['on', 'off', 'off', 'on'] as const) {
+    const r = await hostIngest(await make(`auth-${k++}.duckdb`), events, 8, REPO_ROOT, which === 'on' ? 'token' : 'open');
+    if (which === 'on') on += r.rate / 2;
+    else off += r.rate / 2;
+  }
+  return { on, off };
 }
