@@ -16,9 +16,12 @@ import {
   type DuckDBValue,
   type DuckDBVector,
 } from '@duckdb/node-api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { FieldCipher } from './crypto.ts';
+import { createFilesOwnerOnly, makeOwnerOnly } from './ownerOnly.ts';
+import { settleTwinKey } from './twinKey.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations/index.ts';
 import { forEachRawChunk, forEachRawListChunk, type NumericArray, type NumericCtor } from './rawVectors.ts';
 
@@ -30,6 +33,27 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** DuckDB worker threads (default: DuckDB's, one per core). See the hosts' `hostDbThreads`. */
   threads?: number;
+  /** The twin's key when the host has it from elsewhere (the OS keychain); else it is loaded as crypto.ts says. */
+  key?: FieldCipher;
+  /** Open even without the key (work that never reads personal data); a wrong key is still refused. */
+  withoutKey?: boolean;
+  /** Told what opening the twin finished or cleaned up (an interrupted key rotation). */
+  onNote?: (line: string) => void;
+}
+
+/**
+ * The transactions the current async context runs inside (tokens of `OpenTransaction`, on any
+ * handle): their own statements pass the gate every other caller waits at.
+ */
+const transactionScope = new AsyncLocalStorage<readonly object[]>();
+
+/** A transaction waiting to begin or open on one connection. */
+interface OpenTransaction {
+  token: object;
+  /** Resolves when it has committed or rolled back. */
+  ended: Promise<void>;
+  /** Run when it ends, with whether it committed (see `afterTransaction`). */
+  afterEnd: ((committed: boolean) => void)[];
 }
 
 export class DuckDbStore {
@@ -44,6 +68,19 @@ export class DuckDbStore {
   private readonly statements = new Map<string, { statement: DuckDBPreparedStatement; busy: boolean }>();
   /** Handles opened by `connectAgain`; null on such a handle (it does not own the instance). */
   private readonly extraConnections: DuckDbStore[] | null;
+  /** Locks named by callers, shared by every handle on this database (see `lock`). */
+  private readonly databaseLocks: Map<string, Promise<void>>;
+  /**
+   * The transaction waiting to begin or open on this connection. While it is set, statements from
+   * other callers wait: DuckDB's transaction belongs to the connection, so a statement run on it
+   * meanwhile would join the transaction and vanish with its rollback.
+   */
+  private openTransaction: OpenTransaction | null = null;
+  /** Transactions on this connection run one after another, in the order they asked. */
+  private transactionQueue: Promise<void> = Promise.resolve();
+  /** Statements outside any transaction running on this connection now; a transaction begins when they are done. */
+  private plainRunning = 0;
+  private plainIdleWaiters: (() => void)[] = [];
 
   private constructor(path: string, instance: DuckDBInstance, conn: DuckDBConnection, cipher: FieldCipher | null, parent?: DuckDbStore) {
     this.path = path;
@@ -52,6 +89,7 @@ export class DuckDbStore {
     this.cipherInstance = cipher;
     this.activity = parent ? parent.activity : { inFlight: 0, idleWaiters: [] };
     this.extraConnections = parent ? null : [];
+    this.databaseLocks = parent ? parent.databaseLocks : new Map();
   }
 
   /**
@@ -68,8 +106,8 @@ export class DuckDbStore {
   }
 
   /**
-   * The personal-data cipher. Loaded on first use, so work that never touches personal data
-   * (analytics, benchmarks, a wall view) opens a twin without its key.
+   * The personal-data cipher, checked against the twin when it was opened (twinKey.ts). Loaded here
+   * on first use only when the twin was opened without it (`withoutKey`, or no personal data yet).
    */
   public get cipher(): FieldCipher {
     this.cipherInstance ??= FieldCipher.forDatabase(this.path, false);
@@ -81,17 +119,31 @@ export class DuckDbStore {
     if (!exists && !options.create) {
       throw new Error(`Twin database not found: ${path}. Create one with "civictwin seed --out ${path}".`);
     }
+    const onDisk = path !== ':memory:';
+    if (onDisk) createFilesOwnerOnly(); // the twin and its log: 0600 (ownerOnly.ts)
+    // A new twin gets its key before its file, so a key that cannot be made leaves nothing behind.
+    const newKey = !exists ? (options.key ?? FieldCipher.forDatabase(path, true)) : null;
     const instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+    if (!exists) makeOwnerOnly(path);
     const conn = await instance.connect();
-    // A new twin gets its key now; an existing one loads it when personal data is first read.
-    const cipher = exists && path !== ':memory:' ? null : path === ':memory:' ? new FieldCipher(randomBytes(32)) : FieldCipher.forDatabase(path, true);
-    const store = new DuckDbStore(path, instance, conn, cipher);
-    if (options.threads !== undefined) await conn.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
-    if (!options.readOnly) {
-      // Live ingest appends continuously; with DuckDB's default 16 MB threshold it checkpoints
-      // every few seconds under load. A larger WAL means fewer stalls; a crash replays it on open.
-      await conn.run("SET checkpoint_threshold = '256MB'");
-      await store.migrate();
+    const store = new DuckDbStore(path, instance, conn, onDisk ? null : new FieldCipher(randomBytes(32)));
+    try {
+      if (options.threads !== undefined) await conn.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+      if (!options.readOnly) {
+        // Live ingest appends continuously; with DuckDB's default 16 MB threshold it checkpoints
+        // every few seconds under load. A larger WAL means fewer stalls; a crash replays it on open.
+        await conn.run("SET checkpoint_threshold = '256MB'");
+        await store.migrate();
+      }
+      // A missing or wrong key is refused now, with the fix, not at the first household shown.
+      if (onDisk) {
+        store.cipherInstance = await settleTwinKey(store, {
+          created: !exists, cipher: newKey ?? options.key ?? null, readOnly: Boolean(options.readOnly), withoutKey: Boolean(options.withoutKey), onNote: options.onNote,
+        });
+      }
+    } catch (err) {
+      store.close();
+      throw err;
     }
     return store;
   }
@@ -139,24 +191,120 @@ export class DuckDbStore {
     return (await this.all<T>(sql, params))[0];
   }
 
-  /** Runs `fn` in a transaction; rolls back and rethrows on any error, so nothing is half-written. */
+  /**
+   * Runs `fn` in a transaction; rolls back and rethrows on any error, so nothing is half-written.
+   *
+   * Transactions on a connection are serialised: while one is open, statements of other callers on
+   * this handle wait (and statements already running finish before it begins), so nothing outside
+   * `fn` joins it, e.g. an audit row written while another caller's change rolls back. What `fn`
+   * awaits runs inside it (AsyncLocalStorage); a `transaction` called from inside joins it.
+   * Work `fn` starts without awaiting and that outlives it waits like any other caller.
+   */
   public async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    await this.exec('BEGIN TRANSACTION');
+    if (this.ownsTransaction()) return fn();
+    const previous = this.transactionQueue;
+    let release!: () => void;
+    this.transactionQueue = new Promise<void>((ok) => (release = ok));
+    let ended!: () => void;
+    const tx: OpenTransaction = { token: {}, ended: new Promise<void>((ok) => (ended = ok)), afterEnd: [] };
+    let committed = false;
     try {
-      const out = await fn();
-      await this.exec('COMMIT');
-      return out;
-    } catch (err) {
-      // A COMMIT that failed (disk full) has already ended the transaction; the caller needs the
-      // reason it failed, not ROLLBACK's "no transaction is active".
-      await this.exec('ROLLBACK').catch(() => undefined);
-      throw err;
+      await previous;
+      this.openTransaction = tx;
+      while (this.plainRunning > 0) await new Promise<void>((ok) => this.plainIdleWaiters.push(ok));
+      return await transactionScope.run([...(transactionScope.getStore() ?? []), tx.token], async () => {
+        await this.exec('BEGIN TRANSACTION');
+        try {
+          const out = await fn();
+          await this.exec('COMMIT');
+          committed = true;
+          return out;
+        } catch (err) {
+          // A COMMIT that failed (disk full) has already ended the transaction; the caller needs the
+          // reason it failed, not ROLLBACK's "no transaction is active".
+          await this.exec('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      });
+    } finally {
+      if (this.openTransaction === tx) this.openTransaction = null;
+      for (const hook of tx.afterEnd) {
+        try {
+          hook(committed);
+        } catch (err) {
+          console.error(`after-transaction hook failed: ${(err as Error).message}`);
+        }
+      }
+      ended();
+      release();
     }
   }
 
-  /** A DuckDB appender; `catalog` 'temp' for TEMP tables. */
-  public appender(table: string, schema: string | null = null, catalog: string | null = null): Promise<DuckDBAppender> {
-    return this.conn.createAppender(table, schema, catalog);
+  /** True when the caller runs inside the transaction open on this connection. */
+  public get inTransaction(): boolean {
+    return this.ownsTransaction();
+  }
+
+  /**
+   * Runs `hook(committed)` when the caller's transaction on this connection ends (after COMMIT or
+   * ROLLBACK, before the next caller may use the connection). Throws outside a transaction.
+   */
+  public afterTransaction(hook: (committed: boolean) => void): void {
+    if (!this.ownsTransaction()) throw new Error('afterTransaction needs a transaction open on this connection (call it inside store.transaction).');
+    this.openTransaction!.afterEnd.push(hook);
+  }
+
+  /**
+   * A lock shared by every handle on this database, by name: resolves with its release once every
+   * earlier holder has released it (first come, first served). Held across connections, e.g. so
+   * audit rows written in transactions on different connections still form one chain.
+   */
+  public async lock(name: string): Promise<() => void> {
+    const previous = this.databaseLocks.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((ok) => (release = ok));
+    const tail = previous.then(() => mine);
+    this.databaseLocks.set(name, tail);
+    await previous;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+      if (this.databaseLocks.get(name) === tail) this.databaseLocks.delete(name);
+    };
+  }
+
+  private ownsTransaction(): boolean {
+    const tx = this.openTransaction;
+    return tx !== null && (transactionScope.getStore()?.includes(tx.token) ?? false);
+  }
+
+  /**
+   * Waits while another caller's transaction is open on this connection, then counts the caller's
+   * statement as running (it must finish before the next transaction begins); returns its end.
+   * Inside the open transaction: passes at once.
+   */
+  private async enterPlain(): Promise<(() => void) | null> {
+    if (this.ownsTransaction()) return null;
+    while (this.openTransaction) await this.openTransaction.ended;
+    this.plainRunning++;
+    return () => {
+      if (--this.plainRunning === 0) this.plainIdleWaiters.splice(0).forEach((w) => w());
+    };
+  }
+
+  /**
+   * A DuckDB appender; `catalog` 'temp' for TEMP tables. Outside a transaction it waits for one
+   * open on this connection to end, like a statement; append and flush synchronously after it.
+   */
+  public async appender(table: string, schema: string | null = null, catalog: string | null = null): Promise<DuckDBAppender> {
+    const done = await this.enterPlain();
+    try {
+      return await this.conn.createAppender(table, schema, catalog);
+    } finally {
+      done?.();
+    }
   }
 
   /**
@@ -274,28 +422,37 @@ export class DuckDbStore {
    */
   private exec(sql: string, params?: Params): Promise<DuckDBMaterializedResult> {
     return this.tracked(async () => {
-      if (!params) return this.conn.run(sql);
-      let kept = this.statements.get(sql);
-      if (!kept) {
-        const statement = await this.conn.prepare(sql).catch(() => null);
-        if (!statement) return this.conn.run(sql, params); // reports the error as it always did
-        kept = this.statements.get(sql);
-        if (kept) statement.destroySync(); // another call kept one meanwhile
-        else {
-          kept = { statement, busy: false };
-          this.statements.set(sql, kept);
-          this.evictStatements();
-        }
-      }
-      if (kept.busy) return this.conn.run(sql, params);
-      kept.busy = true;
+      const done = await this.enterPlain();
       try {
-        kept.statement.bind(params);
-        return await kept.statement.run();
+        return await this.execNow(sql, params);
       } finally {
-        kept.busy = false;
+        done?.();
       }
     });
+  }
+
+  private async execNow(sql: string, params?: Params): Promise<DuckDBMaterializedResult> {
+    if (!params) return this.conn.run(sql);
+    let kept = this.statements.get(sql);
+    if (!kept) {
+      const statement = await this.conn.prepare(sql).catch(() => null);
+      if (!statement) return this.conn.run(sql, params); // reports the error as it always did
+      kept = this.statements.get(sql);
+      if (kept) statement.destroySync(); // another call kept one meanwhile
+      else {
+        kept = { statement, busy: false };
+        this.statements.set(sql, kept);
+        this.evictStatements();
+      }
+    }
+    if (kept.busy) return this.conn.run(sql, params);
+    kept.busy = true;
+    try {
+      kept.statement.bind(params);
+      return await kept.statement.run();
+    } finally {
+      kept.busy = false;
+    }
   }
 
   private evictStatements(): void {

@@ -238,5 +238,27 @@ CREATE TABLE api_tokens (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
+/**
+ * An audit log that cannot be edited unseen (issue 10): each row carries the hash of the row before
+ * it and its own, sha256(prev_hash + canonical JSON of the row) (electron/services/audit.ts), so an
+ * edited, deleted or reordered row breaks the chain at that row (`civictwin audit verify`).
+ * `audit_chain` (one row) records the chain's head, written in the same transaction as each row, so
+ * deleting the newest rows is seen too, and which rows predate the chain: those are chained once,
+ * in order, by the first audit row written after this migration (its hashes vouch for them only
+ * from then on), never again, so removing a later row's hash cannot get it re-sealed.
+ */
+const m007: Migration = {
+  version: 7,
+  name: 'audit hash chain',
+  sql: /* sql */ `
+ALTER TABLE audit_log ADD COLUMN prev_hash VARCHAR;
+ALTER TABLE audit_log ADD COLUMN hash VARCHAR;
+CREATE TABLE audit_chain (
+  id INTEGER PRIMARY KEY, legacy_through BIGINT NOT NULL, sealed_at TIMESTAMP, head_id BIGINT NOT NULL, head_hash VARCHAR NOT NULL
+);
+INSERT INTO audit_chain SELECT 1, coalesce(max(id), 0), NULL, 0, '${'0'.repeat(64)}' FROM audit_log;
+`,
+};
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
