@@ -5,7 +5,7 @@
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { FieldCipher, fieldAad, keyPathFor } from './crypto.ts';
+import { FieldCipher, fieldAad, keyLocation, keyPathFor, loadKey } from './crypto.ts';
 import { SCHEMA_VERSION } from './migrations/index.ts';
 import { fileInfo } from './wal.ts';
 
@@ -89,10 +89,14 @@ export interface PersonalSample {
   blob: Uint8Array;
 }
 
-/** Whether the key `path` would load (CIVICTWIN_KEY, else `<db>.key`) decrypts `sample`. */
+/**
+ * Whether the key `path` would load (CIVICTWIN_KEY, CIVICTWIN_KEY_FILE, else `<db>.key`; see
+ * crypto.ts) decrypts `sample`. The key file's mode is reported by the caller, not refused here.
+ */
 export function checkKey(path: string, sample: PersonalSample | null): KeyCheck {
-  const keyPath = keyPathFor(path);
-  const source = process.env.CIVICTWIN_KEY ? 'env' : existsSync(keyPath) ? 'file' : null;
+  const location = keyLocation(path);
+  const keyPath = location.file ?? keyPathFor(path);
+  const source = location.source === 'env' ? 'env' : existsSync(keyPath) ? 'file' : null;
   const mode = fileInfo(keyPath)?.mode ?? null;
   const base = { source, keyPath, mode } as const;
   if (source === null) {
@@ -102,7 +106,7 @@ export function checkKey(path: string, sample: PersonalSample | null): KeyCheck 
   }
   let cipher: FieldCipher;
   try {
-    cipher = FieldCipher.forDatabase(path, false);
+    cipher = new FieldCipher(loadKey(path, { create: false, checkMode: false }).key);
   } catch (err) {
     return { ...base, state: 'unreadable', detail: `the key ${source === 'env' ? 'in CIVICTWIN_KEY' : `in ${keyPath}`} is not a key: ${(err as Error).message}` };
   }

@@ -13,6 +13,7 @@ import { importIntoTwin, seedTwin } from './twinFiles.ts';
 import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
 import { registerArchiveCommand } from './commands/archive.ts';
+import { registerKeyCommands } from './commands/key.ts';
 
 const int = (name: string, min: number, max: number) => (value: string): number => {
   const n = Number(value);
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
 
   registerTwinCommands(program); // doctor, backup, restore
   registerArchiveCommand(program); // retention: archive to Parquet, compact
+  registerKeyCommands(program); // key rotate
 
   program
     .command('bench')
