@@ -130,6 +130,11 @@ export interface BuildingDetail {
   /** Rented households / all households, 0–1. */
   rentalShare: number;
   facilities: Facility[];
+  /**
+   * Set on a wall view when the building has too few households to count without pointing at one
+   * (`residents`, `ageBands`, `care` and `rentalShare` are then zero and mean nothing).
+   */
+  peopleWithheld?: boolean;
 }
 
 /** One dwelling of the building inspector. */
@@ -337,6 +342,18 @@ export interface LiveSnapshot {
    * holds the most urgent (by SLA, then severity), and the rest are counted here by grid.
    */
   incidentOverflow?: IncidentOverflow;
+  /**
+   * Meter alerts not yet closed, counted per building and kind. A wall gets these instead of
+   * `alerts` (which is then empty): a household's alert is a single household's attribute.
+   */
+  alertCounts?: BuildingAlertCount[];
+}
+
+/** Meter alerts of one kind not yet closed in one building: all a wall is told of them. */
+export interface BuildingAlertCount {
+  buildingId: number;
+  kind: MeterAnomalyKind;
+  count: number;
 }
 
 /** Open incidents a snapshot summarised instead of listing them (see `LiveSnapshot`). */
@@ -367,6 +384,11 @@ export interface LiveDelta {
   alerts: MeterAlert[];
   positions: ResourcePositions;
   feed: FeedStatus;
+  /**
+   * When alerts changed: the counts of every kind (0 included) in each building whose alerts
+   * changed, replacing what a wall holds for those buildings (see `LiveSnapshot.alertCounts`).
+   */
+  alertCounts?: BuildingAlertCount[];
 }
 
 /** The span the timeline can scrub over. */

@@ -12,6 +12,7 @@ import type { LiveApi } from '../common/contract.ts';
 import type {
   DispatchOption,
   FeedStatus,
+  HostInfo,
   Incident,
   IncidentAction,
   IncidentGridSummary,
@@ -34,6 +35,7 @@ import { RESOURCE_STATUSES, type MeterAnomalyKind, type ResourceKind } from '../
 import { isOpenStatus, SLA_MINUTES, type AssigneeKind, type IncidentCategory, type IncidentStatus, type ReporterKind, type Severity } from '../../data/model/incidents.ts';
 import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
 import type { IngestService } from './IngestService.ts';
+import { countsForBuildings, servingWall, wallIncidentDetail, wallSnapshot, wallViewOfDelta } from './wallView.ts';
 
 /** How often each kind reports its position (s); a fix older than twice this is stale. */
 const EXPECTED_INTERVAL_S: Record<ResourceKind, number> = {
@@ -151,6 +153,8 @@ const emptyPositions = (): ResourcePositions => ({
 export interface LiveServiceOptions {
   ingest: IngestService | null;
   simulated: boolean;
+  /** `none` on a wall host: every caller gets the wall view (wallView.ts), and so does every push. */
+  personalData?: HostInfo['personalData'];
   now?: () => number;
   /** Coalescing window for pushes, ms. */
   pushIntervalMs?: number;
@@ -269,8 +273,28 @@ export class LiveService implements LiveApi {
       if (!prev || prev.tsMs <= f.tsMs) latest.set(f.data.resourceId, f);
     }
     const positions = positionsFrom([...latest.values()]);
-    const delta: LiveDelta = { seq: ++this.seq, incidents, alerts, positions, feed: this.feedStatus() };
-    for (const l of this.listeners) l(delta);
+    // What a wall is told of changed alerts: its buildings' counts by kind.
+    const alertCounts = alerts.length ? await this.alertCountsOf(alerts.map((a) => a.buildingId), t) : undefined;
+    const delta: LiveDelta = { seq: ++this.seq, incidents, alerts, positions, feed: this.feedStatus(), ...(alertCounts ? { alertCounts } : {}) };
+    const pushed = this.options.personalData === 'none' ? wallViewOfDelta(delta) : delta;
+    for (const l of this.listeners) l(pushed);
+  }
+
+  /** Every kind's count of alerts not closed at `atMs` in each of `buildingIds` (0 included). */
+  private async alertCountsOf(buildingIds: number[], atMs: number): Promise<LiveDelta['alertCounts']> {
+    const t = new Date(atMs).toISOString();
+    const rows = await this.store.all<{ building_id: number; kind: MeterAnomalyKind; n: number }>(
+      `SELECT building_id, kind, count(*)::INTEGER AS n FROM meter_alerts
+       WHERE list_contains($b::INTEGER[], building_id) AND raised_at <= $t::TIMESTAMP AND (closed_at IS NULL OR closed_at > $t::TIMESTAMP)
+       GROUP BY building_id, kind`,
+      { b: listValue([...new Set(buildingIds)]), t },
+    );
+    return countsForBuildings(buildingIds, rows.map((r) => ({ buildingId: r.building_id, kind: r.kind, count: r.n })));
+  }
+
+  /** The current call is a wall's (or a wall host's caller's): aggregates only (wallView.ts). */
+  private servingWall(): boolean {
+    return servingWall(this.options.personalData ?? 'masked');
   }
 
   /** Stops pushing (shutdown): no query may start after this. */
@@ -333,10 +357,11 @@ export class LiveService implements LiveApi {
     );
     const trails: Record<number, number[]> = {};
     for (const r of trailRows) (trails[r.resource_id] ??= []).push(r.lon, r.lat, Number(r.ts));
-    return {
+    const snapshot: LiveSnapshot = {
       atMs: at, incidents, alerts, resources, positions: { count: rowCount, ...columns }, trails, feed: this.feedStatus(),
       ...(overflow ? { incidentOverflow: overflow } : {}),
     };
+    return this.servingWall() ? wallSnapshot(snapshot) : snapshot;
   }
 
   public async getTimelineRange(): Promise<TimelineRange> {
@@ -358,7 +383,7 @@ export class LiveService implements LiveApi {
        WHERE s.incident_id = $id ORDER BY s.ts, ${STEP_RANK.replaceAll('step', 's.step')}`,
       { id },
     );
-    return {
+    const detail: IncidentDetail = {
       ...toIncident(row),
       steps: steps.map((s) => ({
         step: s.step,
@@ -369,6 +394,7 @@ export class LiveService implements LiveApi {
         assignee: s.assignee_kind && s.assignee_id !== null ? { kind: s.assignee_kind as AssigneeKind, id: s.assignee_id, label: s.label ?? '' } : null,
       })),
     };
+    return this.servingWall() ? wallIncidentDetail(detail) : detail;
   }
 
   private async roadGraph(): Promise<RoadGraph> {

@@ -21,6 +21,7 @@ import { fieldAad } from '../../data/store/crypto.ts';
 import { AGE_BANDS, buildingUseFromCode, type AreaLevel, type FacilityKind } from '../../data/model/domain.ts';
 import { maskIdNumber, maskName, maskPhone, REVEAL_REASON, type ContactPii, type PersonPii } from '../../data/model/masking.ts';
 import { appendAudit } from './audit.ts';
+import { servingWall, wallBuildingColumns, wallBuildingDetail } from './wallView.ts';
 import type { BBox } from '../../data/model/geo.ts';
 
 export interface StoreServiceOptions {
@@ -84,7 +85,8 @@ export class StoreService implements StoreApi {
   public async getBuildings(): Promise<BuildingColumns> {
     const { originLon, originLat } = await this.getTwinInfo();
     this.footprintReader ??= this.store.connectAgain();
-    return readBuildingColumns(this.store, originLon, originLat, await this.footprintReader);
+    const columns = await readBuildingColumns(this.store, originLon, originLat, await this.footprintReader);
+    return this.servingWall() ? wallBuildingColumns(columns) : columns;
   }
 
   public async getBasemap(): Promise<BasemapCollection> {
@@ -151,7 +153,7 @@ export class StoreService implements StoreApi {
     const worker = b.grid_id == null ? undefined : await this.store.one<{ callsign: string }>(
       'SELECT callsign FROM grid_workers WHERE grid_id = $1 ORDER BY id LIMIT 1', [b.grid_id],
     );
-    return {
+    const detail: BuildingDetail = {
       id: b.id,
       name: b.name,
       address: b.address,
@@ -176,9 +178,11 @@ export class StoreService implements StoreApi {
       rentalShare: hh && hh.n > 0 ? hh.rented / hh.n : 0,
       facilities: await this.facilitiesWhere('WHERE building_id = $1', [id]),
     };
+    return this.servingWall() ? wallBuildingDetail(detail) : detail;
   }
 
   public async getBuildingUnits(buildingId: number): Promise<BuildingUnits | null> {
+    this.refuseOnWall('dwellings');
     const id = toId(buildingId);
     const b = await this.store.one<{ floors: number; units_per_floor: number | null }>(
       'SELECT floors, units_per_floor FROM buildings WHERE id = $1', [id],
@@ -198,11 +202,13 @@ export class StoreService implements StoreApi {
     };
   }
 
-  public getHousehold(householdId: number): Promise<HouseholdRecord | null> {
+  public async getHousehold(householdId: number): Promise<HouseholdRecord | null> {
+    this.refuseOnWall('a household');
     return this.household(toId(householdId), false);
   }
 
   public async revealHousehold(householdId: number, reason: string, actor: string): Promise<HouseholdRecord | null> {
+    this.refuseOnWall('a household');
     const id = toId(householdId);
     if (this.options.personalData !== 'masked') {
       throw new Error('Personal data is never sent to a wall or demo view: reveal it at an operator console.');
@@ -277,6 +283,19 @@ export class StoreService implements StoreApi {
       [q, Math.max(1, Math.min(50, Math.trunc(Number(limit)) || 10))],
     );
     return rows.map((r) => ({ id: r.id, address: r.address, name: r.name, centroid: [r.centroid_lon, r.centroid_lat] }));
+  }
+
+  /** The current call is a wall's (or a wall host's caller's): aggregates only (wallView.ts). */
+  private servingWall(): boolean {
+    return servingWall(this.options.personalData);
+  }
+
+  /**
+   * A wall is never sent a dwelling or a household, not even masked. The contract already keeps
+   * walls from these methods ('viewer'); this holds for any other way in.
+   */
+  private refuseOnWall(what: string): void {
+    if (this.servingWall()) throw new Error(`A wall view shows no one: ${what} is not sent to a wall. Open it at a console.`);
   }
 
   /** Decrypts a personal-data blob, or returns null when this view may not see personal data. */

@@ -14,6 +14,7 @@ import { StoreService } from './StoreService.ts';
 import { IngestService } from './IngestService.ts';
 import { LiveService } from './LiveService.ts';
 import { MeterAlertService } from './MeterAlertService.ts';
+import { servingWall } from './wallView.ts';
 import { scheduleRetention } from '../../data/store/retention.ts';
 
 export const APP_VERSION = '0.1.0';
@@ -77,7 +78,7 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
       if (events.some((e) => e.type === 'meter.reading')) scheduleMeterCheck();
     },
   });
-  live = new LiveService(store, { ingest, simulated: Boolean(options.simulated) });
+  live = new LiveService(store, { ingest, simulated: Boolean(options.simulated), personalData: options.personalData });
   await live.init();
   await alerts.raiseFromHistory();
   await alerts.checkLive();
@@ -87,7 +88,8 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   const api: AppApi = {
     store: storeService,
     live,
-    window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: options.personalData }) },
+    // A wall signed in to a console host is told what it gets: no personal data (its badge says so).
+    window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: servingWall(options.personalData) ? 'none' : options.personalData }) },
     auth: {
       signIn: (username, password) => auth.signIn(username, password),
       signInWithToken: (token) => auth.signInWithToken(token),

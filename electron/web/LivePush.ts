@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppApi } from '../common/contract.ts';
 import { encodeColumns } from '../../data/feed/columnar.ts';
-import type { Principal } from '../common/access.ts';
+import { seesNoOne, type Principal } from '../common/access.ts';
+import { wallViewOfDelta } from '../services/wallView.ts';
 
 /** Frames queued for one client beyond which new frames are dropped for it. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -28,8 +29,15 @@ export class LivePush {
   public constructor(api: AppApi, log: (line: string) => void = () => undefined) {
     this.unsubscribe = api.live.onLiveDelta((delta) => {
       if (this.wss.clients.size === 0) return;
-      const frame = encodeColumns({ event: 'live.onLiveDelta', payload: delta });
-      for (const ws of this.wss.clients) send(ws, frame);
+      // One frame per view, encoded only if a socket of that view is open: walls get the wall
+      // view (aggregates only, wallView.ts); a socket with no known caller is treated as a wall.
+      let full: Uint8Array | null = null;
+      let wall: Uint8Array | null = null;
+      for (const ws of this.wss.clients) {
+        const caller = this.callers.get(ws);
+        if (!caller || seesNoOne(caller)) send(ws, (wall ??= encodeColumns({ event: 'live.onLiveDelta', payload: wallViewOfDelta(delta) })));
+        else send(ws, (full ??= encodeColumns({ event: 'live.onLiveDelta', payload: delta })));
+      }
     });
     this.wss.on('error', (err) => log(`live push: ${err.message}`));
     this.wss.on('wsClientError', (_err, socket) => socket.destroy());
