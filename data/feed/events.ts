@@ -15,6 +15,18 @@ import { RESOURCE_STATUSES } from '../model/domain.ts';
 export const EVENT_TYPES = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * Events the host records itself for what a person did at a console (issue 10), in the same log
+ * as the feed's, in the same transaction as the change and its audit row. Never accepted from a
+ * producer: validation refuses them as unknown types, so no source can forge a console action.
+ */
+export const CONSOLE_EVENT_TYPES = ['alert.acknowledged', 'alert.outcome'] as const;
+export type ConsoleEventType = (typeof CONSOLE_EVENT_TYPES)[number];
+export interface ConsoleEventData {
+  'alert.acknowledged': { alertId: string; actor: string };
+  'alert.outcome': { alertId: string; actor: string; outcome: string; reason: string };
+}
+
 /** A line longer than this is refused whole (a runaway producer, not an event). */
 export const MAX_EVENT_BYTES = 16 * 1024;
 /** Events stamped further in the future than this are refused: a wrong clock or time zone. */

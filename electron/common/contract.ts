@@ -24,6 +24,7 @@ import type {
   SessionInfo,
 } from './dto.ts';
 import type { Access } from './access.ts';
+import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
 export interface StoreApi {
@@ -42,10 +43,11 @@ export interface StoreApi {
   getHousehold(householdId: number): Promise<HouseholdRecord | null>;
   /**
    * 一户一档 with names and phone numbers in full (ID numbers keep digits 7–14 hidden), for an
-   * operator at a console who gives a reason. Every call is written to the audit log first.
-   * Refused on wall and demo views, and without a reason.
+   * operator at a console who gives a reason. Every call is written to the audit log first, under
+   * the signed-in person; at most 30 per person and hour. Refused on wall and demo views, and
+   * without a reason.
    */
-  revealHousehold(householdId: number, reason: string, actor: string): Promise<HouseholdRecord | null>;
+  revealHousehold(householdId: number, reason: string): Promise<HouseholdRecord | null>;
   /** Address search for "fly to a building". */
   findBuildings(text: string, limit: number): Promise<BuildingHit[]>;
 }
@@ -62,7 +64,8 @@ export interface LiveApi {
   proposeDispatch(incidentId: string): Promise<DispatchOption[]>;
   /** Accept, dispatch, reassign, close… recorded as an event like any other. */
   actOnIncident(incidentId: string, action: IncidentAction): Promise<IncidentDetail | null>;
-  acknowledgeAlert(alertId: string, operator: string): Promise<MeterAlert | null>;
+  /** Recorded under the signed-in person (an event and an audit row with the change). */
+  acknowledgeAlert(alertId: string): Promise<MeterAlert | null>;
   recordVisitOutcome(alertId: string, outcome: VisitOutcome, reason: string): Promise<MeterAlert | null>;
   /**
    * Pushes what changed, coalesced over 50 ms windows. Returns the unsubscribe
@@ -81,6 +84,17 @@ export interface AppApi {
   live: LiveApi;
   window: WindowApi;
   auth: AuthApi;
+  audit: AuditApi;
+}
+
+/** The audit log, for supervisors (electron/common/auditLog.ts). */
+export interface AuditApi {
+  /** Rows matching the filters, newest first, a page at a time, with the filters' choices. */
+  query(filter: AuditFilter): Promise<AuditPage>;
+  /** The matching rows (oldest first, at most 100,000) as CSV text; the export is itself audited. */
+  exportCsv(filter: AuditFilter): Promise<string>;
+  /** Walks the hash chain: intact, or the first row edited, deleted or reordered. */
+  verify(): Promise<AuditVerdict>;
 }
 
 /**
@@ -126,6 +140,7 @@ export const CONTRACT = {
   } satisfies Record<keyof LiveApi, Access | 'event'>,
   window: { getHostInfo: 'public' } satisfies Record<keyof WindowApi, Access>,
   auth: { signIn: 'public', signInWithToken: 'public', signOut: 'public', whoAmI: 'public' } satisfies Record<keyof AuthApi, Access>,
+  audit: { query: 'supervisor', exportCsv: 'supervisor', verify: 'supervisor' } satisfies Record<keyof AuditApi, Access>,
 } as const;
 
 /** Who may call `api.method`; null for a name outside the contract or an event. */

@@ -253,10 +253,8 @@ export interface IncidentAction {
   action: 'accept' | 'dispatch' | 'reassign' | 'handle' | 'feedback' | 'close' | 'cancel';
   assignee?: { kind: AssigneeKind; id: number };
   note?: string;
-  /** 1–5, with `close` (评价). */
+  /** 1–5, with `close` (评价). The host records who acts: the signed-in person, never a name sent here. */
   rating?: number;
-  /** Who acts (operator name or console id). */
-  actor?: string;
 }
 
 /** An auto-dispatch proposal: who is nearest by road and free. */

@@ -29,8 +29,8 @@ import type {
 } from '../common/dto.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { historySource } from '../../data/store/archive.ts';
-import { appendAudit } from './audit.ts';
-import type { IngestEvent } from '../../data/feed/events.ts';
+import { appendAudit, currentActor } from './audit.ts';
+import { validateEvent, type ConsoleEventData, type ConsoleEventType, type IngestEvent } from '../../data/feed/events.ts';
 import { RESOURCE_STATUSES, type MeterAnomalyKind, type ResourceKind } from '../../data/model/domain.ts';
 import { isOpenStatus, SLA_MINUTES, type AssigneeKind, type IncidentCategory, type IncidentStatus, type ReporterKind, type Severity } from '../../data/model/incidents.ts';
 import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
@@ -192,6 +192,7 @@ export class LiveService implements LiveApi {
   }
 
   private touch(type: string, at: number): void {
+    if (type.startsWith('alert.')) return; // a console's own record, not a feed
     const layer = type.startsWith('incident.') ? 'incidents' : type === 'resource.position' ? 'resources' : type === 'meter.reading' ? 'meters' : 'sensors';
     this.lastEventMs[layer] = Math.max(this.lastEventMs[layer] ?? 0, at);
   }
@@ -447,66 +448,114 @@ export class LiveService implements LiveApi {
       }));
   }
 
+  /**
+   * An operator's step in an incident's closed loop. Recorded as an `incident.status` event in the
+   * log like any other, with its projection (the step) and its audit row naming the signed-in
+   * person, all in one transaction on the store's connection: if any part cannot be written,
+   * none is. The actor is the caller the host authenticated, never one the client names.
+   */
   public async actOnIncident(incidentId: string, action: IncidentAction): Promise<IncidentDetail | null> {
     if (!this.options.ingest) throw new Error('This host is read-only: incidents cannot be changed here.');
-    const status = ({ accept: 'accepted', dispatch: 'dispatched', reassign: 'reassigned', handle: 'handling', feedback: 'feedback', close: 'closed', cancel: 'cancelled' } as const)[action.action];
-    if (!status) throw new RangeError(`Unknown action: ${String(action.action)}`);
+    const status = ({ accept: 'accepted', dispatch: 'dispatched', reassign: 'reassigned', handle: 'handling', feedback: 'feedback', close: 'closed', cancel: 'cancelled' } as const)[action?.action];
+    if (!status) throw new RangeError(`Unknown action: ${String(action?.action)}`);
     if ((status === 'dispatched' || status === 'reassigned') && !action.assignee) throw new RangeError('Dispatch needs an assignee.');
-    const event = {
-      id: `console-${randomUUID()}`,
-      type: 'incident.status',
-      ts: new Date(this.now()).toISOString(),
-      source: 'console',
-      data: {
-        incidentId: String(incidentId),
-        status,
-        ...(action.assignee ? { assignee: action.assignee } : {}),
-        actor: String(action.actor ?? 'operator').slice(0, 64),
-        ...(action.note ? { note: String(action.note).slice(0, 500) } : {}),
-        ...(action.rating ? { rating: action.rating } : {}),
+    const actor = currentActor();
+    const id = String(incidentId).slice(0, 64);
+    const at = this.now();
+    const checked = validateEvent(
+      {
+        id: `console-${randomUUID()}`,
+        type: 'incident.status',
+        ts: new Date(at).toISOString(),
+        source: 'console',
+        data: {
+          incidentId: id,
+          status,
+          ...(action.assignee ? { assignee: action.assignee } : {}),
+          actor,
+          ...(action.note ? { note: String(action.note).slice(0, 500) } : {}),
+          ...(action.rating ? { rating: action.rating } : {}),
+        },
       },
-    };
-    const result = await this.options.ingest.ingestValues([event], 'http');
-    if (result.rejected.length > 0) throw new RangeError(result.rejected[0]!.reason);
-    return this.getIncident(incidentId);
+      at,
+    );
+    if (!checked.ok) throw new RangeError(checked.reason);
+    const event = checked.event as IngestEvent & { type: 'incident.status' };
+    const d = event.data;
+    const known = await this.store.transaction(async () => {
+      if (!(await this.store.one('SELECT 1 FROM incidents WHERE id = $id', { id }))) return false;
+      const reason = [d.assignee ? `${d.assignee.kind}:${d.assignee.id}` : null, d.rating ? `rating ${d.rating}` : null, d.note ?? null].filter(Boolean).join('; ') || null;
+      await appendAudit(this.store, { actor, action: `incident.${action.action}`, subject: `incident:${id}`, reason, atMs: at });
+      await this.recordConsoleEvent(event.id, 'incident.status', d, at);
+      await this.store.run(
+        `INSERT INTO incident_steps (event_id, incident_id, step, ts, assignee_kind, assignee_id, actor, note, rating)
+         VALUES ($e, $i, $s, epoch_ms($t::BIGINT), $ak, $ai, $a, $n, $r)`,
+        { e: event.id, i: id, s: d.status, t: at, ak: d.assignee?.kind ?? null, ai: d.assignee?.id ?? null, a: actor, n: d.note ?? null, r: d.rating ?? null },
+      );
+      return true;
+    });
+    if (!known) throw new RangeError(`No incident "${id}": it may have been archived, or the id is mistyped.`);
+    this.onCommitted([event]);
+    return this.getIncident(id);
   }
 
-  public async acknowledgeAlert(alertId: string, operator: string): Promise<MeterAlert | null> {
-    const id = String(alertId);
-    await this.store.run(
-      `UPDATE meter_alerts SET status = 'acknowledged', acknowledged_at = $t::TIMESTAMP, acknowledged_by = $who
-       WHERE id = $id AND status = 'open'`,
-      { id, who: String(operator).slice(0, 64) || 'operator', t: new Date(this.now()).toISOString() },
-    );
-    await this.audit(String(operator), 'alert.acknowledge', id, null);
-    this.alertsChanged([id]);
+  /** Marks an open alert as being looked into by the signed-in person (event + audit row, one transaction). */
+  public async acknowledgeAlert(alertId: string): Promise<MeterAlert | null> {
+    const id = String(alertId).slice(0, 128);
+    const actor = currentActor();
+    const at = this.now();
+    const changed = await this.store.transaction(async () => {
+      const rows = await this.store.all(
+        `UPDATE meter_alerts SET status = 'acknowledged', acknowledged_at = epoch_ms($t::BIGINT), acknowledged_by = $who
+         WHERE id = $id AND status = 'open' RETURNING id`,
+        { id, who: actor, t: at },
+      );
+      // Unknown, or already acknowledged: nothing happened, so nothing is recorded.
+      if (rows.length === 0) return false;
+      await appendAudit(this.store, { actor, action: 'alert.acknowledge', subject: `alert:${id}`, reason: null, atMs: at });
+      await this.recordConsoleEvent(`console-${randomUUID()}`, 'alert.acknowledged', { alertId: id, actor } satisfies ConsoleEventData['alert.acknowledged'], at);
+      return true;
+    });
+    if (changed) this.alertsChanged([id]);
     return this.alert(id);
   }
 
+  /** Closes an alert with what the visit found (event + audit row, one transaction). */
   public async recordVisitOutcome(alertId: string, outcome: VisitOutcome, reason: string): Promise<MeterAlert | null> {
-    const id = String(alertId);
+    const id = String(alertId).slice(0, 128);
     if (!['safe', 'needed_help', 'false_alarm'].includes(outcome)) throw new RangeError(`Unknown outcome: ${String(outcome)}`);
     const why = String(reason ?? '').trim().slice(0, 500);
     if (why.length === 0) throw new RangeError('Say what was found at the visit (a reason is required).');
-    const t = new Date(this.now()).toISOString();
-    await this.store.run(
-      `UPDATE meter_alerts SET status = 'closed', outcome = $o, outcome_reason = $r, closed_at = $t::TIMESTAMP,
-         acknowledged_at = coalesce(acknowledged_at, $t::TIMESTAMP), acknowledged_by = coalesce(acknowledged_by, 'operator')
-       WHERE id = $id`,
-      { id, o: outcome, r: why, t },
-    );
-    await this.audit('operator', 'alert.outcome', id, `${outcome}: ${why}`);
-    this.alertsChanged([id]);
+    const actor = currentActor();
+    const at = this.now();
+    const state = await this.store.transaction(async () => {
+      const rows = await this.store.all(
+        `UPDATE meter_alerts SET status = 'closed', outcome = $o, outcome_reason = $r, closed_at = epoch_ms($t::BIGINT),
+           acknowledged_at = coalesce(acknowledged_at, epoch_ms($t::BIGINT)), acknowledged_by = coalesce(acknowledged_by, $who)
+         WHERE id = $id AND status <> 'closed' RETURNING id`,
+        { id, o: outcome, r: why, t: at, who: actor },
+      );
+      if (rows.length === 0) return (await this.store.one('SELECT 1 FROM meter_alerts WHERE id = $id', { id })) ? 'closed' : 'unknown';
+      await appendAudit(this.store, { actor, action: 'alert.outcome', subject: `alert:${id}`, reason: `${outcome}: ${why}`, atMs: at });
+      await this.recordConsoleEvent(`console-${randomUUID()}`, 'alert.outcome', { alertId: id, actor, outcome, reason: why } satisfies ConsoleEventData['alert.outcome'], at);
+      return 'changed';
+    });
+    if (state === 'closed') throw new RangeError(`Alert ${id} is already closed: its outcome was recorded before (see the audit log).`);
+    if (state === 'changed') this.alertsChanged([id]);
     return this.alert(id);
+  }
+
+  /** Writes an event of the console's own into the log (inside the caller's transaction). */
+  private async recordConsoleEvent(id: string, type: 'incident.status' | ConsoleEventType, data: object, atMs: number): Promise<void> {
+    await this.store.run(
+      `INSERT INTO events (id, type, ts, source, received_at, transport, data) VALUES ($id, $type, epoch_ms($t::BIGINT), 'console', epoch_ms($t::BIGINT), 'console', $data)`,
+      { id, type, t: atMs, data: JSON.stringify(data) },
+    );
   }
 
   private async alert(id: string): Promise<MeterAlert | null> {
     const row = await this.store.one<AlertRow>(ALERTS_AT('a.id = $id'), { id, t: new Date(this.now() + 1000).toISOString() });
     return row ? toAlert(row) : null;
-  }
-
-  private async audit(actor: string, action: string, subject: string, reason: string | null): Promise<void> {
-    await appendAudit(this.store, { actor, action, subject, reason, atMs: this.now() });
   }
 }
 

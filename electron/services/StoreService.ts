@@ -20,7 +20,7 @@ import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { fieldAad } from '../../data/store/crypto.ts';
 import { AGE_BANDS, buildingUseFromCode, type AreaLevel, type FacilityKind } from '../../data/model/domain.ts';
 import { maskIdNumber, maskName, maskPhone, REVEAL_REASON, type ContactPii, type PersonPii } from '../../data/model/masking.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit, currentActor, type AuditLimit } from './audit.ts';
 import { servingWall, wallBuildingColumns, wallBuildingDetail } from './wallView.ts';
 import type { BBox } from '../../data/model/geo.ts';
 
@@ -30,6 +30,22 @@ export interface StoreServiceOptions {
 }
 
 const HIDDEN = '—';
+
+/**
+ * Reveals of personal data one person may make in any hour: enough for a shift's welfare checks
+ * (a few an hour), far below a sweep (500 households were revealed in 6.3 s before this limit).
+ */
+export const REVEALS_PER_HOUR = 30;
+const REVEAL_LIMIT: AuditLimit = {
+  max: REVEALS_PER_HOUR,
+  windowMs: 3600_000,
+  refusedAction: 'reveal_refused',
+  message: (resetsAtMs) => {
+    const minutes = Math.max(1, Math.ceil((resetsAtMs - Date.now()) / 60_000));
+    const at = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(resetsAtMs);
+    return `You have revealed personal data ${REVEALS_PER_HOUR} times in the last hour, the limit per person: the next reveal is possible at ${at} Beijing time (in ${minutes} min). A supervisor sees every reveal in the audit log.`;
+  },
+};
 
 export class StoreService implements StoreApi {
   private readonly store: DuckDbStore;
@@ -207,7 +223,13 @@ export class StoreService implements StoreApi {
     return this.household(toId(householdId), false);
   }
 
-  public async revealHousehold(householdId: number, reason: string, actor: string): Promise<HouseholdRecord | null> {
+  /**
+   * The household with names and phone numbers in full, for the signed-in person (the contract
+   * asks for an operator), with a reason, at most REVEALS_PER_HOUR times per person in any hour.
+   * The record leaves only once its audit row (who, which household, why) has committed; past the
+   * limit the answer says when the next reveal is possible, and the refusal is audited once.
+   */
+  public async revealHousehold(householdId: number, reason: string): Promise<HouseholdRecord | null> {
     this.refuseOnWall('a household');
     const id = toId(householdId);
     if (this.options.personalData !== 'masked') {
@@ -220,7 +242,7 @@ export class StoreService implements StoreApi {
     const record = await this.household(id, true);
     if (!record) return null;
     // The record leaves this service only once its audit row is written.
-    await appendAudit(this.store, { actor: String(actor ?? ''), action: 'reveal_personal_data', subject: `household:${id}`, reason: why, atMs: Date.now() });
+    await appendAudit(this.store, { actor: currentActor(), action: 'reveal_personal_data', subject: `household:${id}`, reason: why, atMs: Date.now() }, REVEAL_LIMIT);
     return record;
   }
 

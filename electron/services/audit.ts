@@ -22,6 +22,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { auditName, type Principal } from '../common/access.ts';
+import type { AuditVerdict } from '../common/auditLog.ts';
+import { currentCaller } from './callContext.ts';
 
 export interface AuditEntry {
   /** Who: `auditName(currentCaller())` (a person's sign-in name, `wall:…`, `source:…`, `system:…`). */
@@ -69,6 +72,18 @@ export class AuditLimitError extends Error {
     super(message);
     this.name = 'AuditLimitError';
   }
+}
+
+/**
+ * Who the audit log records for the contract call being served: the caller the host
+ * authenticated, never a name the client sent. `kinds` are the callers who may act at all (an
+ * action a wall or a source must not take is refused here too, beside the contract's check).
+ */
+export function currentActor(kinds: readonly Principal['kind'][] = ['person', 'system']): string {
+  const caller = currentCaller();
+  if (!caller) throw Object.assign(new Error('Sign in first: this needs a signed-in user.'), { statusCode: 401 });
+  if (!kinds.includes(caller.kind)) throw Object.assign(new Error(`A ${caller.kind} may not do this: it needs a person signed in at a console.`), { statusCode: 403 });
+  return auditName(caller);
 }
 
 /** prev_hash of the first row. */
@@ -190,20 +205,6 @@ function clean(text: string, max: number): string {
 }
 
 //#region verify
-export interface AuditVerdict {
-  ok: boolean;
-  /** Rows in the log. */
-  rows: number;
-  /** The newest row's hash (anchor it elsewhere to detect a full rewrite). */
-  headHash: string;
-  /** Rows written before the chain existed and not yet chained (the host chains them at its next audit row). */
-  unsealed: number;
-  /** The first break, for a person: which row, and what happened to it. */
-  problem: string | null;
-  /** The id of the first row that does not check out (null when intact or the break is at the end). */
-  firstBadId: number | null;
-}
-
 /**
  * Walks the chain in id order and reports the first row that was edited (its hash no longer
  * matches its content), deleted (a gap, or the next row no longer follows), reordered or inserted

@@ -7,6 +7,7 @@ import type { ApiName, AppApi } from '../common/contract.ts';
 import { accessOf } from '../common/contract.ts';
 import { mayCall, type Access } from '../common/access.ts';
 import { AuthService } from './AuthService.ts';
+import { AuditService } from './AuditService.ts';
 import { runAs, type CallContext } from './callContext.ts';
 import type { HostInfo } from '../common/dto.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
@@ -96,6 +97,7 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
       signOut: () => auth.signOut(),
       whoAmI: async () => auth.whoAmI(),
     },
+    audit: new AuditService(store),
   };
   const stop = (): void => {
     if (meterCheck) clearTimeout(meterCheck);

@@ -12,9 +12,6 @@ import { useTwinStore } from '../state/twinStore.ts';
 import { pushToast } from '../state/toastStore.ts';
 import { t } from '../i18n/index.ts';
 
-/** Who acts from this screen (recorded with acknowledgements and incident steps). */
-export const CONSOLE_ACTOR = 'console';
-
 export function selectAlert(id: string | null, o: { fly: boolean } = { fly: true }): void {
   if (id === null) {
     useUiStore.setState({ selectedAlertId: null, glowHouseholdId: null });
@@ -44,7 +41,7 @@ function applyAlert(a: MeterAlert | null): void {
 }
 
 export async function acknowledgeAlert(id: string): Promise<boolean> {
-  const a = await hostCall(() => getAppApi().live.acknowledgeAlert(id, CONSOLE_ACTOR), null);
+  const a = await hostCall(() => getAppApi().live.acknowledgeAlert(id), null);
   applyAlert(a);
   return a !== null;
 }

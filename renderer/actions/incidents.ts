@@ -7,7 +7,6 @@ import type { DispatchOption, IncidentAction, IncidentDetail } from '../../elect
 import { getAppApi } from '../bridge/appApi.ts';
 import { hostCall } from './hostCall.ts';
 import { flyToPoint } from './camera.ts';
-import { CONSOLE_ACTOR } from './alerts.ts';
 import { selectIncidentId } from '../state/uiStore.ts';
 import { useLiveStore } from '../state/liveStore.ts';
 
@@ -28,8 +27,9 @@ function applyIncident(d: IncidentDetail | null): void {
   });
 }
 
-export async function actOnIncident(id: string, action: Omit<IncidentAction, 'actor'>): Promise<IncidentDetail | null> {
-  const d = await hostCall(() => getAppApi().live.actOnIncident(id, { ...action, actor: CONSOLE_ACTOR }), null);
+/** The host records the signed-in person as the one who acted. */
+export async function actOnIncident(id: string, action: IncidentAction): Promise<IncidentDetail | null> {
+  const d = await hostCall(() => getAppApi().live.actOnIncident(id, action), null);
   applyIncident(d);
   return d;
 }

@@ -3,7 +3,6 @@
  * the selected building, the household card for the selected dwelling. Late answers for an
  * earlier selection are dropped.
  */
-import { CONSOLE_ACTOR } from './alerts.ts';
 import { getAppApi } from '../bridge/appApi.ts';
 import { useDetailStore } from '../state/detailStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
@@ -45,10 +44,11 @@ async function loadHousehold(id: number | null): Promise<void> {
 
 /**
  * Shows the open household with names and phone numbers in full. The host writes the reveal,
- * with its reason, to the audit log before it answers; a refusal (wall view, no reason) is a toast.
+ * with its reason and the signed-in person, to the audit log before it answers; a refusal (wall
+ * view, no reason, the hourly limit reached: it says when the next is possible) is a toast.
  */
 export async function revealHousehold(id: number, reason: string): Promise<boolean> {
-  const value = await hostCall(() => getAppApi().store.revealHousehold(id, reason, CONSOLE_ACTOR), null);
+  const value = await hostCall(() => getAppApi().store.revealHousehold(id, reason), null);
   if (!value || useDetailStore.getState().household.id !== id) return false;
   useDetailStore.setState({ household: { id, loading: false, value } });
   return true;

@@ -6,7 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { generateDistrict } from '../../data/seed/generateDistrict.ts';
+import { refreshBuildingStats } from '../../data/store/buildingStats.ts';
 import { appendAudit, AuditLimitError, TokenUseLog, verifyAuditChain } from '../../electron/services/audit.ts';
+import { createServices, dispatch, type Services } from '../../electron/services/index.ts';
+import { runAs } from '../../electron/services/callContext.ts';
+import { REVEALS_PER_HOUR } from '../../electron/services/StoreService.ts';
 import { tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -226,3 +231,138 @@ describe('limits and token use', () => {
     expect((await store.one<{ t: string }>(`SELECT strftime(last_used_at, '%H:%M:%S') AS t FROM api_tokens WHERE id = 1`))!.t).toBe('09:00:01');
   });
 });
+
+describe('actions at a console', () => {
+  let store: DuckDbStore;
+  let services: Services;
+  let incidentId: string;
+  const operator = { kind: 'person', userId: 7, username: 'wang.li', displayName: '王丽', role: 'operator' } as const;
+  const asOperator = <T>(work: () => Promise<T>): Promise<T> => runAs({ caller: operator, via: 'http' }, work);
+
+  beforeAll(async () => {
+    store = await DuckDbStore.open(tmp.path('actions.duckdb'), { create: true });
+    await generateDistrict(store, { seed: 4, buildings: 120 });
+    await refreshBuildingStats(store);
+    services = await createServices(store, { host: 'web', personalData: 'masked' });
+    const info = await services.api.store.getTwinInfo();
+    incidentId = 'AU-1';
+    const report = {
+      id: 'au-1', type: 'incident.reported', ts: new Date(Date.now() - 60_000).toISOString(), source: 'hotline',
+      data: { incidentId, category: 'garbage', severity: 2, lon: (info.bbox[0] + info.bbox[2]) / 2, lat: (info.bbox[1] + info.bbox[3]) / 2, reporter: 'hotline' },
+    };
+    expect((await services.ingest.ingestValues([report], 'http')).accepted).toBe(1);
+  });
+  afterAll(async () => {
+    services.stop();
+    await store.closeWhenIdle();
+  });
+
+  it('record an incident step under the signed-in person, with its event and audit row in one transaction', async () => {
+    // A name the client sends is not taken (the contract no longer has one; a stale client's is ignored).
+    const detail = await asOperator(() => services.api.live.actOnIncident(incidentId, { action: 'accept', actor: 'someone-else' } as never));
+    expect(detail?.status).toBe('accepted');
+    expect(detail?.steps.at(-1)).toMatchObject({ step: 'accepted', actor: 'wang.li' });
+    const audit = await store.all<{ actor: string; action: string; subject: string }>(`SELECT actor, action, subject FROM audit_log WHERE subject = 'incident:${incidentId}'`);
+    expect(audit).toEqual([{ actor: 'wang.li', action: 'incident.accept', subject: `incident:${incidentId}` }]);
+    const events = await store.all<{ type: string; source: string; actor: string }>(
+      `SELECT type, source, data->>'actor' AS actor FROM events WHERE data->>'incidentId' = '${incidentId}' AND type = 'incident.status'`,
+    );
+    expect(events).toEqual([{ type: 'incident.status', source: 'console', actor: 'wang.li' }]);
+  });
+
+  it('leave neither the audit row nor the step when the change fails after the audit row was written', async () => {
+    const before = await counts(store, incidentId);
+    // The step's table cannot be written: the audit row and the event went in first, in the same transaction.
+    await store.run('ALTER TABLE incident_steps RENAME TO incident_steps_away');
+    try {
+      await expect(asOperator(() => services.api.live.actOnIncident(incidentId, { action: 'handle' }))).rejects.toThrow(/incident_steps/);
+    } finally {
+      await store.run('ALTER TABLE incident_steps_away RENAME TO incident_steps');
+    }
+    expect(await counts(store, incidentId)).toEqual(before);
+    expect((await verifyAuditChain(store)).ok).toBe(true);
+    // And the next action records normally.
+    expect((await asOperator(() => services.api.live.actOnIncident(incidentId, { action: 'handle' })))?.status).toBe('handling');
+    expect((await counts(store, incidentId)).audit).toBe(before.audit + 1);
+  });
+
+  it('refuse an unknown incident and a caller that is not a person', async () => {
+    const before = await counts(store, 'NOPE');
+    await expect(asOperator(() => services.api.live.actOnIncident('NOPE', { action: 'accept' }))).rejects.toThrow(/No incident "NOPE"/);
+    const wall = { caller: { kind: 'wall', tokenId: 1, name: 'hall' } as const, via: 'http' as const };
+    await expect(runAs(wall, () => services.api.live.actOnIncident(incidentId, { action: 'feedback' }))).rejects.toThrow(/wall may not/);
+    expect(await counts(store, 'NOPE')).toEqual(before);
+  });
+
+  it('make alert actions events, audited under the person, and refuse closing twice', async () => {
+    const alert = (await services.api.live.getLiveSnapshot()).alerts[0]!;
+    expect(alert).toBeDefined();
+    expect(await asOperator(() => services.api.live.acknowledgeAlert(alert.id))).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'wang.li' });
+    // A second acknowledgement changes nothing and records nothing.
+    await asOperator(() => services.api.live.acknowledgeAlert(alert.id));
+    expect(await asOperator(() => services.api.live.recordVisitOutcome(alert.id, 'safe', '已上门，老人在家安好'))).toMatchObject({ status: 'closed', outcome: 'safe' });
+    await expect(asOperator(() => services.api.live.recordVisitOutcome(alert.id, 'false_alarm', '改一下'))).rejects.toThrow(/already closed/);
+    const audit = await store.all<{ actor: string; action: string; reason: string | null }>(`SELECT actor, action, reason FROM audit_log WHERE subject = 'alert:${alert.id}' ORDER BY id`);
+    expect(audit).toEqual([
+      { actor: 'wang.li', action: 'alert.acknowledge', reason: null },
+      { actor: 'wang.li', action: 'alert.outcome', reason: 'safe: 已上门，老人在家安好' },
+    ]);
+    const events = await store.all<{ type: string; actor: string }>(`SELECT type, data->>'actor' AS actor FROM events WHERE data->>'alertId' = '${alert.id}' ORDER BY ts, type`);
+    expect(events).toEqual([
+      { type: 'alert.acknowledged', actor: 'wang.li' },
+      { type: 'alert.outcome', actor: 'wang.li' },
+    ]);
+    // A producer cannot forge one: the ingest refuses the console's own event types.
+    const forged = await services.ingest.ingestValues([{ id: 'forged-1', type: 'alert.acknowledged', ts: new Date().toISOString(), source: 'x', data: { alertId: alert.id, actor: 'x' } }], 'http');
+    expect(forged.rejected[0]?.reason).toMatch(/unknown type/);
+  });
+
+  it(`limit reveals to ${REVEALS_PER_HOUR} per person and hour, saying when the next is possible, and show them to a supervisor`, async () => {
+    const households = (await store.all<{ id: number }>(`SELECT id FROM households ORDER BY id LIMIT ${REVEALS_PER_HOUR + 1}`)).map((h) => h.id);
+    for (const id of households.slice(0, REVEALS_PER_HOUR)) {
+      expect((await asOperator(() => services.api.store.revealHousehold(id, '核实独居老人安全')))?.revealed).toBe(true);
+    }
+    const over = asOperator(() => services.api.store.revealHousehold(households.at(-1)!, '核实独居老人安全'));
+    await expect(over).rejects.toThrow(new RegExp(`${REVEALS_PER_HOUR} times in the last hour.*next reveal is possible at \\d\\d:\\d\\d Beijing time \\(in (59|60) min\\)`));
+    await expect(over).rejects.toMatchObject({ statusCode: 429 });
+    // Another operator is not held up by wang.li's reveals.
+    const other = { caller: { ...operator, userId: 8, username: 'zhao.min' }, via: 'http' as const };
+    expect((await runAs(other, () => services.api.store.revealHousehold(households.at(-1)!, '核实独居老人安全')))?.revealed).toBe(true);
+
+    const supervisor = { caller: { ...operator, userId: 9, username: 'chen.jie', role: 'supervisor' as const }, via: 'http' as const };
+    const page = await runAs(supervisor, () => services.api.audit.query({ actor: 'wang', action: 'reveal_personal_data', limit: 10 }));
+    expect(page.total).toBe(REVEALS_PER_HOUR);
+    expect(page.rows).toHaveLength(10);
+    expect(page.rows[0]!.id).toBeGreaterThan(page.rows[9]!.id); // newest first
+    expect(page.revealsLastHour[0]).toEqual({ actor: 'wang.li', count: REVEALS_PER_HOUR });
+    expect(page.revealLimitPerHour).toBe(REVEALS_PER_HOUR);
+    expect(page.actions).toEqual(expect.arrayContaining(['reveal_personal_data', 'reveal_refused', 'incident.accept', 'alert.outcome']));
+    const refused = await runAs(supervisor, () => services.api.audit.query({ action: 'reveal_refused' }));
+    expect(refused.rows.map((r) => [r.actor, r.subject])).toEqual([['wang.li', `household:${households.at(-1)}`]]);
+  });
+
+  it('export the filtered rows as CSV for a supervisor, audited, and refuse the viewer to anyone below supervisor', async () => {
+    const supervisor = { caller: { ...operator, userId: 9, username: 'chen.jie', role: 'supervisor' as const }, via: 'http' as const };
+    await appendAudit(store, { actor: '=cmd|calc', action: 'sign_in_failed', subject: 'user:=cmd', reason: 'from 10.0.0.9, "quoted"', atMs: Date.now() });
+    const csv = await dispatch(services.api, 'audit', 'exportCsv', [{ action: 'sign_in_failed' }], supervisor);
+    expect(typeof csv).toBe('string');
+    const lines = String(csv).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('id,time_utc,actor,action,subject,reason');
+    expect(lines.at(-1)).toMatch(/^\d+,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,'=cmd\|calc,sign_in_failed,user:=cmd,"from 10\.0\.0\.9, ""quoted"""$/);
+    const exported = await store.one<{ actor: string; reason: string }>(`SELECT actor, reason FROM audit_log WHERE action = 'audit.export' ORDER BY id DESC LIMIT 1`);
+    expect(exported).toEqual({ actor: 'chen.jie', reason: `${lines.length - 1} rows; action=sign_in_failed` });
+    await expect(dispatch(services.api, 'audit', 'query', [{}], { caller: operator, via: 'http' })).rejects.toMatchObject({ status: 403 });
+    await expect(dispatch(services.api, 'audit', 'query', [{}], { caller: null, via: 'http' })).rejects.toMatchObject({ status: 401 });
+    expect(await dispatch(services.api, 'audit', 'verify', [], supervisor)).toMatchObject({ ok: true, problem: null });
+  });
+});
+
+async function counts(store: DuckDbStore, incidentId: string): Promise<{ audit: number; events: number; steps: number }> {
+  const row = await store.one<{ audit: number; events: number; steps: number }>(
+    `SELECT (SELECT count(*) FROM audit_log WHERE subject = $s)::INTEGER AS audit,
+            (SELECT count(*) FROM events WHERE data->>'incidentId' = $i)::INTEGER AS events,
+            (SELECT count(*) FROM incident_steps WHERE incident_id = $i)::INTEGER AS steps`,
+    { s: `incident:${incidentId}`, i: incidentId },
+  );
+  return row!;
+}

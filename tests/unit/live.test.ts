@@ -57,7 +57,7 @@ describe('closed loop', () => {
     await services.ingest.ingestValues([{ ...report, id: 'lc-0', data: { ...report.data, incidentId: 'LC-0', buildingId: building.id, reporter: 'resident' } }], 'http');
     expect((await services.api.live.getIncident('LC-0'))?.address).toBe(building.address);
 
-    incident = await services.api.live.actOnIncident('LC-1', { action: 'accept', actor: 'op-7' });
+    incident = await services.api.live.actOnIncident('LC-1', { action: 'accept' });
     expect(incident?.status).toBe('accepted');
     const options = await services.api.live.proposeDispatch('LC-1');
     expect(options.length).toBeGreaterThan(1);
@@ -65,7 +65,7 @@ describe('closed loop', () => {
     for (let i = 1; i < options.length; i++) expect(options[i]!.roadDistanceM).toBeGreaterThanOrEqual(options[i - 1]!.roadDistanceM);
     for (const o of options) expect(o.roadDistanceM + 1).toBeGreaterThanOrEqual(o.straightDistanceM);
     const chosen = options.find((o) => o.kind === 'grid_worker')!;
-    incident = await services.api.live.actOnIncident('LC-1', { action: 'dispatch', assignee: { kind: chosen.kind, id: chosen.id }, actor: 'op-7' });
+    incident = await services.api.live.actOnIncident('LC-1', { action: 'dispatch', assignee: { kind: chosen.kind, id: chosen.id } });
     expect(incident?.status).toBe('dispatched');
     expect(incident?.assignee).toMatchObject({ kind: 'grid_worker', id: chosen.id, label: chosen.label });
     // A dispatched worker is no longer proposed for the next incident.
@@ -90,12 +90,12 @@ describe('meter alerts', () => {
     const alert = snapshot.alerts.find((a) => a.kind === 'no_usage')!;
     expect(alert.explanation.usualWaterL).toBeGreaterThan(20);
     expect(alert.explanation.waterL).toBeLessThan(5);
-    const acked = await services.api.live.acknowledgeAlert(alert.id, 'op-7');
+    const acked = await services.api.live.acknowledgeAlert(alert.id);
     expect(acked?.status).toBe('acknowledged');
     await expect(services.api.live.recordVisitOutcome(alert.id, 'safe', '  ')).rejects.toThrow(/reason/);
     const closed = await services.api.live.recordVisitOutcome(alert.id, 'safe', '老人外出探亲，已电话确认');
     expect(closed).toMatchObject({ status: 'closed', outcome: 'safe', outcomeReason: '老人外出探亲，已电话确认' });
-    const audit = await store.all<{ action: string }>(`SELECT action FROM audit_log WHERE subject = '${alert.id}' ORDER BY id`);
+    const audit = await store.all<{ action: string }>(`SELECT action FROM audit_log WHERE subject = 'alert:${alert.id}' ORDER BY id`);
     expect(audit.map((a) => a.action)).toEqual(['alert.acknowledge', 'alert.outcome']);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { generateDistrict } from '../../data/seed/generateDistrict.ts';
 import { StoreService } from '../../electron/services/StoreService.ts';
+import { runAs } from '../../electron/services/callContext.ts';
 import { tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -22,6 +23,10 @@ afterAll(() => {
   tmp.cleanup();
 });
 
+/** As the host serves a call from operator op-7, signed in over HTTP. */
+const asOperator = <T>(work: () => Promise<T>): Promise<T> =>
+  runAs({ caller: { kind: 'person', userId: 7, username: 'op-7', displayName: '操作员七', role: 'operator' }, via: 'http' }, work);
+
 const audit = (): Promise<{ actor: string; action: string; subject: string; reason: string }[]> =>
   store.all('SELECT actor, action, subject, reason FROM audit_log ORDER BY id');
 
@@ -32,7 +37,7 @@ describe('revealing personal data', () => {
     expect(masked.revealed).toBe(false);
     expect(masked.contactPhone).toMatch(/^\d{3}\*{4}\d{4}$/);
 
-    const full = (await console.revealHousehold(householdId, '核实独居老人安全，电话联系', 'op-7'))!;
+    const full = (await asOperator(() => console.revealHousehold(householdId, '核实独居老人安全，电话联系')))!;
     expect(full.revealed).toBe(true);
     expect(full.contactPhone).toMatch(/^1\d{10}$/);
     expect(full.contactName).not.toContain('*');
@@ -44,9 +49,9 @@ describe('revealing personal data', () => {
   it('refuses without a reason, and on a wall view, writing nothing', async () => {
     const before = (await audit()).length;
     const console = new StoreService(store, { personalData: 'masked' });
-    await expect(console.revealHousehold(householdId, '  ', 'op-7')).rejects.toThrow(/reason/);
+    await expect(asOperator(() => console.revealHousehold(householdId, '  '))).rejects.toThrow(/reason/);
     const wall = new StoreService(store, { personalData: 'none' });
-    await expect(wall.revealHousehold(householdId, '核实独居老人安全', 'op-7')).rejects.toThrow(/wall/);
+    await expect(asOperator(() => wall.revealHousehold(householdId, '核实独居老人安全'))).rejects.toThrow(/wall/);
     expect((await wall.getHousehold(householdId))!.contactPhone).not.toMatch(/\d/);
     expect((await audit()).length).toBe(before);
   });
