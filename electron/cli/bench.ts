@@ -19,7 +19,7 @@ import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { decodeColumns, encodeColumns } from '../../data/feed/columnar.ts';
 import type { BuildingColumns } from '../common/dto.ts';
 import { readBuildingColumns } from '../services/StoreService.ts';
-import { RENDERER_DIST, REPO_ROOT } from './paths.ts';
+import { RENDERER_TEST_DIST, REPO_ROOT } from './paths.ts';
 import { keyPathFor } from '../../data/store/crypto.ts';
 import { benchBrowser } from './benchBrowser.ts';
 import { progressReporter } from './progress.ts';
@@ -175,7 +175,7 @@ async function benchLoad(bigDb: string, buildings: number, quick: boolean): Prom
  * process over a copy of the default district, so the host and the page do not share a thread.
  */
 async function browserBenches(defaultDb: string, dir: string, quick: boolean): Promise<Row[]> {
-  if (!existsSync(join(RENDERER_DIST, 'bench.html'))) {
+  if (!existsSync(join(RENDERER_TEST_DIST, 'bench.html'))) {
     const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
     if (r.status !== 0) return [{ name: 'browser benchmarks', value: 'not measured: the build failed' }];
   }
@@ -183,8 +183,10 @@ async function browserBenches(defaultDb: string, dir: string, quick: boolean): P
   copyFileSync(defaultDb, db);
   copyFileSync(keyPathFor(defaultDb), keyPathFor(db));
   const access = await provisionBenchAccess(db);
+  // The test renderer: bench.html and the hooks the event-to-pixel benchmark listens on.
   const host = spawn(process.execPath, [join(REPO_ROOT, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, CIVICTWIN_RENDERER: 'test' },
   });
   try {
     const url = await new Promise<string>((ok, fail) => {

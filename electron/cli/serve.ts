@@ -8,7 +8,7 @@ import { authRoutes } from '../services/authOps.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import { WebHost } from '../web/WebHost.ts';
-import { RENDERER_DIST } from './paths.ts';
+import { servedRendererDir } from './paths.ts';
 
 export interface ServeOptions {
   db: string;
@@ -52,18 +52,20 @@ function checkExposure(opts: ServeOptions, log: (line: string) => void): void {
 
 /** Opens the twin and serves it; closes the store cleanly on SIGINT/SIGTERM. */
 export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host: WebHost; services: Services }> {
-  if (opts.renderer !== false && !existsSync(join(RENDERER_DIST, 'index.html'))) {
+  const rendererDir = servedRendererDir();
+  if (opts.renderer !== false && !existsSync(join(rendererDir, 'index.html'))) {
     throw new Error('The renderer is not built: run "npm run build" (or "npm start", which builds it).');
   }
   const log = (l: string): void => console.error(l);
   installProcessGuard(log);
   checkExposure(opts, log);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
-  const store = await openTwin(opts.db, { threads: hostDbThreads(), onNote: log }); // cleans killed runs' leftovers; clear errors
+  // A wall shows no one: it opens without the key (a wrong one is still refused).
+  const store = await openTwin(opts.db, { threads: hostDbThreads(), onNote: log, withoutKey: Boolean(opts.wall) }); // cleans killed runs' leftovers; clear errors
   const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log });
   const { api, ingest } = services;
   const host = new WebHost({
-    services: api, auth: services.auth, ingest, staticDir: RENDERER_DIST, port: opts.port, host: opts.host, log,
+    services: api, auth: services.auth, ingest, staticDir: rendererDir, port: opts.port, host: opts.host, log,
     openIngest: opts.openIngest, wall: opts.wall, allowedHosts: opts.allowHosts, tls,
   });
   const port = await host.listen();

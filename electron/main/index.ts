@@ -2,11 +2,9 @@
  * Electron main process: app lifecycle and start-up/shut-down order.
  * open store → register IPC → create window; on quit: close the store last.
  */
-import { app, BrowserWindow, net, protocol } from 'electron';
-import { existsSync } from 'node:fs';
+import { app, BrowserWindow, protocol } from 'electron';
 import { homedir } from 'node:os';
-import { join, normalize, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { openTwin } from '../../data/store/openTwin.ts';
 import { startControlChannel } from '../services/ControlSocket.ts';
@@ -18,9 +16,11 @@ import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
 import { userInfo } from 'node:os';
 import { APP_ORIGIN, hardenSession, hardenedWebPreferences } from './security/hardening.ts';
+import { rendererDir, serveAppProtocol } from './security/appProtocol.ts';
+import { keyFromKeychain } from './security/keychain.ts';
 
 // The bundle sits in .build/electron/; the renderer build beside it in .build/renderer/.
-const RENDERER_DIR = resolve(__dirname, '../renderer');
+const RENDERER_DIR = rendererDir(__dirname);
 const PRELOAD = join(__dirname, 'preload.cjs');
 
 function dbFromArgs(): string {
@@ -46,18 +46,11 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   hardenSession();
-  protocol.handle('app', (request) => {
-    const url = new URL(request.url);
-    const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
-    const file = resolve(RENDERER_DIR, rel);
-    if (url.host !== 'civictwin' || !file.startsWith(RENDERER_DIR + sep) || !existsSync(file)) {
-      return new Response('Not found', { status: 404 });
-    }
-    return net.fetch(pathToFileURL(file).toString());
-  });
+  serveAppProtocol(RENDERER_DIR); // the renderer build, with the CSP on every response
 
   const dbPath = dbFromArgs();
-  store = await openTwin(dbPath, { threads: hostDbThreads(), onNote: (l) => console.log(l) }); // cleans killed runs' leftovers; clear errors
+  const key = await keyFromKeychain(dbPath, (l) => console.log(l)); // a key sealed by the OS keychain (opt-in)
+  store = await openTwin(dbPath, { threads: hostDbThreads(), onNote: (l) => console.log(l), key }); // cleans killed runs' leftovers; clear errors, also for the key
   const simulate = process.argv.includes('--simulate');
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
   await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l), routes: authRoutes(services, store) }); // backup, doctor, users, tokens

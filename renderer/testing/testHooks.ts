@@ -1,8 +1,13 @@
 /**
- * Test hooks for the end-to-end tests that look at what is drawn: `window.__civictwin`. Views
- * register small probes here while they are mounted; the hooks read the stores otherwise. Kept in
- * production builds on purpose: they only read state (and the setters call the same commands
- * as the UI), and the packaged app is what the e2e tests drive.
+ * Test hooks for the end-to-end tests and the browser benchmarks that look at what is drawn:
+ * `window.__civictwin`. Views register small probes here while they are mounted; the hooks read
+ * the stores otherwise.
+ *
+ * Only in the test build (.build/renderer-test), the dev server and the fake page: every entry
+ * point below starts with `if (!import.meta.env.CIVICTWIN_TEST_HOOKS) return`, a constant Vite
+ * replaces (renderer/vite.config.ts), so in the production build their bodies, the hooks object
+ * and the `window.__civictwin` global are dead code and dropped. A production page offers no
+ * handle into its state or camera (tests/unit/productionBuild.test.ts greps the bundle).
  */
 import { flyToPreset, type CameraPreset } from '../actions/camera.ts';
 import { setLanguage } from '../i18n/index.ts';
@@ -81,20 +86,27 @@ declare global {
   interface Window {
     __civictwin?: CivicTwinTestHooks;
   }
+  interface ImportMetaEnv {
+    /** True in builds that carry the test hooks (a build-time constant: renderer/vite.config.ts). */
+    readonly CIVICTWIN_TEST_HOOKS?: boolean;
+  }
 }
 
 let mapProbe: MapProbe | null = null;
 let inspectorProbe: InspectorProbe | null = null;
 
 export function registerMapProbe(probe: MapProbe | null): void {
+  if (!import.meta.env.CIVICTWIN_TEST_HOOKS) return;
   mapProbe = probe;
 }
 export function setInspectorProbe(probe: InspectorProbe | null): void {
+  if (!import.meta.env.CIVICTWIN_TEST_HOOKS) return;
   inspectorProbe = probe;
 }
 
 /** Called by the map after a deck frame that drew `id` for the first time. */
 export function notifyIncidentDrawn(id: string, drawnAtMs: number): void {
+  if (!import.meta.env.CIVICTWIN_TEST_HOOKS) return;
   const hook = window.__civictwin?.onIncidentDrawn;
   if (!hook) return;
   try {
@@ -105,6 +117,7 @@ export function notifyIncidentDrawn(id: string, drawnAtMs: number): void {
 }
 
 export function installTestHooks(): void {
+  if (!import.meta.env.CIVICTWIN_TEST_HOOKS) return;
   const hooks: CivicTwinTestHooks = {
     get ready(): boolean {
       return mapProbe?.isReady() ?? false;

@@ -23,6 +23,8 @@ describe.skipIf(!binary)('Electron host', () => {
     const app = await electron.launch({
       executablePath: binary!,
       args: [ELECTRON_MAIN, `--db=${db}`, `--user-data-dir=${join(dir, 'profile')}`, '--no-sandbox'],
+      // The unpackaged main serves the test renderer (with window.__civictwin) when asked to.
+      env: { ...process.env, CIVICTWIN_RENDERER: 'test' },
     });
     try {
       const page = await app.firstWindow();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { seedTwin } from '../../electron/cli/twinFiles.ts';
-import { RENDERER_DIST } from '../../electron/cli/paths.ts';
+import { RENDERER_TEST_DIST } from '../../electron/cli/paths.ts';
 import { createServices } from '../../electron/services/index.ts';
 import { WebHost } from '../../electron/web/WebHost.ts';
 import type { StoreTruth } from './fixtures.ts';
@@ -46,7 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const credentials = { username: 'e2e-supervisor', password: randomBytes(12).toString('base64url') };
   await services.auth.addUser(credentials.username, '测试值班长', 'supervisor', credentials.password);
   const ingestToken = (await services.auth.addToken('e2e producer', 'ingest', 'e2e')).token;
-  const host = new WebHost({ services: services.api, auth: services.auth, ingest: services.ingest, staticDir: RENDERER_DIST, port: 0 });
+  const host = new WebHost({ services: services.api, auth: services.auth, ingest: services.ingest, staticDir: RENDERER_TEST_DIST, port: 0 }); // the build with the test hooks
   const port = await host.listen();
   project.provide('baseUrl', `http://127.0.0.1:${port}/`);
   project.provide('credentials', credentials);

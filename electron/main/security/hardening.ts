@@ -1,7 +1,9 @@
 /**
  * The Electron security baseline, all in one place (RELIABILITY.md §1.1; Electron's checklist):
- * sandboxed, context-isolated renderers without Node; a CSP without 'unsafe-eval'; navigation and
- * new windows denied; every permission request denied; IPC only from our own frames.
+ * sandboxed, context-isolated renderers without Node; a CSP without 'unsafe-eval' (appProtocol.ts);
+ * navigation and new windows denied; every permission request denied; IPC only from our own
+ * frames. The packaged binary's fuses (forge.config.ts) close Node's back doors: no ELECTRON_RUN_AS_NODE,
+ * no NODE_OPTIONS, no --inspect; the app loads only from its own integrity-checked asar.
  */
 import { app, session, type BrowserWindowConstructorOptions, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { contentSecurityPolicy } from '../../common/csp.ts';
@@ -30,6 +32,8 @@ export function hardenSession(): void {
   const ses = session.defaultSession;
   ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ses.setPermissionCheckHandler(() => false);
+  // Only responses that go through the network stack pass here; the app's own `app:` scheme sets
+  // the policy in its handler (appProtocol.ts) and in index.html's <meta>.
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
   });
