@@ -4,7 +4,8 @@
  * and the Electron app open with, `#wall=` for a wall display's token. The fragment is cleared at
  * once so the credential is not left in the address bar or the history.
  */
-import { getAppApi, onSignedOut, setCsrfToken } from '../bridge/appApi.ts';
+import { getAppApi, HostError, onSignedOut, setCsrfToken } from '../bridge/appApi.ts';
+import { t } from '../i18n/index.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import type { SessionInfo } from '../../electron/common/dto.ts';
 import { loadTwin } from './loadTwin.ts';
@@ -49,8 +50,23 @@ export async function signIn(username: string, password: string): Promise<void> 
   try {
     signedIn(await getAppApi().auth.signIn(username, password));
   } catch (err) {
-    useSessionStore.setState({ status: 'signed-out', error: hostErrorText(err) });
+    useSessionStore.setState({ status: 'signed-out', error: signInErrorText(err) });
   }
+}
+
+/**
+ * The two answers a person at the form meets most, in the screen's language; anything else as
+ * the host worded it. Electron's IPC carries no status, so its wording is matched instead.
+ */
+function signInErrorText(err: unknown): string {
+  const status = err instanceof HostError ? err.status : null;
+  const message = err instanceof Error ? err.message : '';
+  if (status === 401 || /user name or password is not right/.test(message)) return t('signIn.wrong');
+  if (status === 429 || /Too many failed sign-ins/.test(message)) {
+    const seconds = /in (\d+) s/.exec(message)?.[1];
+    return t('signIn.throttled', { minutes: seconds ? Math.max(1, Math.ceil(Number(seconds) / 60)) : 5 });
+  }
+  return hostErrorText(err);
 }
 
 export async function signOut(): Promise<void> {

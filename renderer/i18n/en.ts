@@ -35,6 +35,8 @@ export const en: Messages = {
     checking: 'Checking your session…',
     signOut: 'Sign out',
     roles: { viewer: 'Viewer', operator: 'Operator', supervisor: 'Supervisor', admin: 'Administrator', wall: 'Wall', system: 'System' },
+    wrong: 'The user name or password is not right.',
+    throttled: 'Too many failed sign-ins: try again in {{minutes}} min.',
     noAccount: 'No account? An administrator creates one with civictwin user add.',
   },
   search: {
@@ -116,6 +118,7 @@ export const en: Messages = {
     facilitiesInside: 'Facilities inside',
     none: 'None',
     unknown: '—',
+    peopleWithheld: 'Too few households in this building to show resident counts on a wall.',
   },
   inspector: {
     title: 'Floors & dwellings',
@@ -355,6 +358,9 @@ export const en: Messages = {
     more: '{{count}} more; showing the top {{shown}} by priority',
     empty: 'No meter alerts',
     locate: 'Show building',
+    kindCount: '{{kind}}: {{count}}',
+    wallBuildings: 'in {{count}} buildings',
+    wallNote: 'A wall shows how many alerts each building has, never a household. Click a building marker on the map for its record.',
   },
   timeline: {
     live: 'LIVE',

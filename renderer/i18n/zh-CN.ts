@@ -33,6 +33,8 @@ export const zhCN = {
     checking: '正在确认登录状态…',
     signOut: '退出登录',
     roles: { viewer: '查看员', operator: '值班员', supervisor: '值班长', admin: '管理员', wall: '大屏', system: '系统' },
+    wrong: '用户名或密码不正确。',
+    throttled: '登录失败次数过多，请 {{minutes}} 分钟后再试。',
     noAccount: '没有账号？请管理员运行 civictwin user add 创建。',
   },
   search: {
@@ -114,6 +116,7 @@ export const zhCN = {
     facilitiesInside: '楼内设施',
     none: '无',
     unknown: '—',
+    peopleWithheld: '该楼户数较少，大屏不显示居民统计。',
   },
   inspector: {
     title: '楼层分户透视',
@@ -353,6 +356,9 @@ export const zhCN = {
     more: '另有 {{count}} 条，按优先级显示前 {{shown}} 条',
     empty: '当前没有表计告警',
     locate: '定位到楼栋',
+    kindCount: '{{kind}} {{count}} 起',
+    wallBuildings: '涉及 {{count}} 栋楼',
+    wallNote: '大屏只显示各楼栋的告警数量，不显示任何住户。点击地图上的楼栋标记查看楼栋档案。',
   },
   timeline: {
     live: '实时',
