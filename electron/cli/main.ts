@@ -14,6 +14,7 @@ import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
 import { registerArchiveCommand } from './commands/archive.ts';
 import { registerKeyCommands } from './commands/key.ts';
+import { registerAuditCommands } from './commands/audit.ts';
 
 const int = (name: string, min: number, max: number) => (value: string): number => {
   const n = Number(value);
@@ -133,6 +134,7 @@ export function buildProgram(): Command {
   registerTwinCommands(program); // doctor, backup, restore
   registerArchiveCommand(program); // retention: archive to Parquet, compact
   registerKeyCommands(program); // key rotate
+  registerAuditCommands(program); // audit verify
 
   program
     .command('bench')

@@ -7,7 +7,7 @@
 import { PERSON_ROLES, type PersonRole } from '../common/access.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { AuthError, TOKEN_KINDS, type AuthService, type TokenKind } from './AuthService.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit, verifyAuditChain } from './audit.ts';
 
 export type AuthOp =
   | { op: 'user.add'; username: string; displayName?: string; role: string; password: string | null }
@@ -61,5 +61,7 @@ export async function runAuthOp(auth: AuthService, store: DuckDbStore, op: AuthO
 export function authRoutes(services: { auth: AuthService }, store: DuckDbStore): Record<string, (body: Record<string, unknown>) => Promise<unknown>> {
   return {
     auth: (body) => runAuthOp(services.auth, store, body.request as AuthOp, `cli:${String(body.actor ?? 'unknown').slice(0, 48)}`),
+    // `civictwin audit verify` on a twin this host holds.
+    'audit-verify': () => verifyAuditChain(store),
   };
 }

@@ -12,6 +12,7 @@ import { appendAudit, AuditLimitError, TokenUseLog, verifyAuditChain } from '../
 import { createServices, dispatch, type Services } from '../../electron/services/index.ts';
 import { runAs } from '../../electron/services/callContext.ts';
 import { REVEALS_PER_HOUR } from '../../electron/services/StoreService.ts';
+import { civictwin, serveHost } from './twinProcesses.ts';
 import { tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -181,6 +182,41 @@ describe('the hash chain', () => {
     await appendAudit(old, { actor: 'op-1', action: 'sign_in', subject: 'user:op-1', reason: null, atMs: Date.now() });
     expect(await verifyAuditChain(old)).toMatchObject({ ok: false, firstBadId: 2, problem: expect.stringMatching(/row 2 has no hash/) });
     old.close();
+  });
+});
+
+describe('civictwin audit verify', () => {
+  it('says "N rows, chain intact" with the head hash, and names an edited row with exit 1; asks the host that holds the twin', async () => {
+    const db = tmp.path('cli.duckdb');
+    const store = await DuckDbStore.open(db, { create: true });
+    await generateDistrict(store, { seed: 6, buildings: 100 });
+    for (let i = 0; i < 5; i++) await appendAudit(store, { actor: 'op-1', action: 'incident.accept', subject: `incident:C-${i}`, reason: null, atMs: Date.now() - (5 - i) * 1000 });
+    store.close();
+    const intact = await civictwin(['audit', 'verify', '--db', db]);
+    expect(intact.code).toBe(0);
+    expect(intact.out).toMatch(/^5 rows, chain intact\. Head hash [0-9a-f]{64}\.\n$/);
+
+    const edit = await DuckDbStore.open(db);
+    await edit.run(`UPDATE audit_log SET reason = 'nothing to see' WHERE id = 3`);
+    edit.close();
+    const tampered = await civictwin(['audit', 'verify', '--db', db]);
+    expect(tampered.code).toBe(1);
+    expect(tampered.out).toMatch(/the audit log has been tampered with: row 3 was edited: its content \(.* op-1 incident\.accept incident:C-2 "nothing to see"\) no longer matches its hash/);
+
+    // While a host holds the twin, the host walks the chain (the file is locked to others).
+    const host = await serveHost(db);
+    try {
+      const viaHost = await civictwin(['audit', 'verify', '--db', db]);
+      expect(viaHost.code).toBe(1);
+      expect(viaHost.out).toMatch(/row 3 was edited/);
+      const json = await civictwin(['audit', 'verify', '--db', db, '--json']);
+      expect(JSON.parse(json.out)).toMatchObject({ ok: false, firstBadId: 3 });
+    } finally {
+      await host.stop();
+    }
+    const missing = await civictwin(['audit', 'verify', '--db', tmp.path('absent.duckdb')]);
+    expect(missing.code).toBe(1);
+    expect(missing.out.trim().split('\n')).toHaveLength(1);
   });
 });
 
