@@ -107,8 +107,7 @@ export async function generateDistrict(
   const progress = opts.onProgress ?? ((): void => undefined);
 
   for (const table of SEEDED_TABLES) {
-    // The key check (data/store/twinKey.ts) is written when the file is created: not seeded data.
-    const row = await store.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}${table === 'twin_meta' ? " WHERE key <> 'key_check'" : ''}`);
+    const row = await store.one<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${table}`);
     if ((row?.n ?? 0) > 0)
       throw new Error(`The twin already has data in "${table}". Seed into a new, empty twin file.`);
   }

@@ -79,7 +79,7 @@ export class FieldCipher {
   }
 
   /**
-   * The twin's key check: a known text encrypted with this key, kept in `twin_meta` (twinKey.ts).
+   * The twin's key check: a known text encrypted with this key, kept in `twin_key` (twinKey.ts).
    * Opening a twin decrypts it first, so a wrong key is refused at start, not at the first
    * household a user opens.
    */
@@ -98,7 +98,7 @@ export class FieldCipher {
 }
 
 const KEY_CHECK_TEXT = 'civictwin key check v1';
-const KEY_CHECK_AAD = 'twin_meta.key_check';
+const KEY_CHECK_AAD = 'twin_key.key_check';
 
 export const keyPathFor = (dbPath: string): string => `${dbPath}.key`;
 

@@ -5,7 +5,7 @@
  * usable at every instant:
  *  1. the new key is written beside the key file as `<key>.next` (0600, fsynced);
  *  2. one transaction re-encrypts every personal field and replaces the twin's key check
- *     (twin_meta.key_check) with one made by the new key;
+ *     (twin_key.key_check) with one made by the new key;
  *  3. `<key>.next` is renamed over the key file.
  * Killed before 2 commits, the twin still opens with the old key and the next open deletes the
  * unused new one; killed between 2 and 3, the key check opens with `<key>.next` and the next open
@@ -19,7 +19,7 @@ import { FieldCipher, KEY_BYTES, TwinKeyError, fieldAad, fsyncDir, keyLocation, 
 import type { DuckDbStore } from './DuckDbStore.ts';
 import { openTwin } from './openTwin.ts';
 import { assertNotHeld } from './twinLock.ts';
-import { PERSONAL_FIELDS, nextKeyPathFor, writeKeyCheck } from './twinKey.ts';
+import { PERSONAL_FIELDS, nextKeyPathFor, readKeyCheck, writeKeyCheck } from './twinKey.ts';
 
 export interface RotateResult {
   db: string;
@@ -66,8 +66,7 @@ export async function rotateTwinKey(db: string, opts: RotateOptions): Promise<Ro
     const fields = await store.transaction(async () => {
       const done: RotateResult['fields'] = [];
       for (const f of PERSONAL_FIELDS) done.push({ ...f, rows: await reencrypt(store, f.table, f.column, oldCipher, newCipher, opts.onProgress) });
-      await writeKeyCheck(store, newCipher);
-      await store.run("INSERT OR REPLACE INTO twin_meta VALUES ('key_rotated_at', $1)", [new Date().toISOString()]);
+      await writeKeyCheck(store, newCipher, true);
       return done;
     });
     await store.checkpoint();
@@ -88,8 +87,8 @@ export async function rotateTwinKey(db: string, opts: RotateOptions): Promise<Ro
 /** Whether the twin's key check still opens with the key file (the rotation did not commit). */
 async function keyCheckOpensWith(store: DuckDbStore, keyFile: string): Promise<boolean> {
   try {
-    const check = (await store.one<{ value: string }>("SELECT value FROM twin_meta WHERE key = 'key_check'"))?.value;
-    return check !== undefined && FieldCipher.forDatabase(store.path, false).opensKeyCheck(check) && existsSync(keyFile);
+    const check = await readKeyCheck(store);
+    return check !== null && FieldCipher.forDatabase(store.path, false).opensKeyCheck(check) && existsSync(keyFile);
   } catch {
     return false;
   }

@@ -3,8 +3,8 @@
  * at start and never a generic failure at the first household a user opens (or, worse, personal
  * data written with the wrong key next to data written with the right one).
  *
- * The check is `twin_meta.key_check`: a known text encrypted with the twin's key (FieldCipher.
- * makeKeyCheck), written when the twin is created. Twins made before it existed get one the
+ * The check is `twin_key.key_check` (migration 8): a known text encrypted with the twin's key
+ * (FieldCipher.makeKeyCheck), written when the twin is created. Twins made before it existed get one the
  * first time they are opened with a key that decrypts one of their personal fields; until then
  * that field is the check. A twin without personal data and without a check opens without its key.
  *
@@ -51,13 +51,13 @@ export async function settleTwinKey(store: DuckDbStore, opts: SettleKeyOptions):
   const tables = new Set(
     (await store.all<{ t: string }>("SELECT table_name AS t FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database()")).map((r) => r.t),
   );
-  const hasMeta = tables.has('twin_meta');
-  const check = hasMeta ? ((await store.one<{ value: string }>("SELECT value FROM twin_meta WHERE key = 'key_check'"))?.value ?? null) : null;
+  const hasTable = tables.has('twin_key');
+  const check = hasTable ? await readKeyCheck(store) : null;
   if (!opts.readOnly && location.file) finishInterruptedRotation(store.path, location.file, check, opts.onNote);
 
   if (opts.created) {
     const cipher = opts.cipher ?? FieldCipher.forDatabase(store.path, true);
-    if (hasMeta && !opts.readOnly) await writeKeyCheck(store, cipher);
+    if (hasTable && !opts.readOnly) await writeKeyCheck(store, cipher);
     return cipher;
   }
 
@@ -66,14 +66,14 @@ export async function settleTwinKey(store: DuckDbStore, opts: SettleKeyOptions):
     // Nothing to check against: the key (when there is one) is loaded when it is first needed,
     // and the check is written now so that data encrypted later is bound to this key.
     const cipher = opts.cipher ?? loadCipher(store.path, location, true);
-    if (cipher && hasMeta && !opts.readOnly) await writeKeyCheck(store, cipher);
+    if (cipher && hasTable && !opts.readOnly) await writeKeyCheck(store, cipher);
     return cipher;
   }
 
   const cipher = opts.cipher ?? loadCipher(store.path, location, opts.withoutKey);
   if (!cipher) return null;
   if (check !== null) {
-    if (!cipher.opensKeyCheck(check)) throw new TwinKeyError(wrongKeyMessage(store.path, labelled(location, opts), 'its key check (twin_meta.key_check)'));
+    if (!cipher.opensKeyCheck(check)) throw new TwinKeyError(wrongKeyMessage(store.path, labelled(location, opts), 'its key check (twin_key.key_check)'));
     return cipher;
   }
   try {
@@ -82,12 +82,22 @@ export async function settleTwinKey(store: DuckDbStore, opts: SettleKeyOptions):
     throw new TwinKeyError(wrongKeyMessage(store.path, labelled(location, opts), `${sample!.table} ${sample!.id}'s ${sample!.column}`));
   }
   // A twin from before key checks: it gets one now, with the key just proven right.
-  if (hasMeta && !opts.readOnly) await writeKeyCheck(store, cipher);
+  if (hasTable && !opts.readOnly) await writeKeyCheck(store, cipher);
   return cipher;
 }
 
-export async function writeKeyCheck(store: DuckDbStore, cipher: FieldCipher): Promise<void> {
-  await store.run("INSERT OR REPLACE INTO twin_meta VALUES ('key_check', $1)", [cipher.makeKeyCheck()]);
+/** Writes the key check for `cipher`; `rotated` records a rotation (keyRotation.ts). */
+export async function writeKeyCheck(store: DuckDbStore, cipher: FieldCipher, rotated = false): Promise<void> {
+  await store.run(
+    `INSERT INTO twin_key VALUES (1, $1, now()::TIMESTAMP, ${rotated ? 'now()::TIMESTAMP' : 'NULL'})
+     ON CONFLICT (id) DO UPDATE SET key_check = excluded.key_check, written_at = excluded.written_at, rotated_at = ${rotated ? 'excluded.rotated_at' : 'twin_key.rotated_at'}`,
+    [cipher.makeKeyCheck()],
+  );
+}
+
+/** The twin's key check, or null when it has none yet. */
+export async function readKeyCheck(store: DuckDbStore): Promise<string | null> {
+  return (await store.one<{ check: string }>('SELECT key_check AS "check" FROM twin_key WHERE id = 1'))?.check ?? null;
 }
 
 interface PersonalSample {

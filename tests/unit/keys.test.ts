@@ -148,7 +148,7 @@ describe('a missing or wrong key is refused at open', () => {
   it('a twin from before key checks gets one at its first open with the right key; a wrong key is caught by its personal data', async () => {
     const db = copyOfSeeded();
     const s = await DuckDbStore.open(db);
-    await s.run("DELETE FROM twin_meta WHERE key = 'key_check'");
+    await s.run('DELETE FROM twin_key');
     s.close();
     const other = tmp.path('other2.duckdb');
     (await DuckDbStore.open(other, { create: true })).close();
@@ -157,7 +157,7 @@ describe('a missing or wrong key is refused at open', () => {
     await expect(DuckDbStore.open(db)).rejects.toThrow(/does not match: .* does not decrypt households \d+'s contact_enc/);
     writeFileSync(keyPathFor(db), own);
     const store = await DuckDbStore.open(db);
-    expect((await store.one<{ value: string }>("SELECT value FROM twin_meta WHERE key = 'key_check'"))?.value).toBeTruthy();
+    expect((await store.one<{ check: string }>('SELECT key_check AS "check" FROM twin_key'))?.check).toBeTruthy();
     store.close();
   });
 
@@ -192,6 +192,9 @@ describe('civictwin key rotate', () => {
     expect(modeOf(keyPathFor(db))).toBe(0o600);
     expect(existsSync(nextKeyPathFor(keyPathFor(db)))).toBe(false);
     expect(await decryptAll(db)).toBe(before);
+    const store = await DuckDbStore.open(db, { readOnly: true });
+    expect((await store.one<{ at: unknown }>('SELECT rotated_at AS at FROM twin_key'))?.at).toBeTruthy();
+    store.close();
     await withEnv({ CIVICTWIN_KEY_FILE: oldKey }, async () => {
       await expect(DuckDbStore.open(db)).rejects.toThrow(/does not match/);
     });

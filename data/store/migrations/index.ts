@@ -260,5 +260,20 @@ INSERT INTO audit_chain SELECT 1, coalesce(max(id), 0), NULL, 0, '${'0'.repeat(6
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007];
+/**
+ * The twin's key check (data/store/twinKey.ts): a known text encrypted with the twin's key, so a
+ * missing or wrong key is refused when the twin is opened. One row. Written when a twin is
+ * created; a twin from before gets it at its first open with a key that decrypts its personal data.
+ */
+const m008: Migration = {
+  version: 8,
+  name: 'key check',
+  sql: /* sql */ `
+CREATE TABLE twin_key (
+  id INTEGER PRIMARY KEY CHECK (id = 1), key_check VARCHAR NOT NULL, written_at TIMESTAMP NOT NULL, rotated_at TIMESTAMP
+);
+`,
+};
+
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
