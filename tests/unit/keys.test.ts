@@ -15,7 +15,7 @@ import { PERSONAL_FIELDS, nextKeyPathFor } from '../../data/store/twinKey.ts';
 import { walPathFor } from '../../data/store/wal.ts';
 import { seedTwin } from '../../electron/cli/twinFiles.ts';
 import { tempDir } from './helpers.ts';
-import { civictwin, serveHost } from './twinProcesses.ts';
+import { civictwin, serveHost, startCivictwin } from './twinProcesses.ts';
 
 const tmp = tempDir('civictwin-keys-');
 afterAll(() => tmp.cleanup());
@@ -176,6 +176,29 @@ describe('a missing or wrong key is refused at open', () => {
     const loose = await civictwin(['serve', '--db', db, '--no-renderer', '--port', '0']);
     expect(loose.code).toBe(1);
     expect(loose.out).toContain(`chmod 600 ${keyPathFor(db)}`);
+  });
+});
+
+describe('a wall host', () => {
+  it('starts without the key (it shows no one), but not with a wrong one', async () => {
+    const db = copyOfSeeded();
+    const own = readFileSync(keyPathFor(db));
+    rmSync(keyPathFor(db));
+    const run = startCivictwin(['serve', '--db', db, '--wall', '--no-renderer', '--port', '0']);
+    try {
+      await expect.poll(run.output, { timeout: 60_000 }).toMatch(/serving|civictwin:/);
+      expect(run.output()).toMatch(/CivicTwin serving/);
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+    const other = tmp.path('other4.duckdb');
+    (await DuckDbStore.open(other, { create: true })).close();
+    copyFileSync(keyPathFor(other), keyPathFor(db));
+    const wrong = await civictwin(['serve', '--db', db, '--wall', '--no-renderer', '--port', '0']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('does not match');
+    writeFileSync(keyPathFor(db), own);
   });
 });
 
