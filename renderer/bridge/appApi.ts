@@ -114,7 +114,7 @@ export function createWebClient(baseUrl = ''): AppApi {
       },
     },
   );
-  const client = { store: apiProxy('store'), live, window: apiProxy('window'), auth: apiProxy('auth') };
+  const client = { store: apiProxy('store'), live, window: apiProxy('window'), auth: apiProxy('auth'), audit: apiProxy('audit') };
   return client as unknown as AppApi;
 }
 

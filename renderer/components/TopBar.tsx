@@ -9,6 +9,7 @@ import { useFeedNow } from './live/useClock.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
 import { signOut } from '../actions/session.ts';
 import { usePanelTick } from '../state/panelClock.ts';
+import { AuditButton } from './audit/AuditButton.tsx';
 
 /** Open incidents and how many are overdue, and open meter alerts: the live figures of the bar. */
 function LiveKpis(): React.JSX.Element | null {
@@ -104,6 +105,7 @@ export function TopBar(): React.JSX.Element {
           {host && <span className="badge">{t(`top.personal.${host.personalData}`)}</span>}
         </div>
         <Clock />
+        <AuditButton />
         <UserChip />
         <button
           type="button"
