@@ -7,6 +7,7 @@ import { getAppApi } from '../bridge/appApi.ts';
 import { useDetailStore } from '../state/detailStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { hostCall } from './hostCall.ts';
+import { seesNoOneHere } from '../state/wallView.ts';
 
 async function loadBuilding(id: number | null): Promise<void> {
   const api = getAppApi();
@@ -26,7 +27,8 @@ async function loadBuilding(id: number | null): Promise<void> {
   const detail = hostCall(() => api.store.getBuildingDetail(id), null).then((value) => {
     if (useDetailStore.getState().building.id === id) useDetailStore.setState({ building: { id, loading: false, value } });
   });
-  const units = hostCall(() => api.store.getBuildingUnits(id), null).then((value) => {
+  // A wall is sent no dwellings (the host refuses them): its inspector stays closed.
+  const units = (seesNoOneHere() ? Promise.resolve(null) : hostCall(() => api.store.getBuildingUnits(id), null)).then((value) => {
     if (useDetailStore.getState().units.id === id) useDetailStore.setState({ units: { id, loading: false, value } });
   });
   await Promise.all([detail, units]);

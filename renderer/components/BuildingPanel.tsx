@@ -110,26 +110,39 @@ export function BuildingPanel(): React.JSX.Element | null {
               </span>
               <span className="stat-label">{t('panel.households')}</span>
             </div>
-            <div className="stat">
-              <span className="stat-value" data-testid="panel-residents">
-                {d.residents}
-              </span>
-              <span className="stat-label">{t('panel.residents')}</span>
-            </div>
-            <div className="stat">
-              <span className="stat-value">{Math.round(d.rentalShare * 100)}%</span>
-              <span className="stat-label">{t('panel.rentalShare')}</span>
-            </div>
+            {!d.peopleWithheld && (
+              <>
+                <div className="stat">
+                  <span className="stat-value" data-testid="panel-residents">
+                    {d.residents}
+                  </span>
+                  <span className="stat-label">{t('panel.residents')}</span>
+                </div>
+                <div className="stat">
+                  <span className="stat-value">{Math.round(d.rentalShare * 100)}%</span>
+                  <span className="stat-label">{t('panel.rentalShare')}</span>
+                </div>
+              </>
+            )}
           </div>
-          <h3 className="section-title">{t('panel.care')}</h3>
-          <div className="care-grid">
-            <CareTile label={t('panel.elderlyAlone')} value={d.care.elderlyAlone} tone="amber" testId="panel-elderly-alone" />
-            <CareTile label={t('panel.disabled')} value={d.care.disabled} tone="purple" testId="panel-disabled" />
-            <CareTile label={t('panel.minors')} value={d.care.minors} tone="cyan" testId="panel-minors" />
-            <CareTile label={t('panel.lowIncome')} value={d.care.lowIncome} tone="green" testId="panel-low-income" />
-          </div>
-          <h3 className="section-title">{t('panel.ageBands')}</h3>
-          <AgeChart detail={d} />
+          {d.peopleWithheld ? (
+            // A wall is not told about the people of a building with one or two households.
+            <p className="muted" data-testid="panel-people-withheld">
+              {t('panel.peopleWithheld')}
+            </p>
+          ) : (
+            <>
+              <h3 className="section-title">{t('panel.care')}</h3>
+              <div className="care-grid">
+                <CareTile label={t('panel.elderlyAlone')} value={d.care.elderlyAlone} tone="amber" testId="panel-elderly-alone" />
+                <CareTile label={t('panel.disabled')} value={d.care.disabled} tone="purple" testId="panel-disabled" />
+                <CareTile label={t('panel.minors')} value={d.care.minors} tone="cyan" testId="panel-minors" />
+                <CareTile label={t('panel.lowIncome')} value={d.care.lowIncome} tone="green" testId="panel-low-income" />
+              </div>
+              <h3 className="section-title">{t('panel.ageBands')}</h3>
+              <AgeChart detail={d} />
+            </>
+          )}
           <h3 className="section-title">{t('panel.facilitiesInside')}</h3>
           {d.facilities.length === 0 ? (
             <p className="muted">{t('panel.none')}</p>

@@ -5,7 +5,7 @@
  */
 import { useTranslation } from 'react-i18next';
 import { isOpenStatus } from '../../data/model/incidents.ts';
-import { useLivePanels } from '../state/liveStore.ts';
+import { openAlertTotal, useLivePanels } from '../state/liveStore.ts';
 import { RIGHT_PANELS, setRightPanel, useUiStore } from '../state/uiStore.ts';
 import { ErrorBoundary } from '../app/ErrorBoundary.tsx';
 import { BuildingPanel } from './BuildingPanel.tsx';
@@ -21,7 +21,7 @@ export function RightColumn(): React.JSX.Element {
   const openIncidents = useLivePanels(
     (s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length + (s.incidentOverflow?.summarised ?? 0),
   );
-  const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
+  const alerts = useLivePanels(openAlertTotal);
   const counts: Record<string, number | null> = { incidents: openIncidents, alerts, building: null };
   return (
     <aside className="right-column" data-testid="right-column">

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useUiStore } from '../state/uiStore.ts';
 import { setLanguage } from '../i18n/index.ts';
-import { useLivePanels } from '../state/liveStore.ts';
+import { openAlertTotal, useLivePanels } from '../state/liveStore.ts';
+import { useSeesNoOne } from '../state/wallView.ts';
 import { isOpenStatus, slaState } from '../../data/model/incidents.ts';
 import { useFeedNow } from './live/useClock.ts';
 import { useSessionStore } from '../state/sessionStore.ts';
@@ -15,7 +16,7 @@ import { AuditButton } from './audit/AuditButton.tsx';
 function LiveKpis(): React.JSX.Element | null {
   const { t, i18n } = useTranslation();
   const incidents = useLivePanels((s) => s.incidents);
-  const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
+  const alerts = useLivePanels(openAlertTotal);
   const status = useLivePanels((s) => s.status);
   // Open incidents beyond the snapshot's bound arrive as counts by grid (overdue as of the snapshot).
   const overflow = useLivePanels((s) => s.incidentOverflow);
@@ -64,6 +65,8 @@ export function TopBar(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const info = useTwinStore((s) => s.info);
   const host = useTwinStore((s) => s.host);
+  // A wall's session is sent no personal data on any host: the badge says what it gets.
+  const seesNoOne = useSeesNoOne();
   const simulated = useLivePanels((s) => s.feed?.simulated ?? false);
   const language = useUiStore((s) => s.language);
   const counts = info?.counts;
@@ -102,7 +105,11 @@ export function TopBar(): React.JSX.Element {
         )}
         <div className="badges">
           {info && <span className={`badge ${info.source === 'demo' ? 'badge-amber' : 'badge-cyan'}`}>{t(`top.source.${info.source}`)}</span>}
-          {host && <span className="badge">{t(`top.personal.${host.personalData}`)}</span>}
+          {host && (
+            <span className="badge" data-testid="personal-data-badge">
+              {t(`top.personal.${seesNoOne ? 'none' : host.personalData}`)}
+            </span>
+          )}
         </div>
         <Clock />
         <AuditButton />

@@ -8,10 +8,10 @@
  * replaced only by one at least as recent, an alert only by one at least as far along), so a
  * delta that overtakes the snapshot it follows does no harm.
  */
-import type { FeedStatus, Incident, LiveDelta, LiveSnapshot, MeterAlert } from '../../electron/common/dto.ts';
+import type { BuildingAlertCount, FeedStatus, Incident, LiveDelta, LiveSnapshot, MeterAlert } from '../../electron/common/dto.ts';
 import { getAppApi } from '../bridge/appApi.ts';
 import { hostErrorText } from '../actions/hostCall.ts';
-import { applyFeedPatch, useLiveStore, type LiveState } from '../state/liveStore.ts';
+import { applyFeedPatch, useLiveStore, withAlertCounts, type LiveState } from '../state/liveStore.ts';
 import { positions } from './positionBuffer.ts';
 import { isOpenStatus } from '../../data/model/incidents.ts';
 
@@ -23,10 +23,12 @@ const SILENCE_RESYNC_MS = 30_000;
 interface Pending {
   incidents: Map<string, Incident>;
   alerts: Map<string, MeterAlert>;
+  /** A wall's alert counts of the buildings whose alerts changed, oldest first. */
+  alertCounts: BuildingAlertCount[];
   feed: FeedStatus | null;
   receivedAt: number;
 }
-const pending: Pending = { incidents: new Map(), alerts: new Map(), feed: null, receivedAt: 0 };
+const pending: Pending = { incidents: new Map(), alerts: new Map(), alertCounts: [], feed: null, receivedAt: 0 };
 
 let started = false;
 let lastSeq = 0;
@@ -115,6 +117,7 @@ function flush(): void {
     // Replay shows the host's rebuilt state; live changes are picked up by a snapshot on return.
     pending.incidents.clear();
     pending.alerts.clear();
+    pending.alertCounts = [];
     if (pending.feed) applyFeedPatch(feedPatch(pending.feed, pending.receivedAt, s));
     pending.feed = null;
     return;
@@ -135,9 +138,12 @@ function flush(): void {
     }
     patch.alerts = alerts;
   }
+  // Counts are kept only where the snapshot brought them (a wall view); a console has the alerts.
+  if (pending.alertCounts.length && s.alertCounts) patch.alertCounts = withAlertCounts(s.alertCounts, pending.alertCounts);
   if (pending.feed) patch.stateAtMs = pending.feed.serverNowMs;
   pending.incidents.clear();
   pending.alerts.clear();
+  pending.alertCounts = [];
   pending.feed = null;
   applyFeedPatch(patch);
 }
@@ -150,10 +156,11 @@ function onDelta(d: LiveDelta): void {
   const live = useLiveStore.getState().mode === 'live';
   for (const inc of d.incidents) if (newerIncident(pending.incidents.get(inc.id), inc)) pending.incidents.set(inc.id, inc);
   for (const a of d.alerts) if (furtherAlert(pending.alerts.get(a.id), a)) pending.alerts.set(a.id, a);
+  if (d.alertCounts) pending.alertCounts.push(...d.alertCounts);
   if (live && d.positions.count > 0) positions.apply(d.positions, { nowPerf: performance.now() });
   pending.feed = d.feed;
   pending.receivedAt = lastMessageAt;
-  scheduleFlush(d.incidents.length > 0 || d.alerts.length > 0);
+  scheduleFlush(d.incidents.length > 0 || d.alerts.length > 0 || (d.alertCounts?.length ?? 0) > 0);
 }
 //#endregion
 
@@ -191,6 +198,9 @@ export function applySnapshot(snap: LiveSnapshot, o: ApplySnapshotOptions, recei
     pending.incidents.clear();
     pending.alerts.clear();
   }
+  // A wall's counts are absolute per building: the snapshot's replace them (a count that changed
+  // while it was on its way comes again with the next change of that building).
+  pending.alertCounts = [];
   positions.setResources(snap.resources);
   positions.apply(snap.positions, { nowPerf: performance.now(), durationMs: o.glideMs, allowOlder: o.replay });
   positions.setTrails(snap.trails);
@@ -201,6 +211,7 @@ export function applySnapshot(snap: LiveSnapshot, o: ApplySnapshotOptions, recei
     incidents,
     incidentOverflow: snap.incidentOverflow ?? null,
     alerts,
+    alertCounts: snap.alertCounts ? withAlertCounts({}, snap.alertCounts) : null,
     resources: snap.resources,
     stateAtMs: snap.atMs,
     version: s.version + 1,

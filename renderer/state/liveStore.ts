@@ -5,7 +5,8 @@
  * *positions* are not here — they live in the mutable position buffer (sources/positionBuffer.ts)
  * that the map reads each frame, so high-rate data never re-renders a component.
  */
-import type { FeedStatus, Incident, IncidentOverflow, MeterAlert, ResourceInfo, TimelineRange } from '../../electron/common/dto.ts';
+import type { BuildingAlertCount, FeedStatus, Incident, IncidentOverflow, MeterAlert, ResourceInfo, TimelineRange } from '../../electron/common/dto.ts';
+import type { MeterAnomalyKind } from '../../data/model/domain.ts';
 import { onPanelTick } from './panelClock.ts';
 import { createStore } from './createStore.ts';
 
@@ -37,6 +38,11 @@ export interface LiveState {
   incidentOverflow: IncidentOverflow | null;
   /** Open and acknowledged alerts (closed ones are dropped). */
   alerts: Record<string, MeterAlert>;
+  /**
+   * On a wall view, all it is told of meter alerts: those not yet closed, per building and kind
+   * (`alerts` is then empty). null at a console.
+   */
+  alertCounts: AlertCounts | null;
   resources: ResourceInfo[];
   feed: FeedStatus | null;
   /** Server clock minus local clock, from the last snapshot or delta. */
@@ -55,6 +61,7 @@ export const useLiveStore = createStore<LiveState>()(() => ({
   incidents: {},
   incidentOverflow: null,
   alerts: {},
+  alertCounts: null,
   resources: [],
   feed: null,
   clockOffsetMs: 0,
@@ -137,6 +144,29 @@ export function feedNow(): number {
 //#endregion
 
 //#region derived
+/** Meter alerts per building and kind (counts above zero only). */
+export type AlertCounts = Record<number, Partial<Record<MeterAnomalyKind, number>>>;
+
+/** `counts` with each building's kinds in `update` replaced (a count of 0 removes the kind). */
+export function withAlertCounts(counts: AlertCounts, update: readonly BuildingAlertCount[]): AlertCounts {
+  const out: AlertCounts = { ...counts };
+  for (const c of update) {
+    const kinds = { ...out[c.buildingId] };
+    if (c.count > 0) kinds[c.kind] = c.count;
+    else delete kinds[c.kind];
+    if (Object.keys(kinds).length > 0) out[c.buildingId] = kinds;
+    else delete out[c.buildingId];
+  }
+  return out;
+}
+
+/** Meter alerts not yet closed that the view holds: listed ones at a console, counted ones on a wall. */
+export function openAlertTotal(s: Pick<LiveState, 'alerts' | 'alertCounts'>): number {
+  let total = Object.keys(s.alerts).length;
+  for (const kinds of Object.values(s.alertCounts ?? {})) for (const n of Object.values(kinds)) total += n ?? 0;
+  return total;
+}
+
 /** Latest event of the three live layers, or null when none has arrived. */
 export function lastFeedEventMs(feed: FeedStatus | null): number | null {
   if (!feed) return null;

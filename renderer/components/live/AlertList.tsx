@@ -8,7 +8,7 @@ import { memo, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MeterAlert, VisitOutcome } from '../../../electron/common/dto.ts';
 import { METER_ANOMALY_KINDS } from '../../../data/model/domain.ts';
-import { useLivePanels } from '../../state/liveStore.ts';
+import { openAlertTotal, useLivePanels, type AlertCounts } from '../../state/liveStore.ts';
 import { useUiStore } from '../../state/uiStore.ts';
 import { acknowledgeAlert, recordVisitOutcome, selectAlert } from '../../actions/alerts.ts';
 import { formatAgo, formatNumber, formatWhen } from '../../i18n/format.ts';
@@ -155,9 +155,47 @@ const AlertRow = memo(function AlertRow({ alert, selected, nowMs, readOnly }: { 
   );
 });
 
+/**
+ * A wall's meter alerts: how many of each kind, in how many buildings. A wall is not sent the
+ * alerts (each is one household's); the map marks their buildings.
+ */
+function WallAlertSummary({ counts }: { counts: AlertCounts }): React.JSX.Element {
+  const { t } = useTranslation();
+  const byKind = METER_ANOMALY_KINDS.map((kind) => ({ kind, count: Object.values(counts).reduce((sum, kinds) => sum + (kinds[kind] ?? 0), 0) }));
+  const total = openAlertTotal({ alerts: {}, alertCounts: counts });
+  return (
+    <section className="live-panel" data-testid="alert-list">
+      <header className="live-panel-head">
+        <h2 className="panel-title">{t('alerts.title')}</h2>
+        <div className="queue-summary">
+          <span className="count-chip">{t('alerts.summary', { count: total })}</span>
+          {total > 0 && <span className="count-chip">{t('alerts.wallBuildings', { count: Object.keys(counts).length })}</span>}
+        </div>
+      </header>
+      {total === 0 ? (
+        <p className="live-empty">{t('alerts.empty')}</p>
+      ) : (
+        <ul className="alert-list">
+          {byKind
+            .filter((k) => k.count > 0)
+            .map((k) => (
+              <li key={k.kind} className="alert-row is-open" data-testid="alert-kind-count" data-kind={k.kind}>
+                <span className="alert-head">
+                  <span className="alert-kind">{t('alerts.kindCount', { kind: t(`alertKind.${k.kind}`), count: k.count })}</span>
+                </span>
+              </li>
+            ))}
+        </ul>
+      )}
+      <p className="inspector-hint">{t('alerts.wallNote')}</p>
+    </section>
+  );
+}
+
 export function AlertList(): React.JSX.Element {
   const { t } = useTranslation();
   const alerts = useLivePanels((s) => s.alerts);
+  const alertCounts = useLivePanels((s) => s.alertCounts);
   const mode = useLivePanels((s) => s.mode);
   const selectedId = useUiStore((s) => s.selectedAlertId);
   const nowMs = useFeedNow(5000);
@@ -166,6 +204,7 @@ export function AlertList(): React.JSX.Element {
   const selected = selectedId ? alerts[selectedId] : undefined;
   if (selected && !shown.includes(selected)) shown.unshift(selected);
   const elderly = ordered.filter((a) => a.elderlyAlone).length;
+  if (alertCounts) return <WallAlertSummary counts={alertCounts} />;
   return (
     <section className="live-panel" data-testid="alert-list">
       <header className="live-panel-head">

@@ -5,7 +5,7 @@
 import { useTranslation } from 'react-i18next';
 import { RESOURCE_STATUSES } from '../../../data/model/domain.ts';
 import { isOpenStatus } from '../../../data/model/incidents.ts';
-import { serverNow, useLivePanels } from '../../state/liveStore.ts';
+import { openAlertTotal, serverNow, useLivePanels } from '../../state/liveStore.ts';
 import { toggleLiveLayer, useUiStore, type LiveLayer } from '../../state/uiStore.ts';
 import { formatAgo } from '../../i18n/format.ts';
 import { rgbCss } from '../../views/map/layers/buildingColours.ts';
@@ -43,7 +43,7 @@ export function LiveLayersPanel(): React.JSX.Element {
   const feed = useLivePanels((s) => s.feed);
   const openIncidents = useLivePanels((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length);
   const resources = useLivePanels((s) => s.resources.length);
-  const alerts = useLivePanels((s) => Object.keys(s.alerts).length);
+  const alerts = useLivePanels(openAlertTotal);
   const feedNowMs = useFeedNow(1000);
   const now = serverNow();
   const stale = staleResources(feedNowMs);

@@ -12,6 +12,7 @@ import { GfxOverlay } from '../../components/GfxOverlay.tsx';
 import { HouseholdCard } from '../../components/HouseholdCard.tsx';
 import { InspectorCanvas } from './InspectorCanvas.tsx';
 import { CARE_CLASSES, CARE_COLOURS } from './careColours.ts';
+import { useSeesNoOne } from '../../state/wallView.ts';
 
 export function InspectorDock(): React.JSX.Element {
   const { t } = useTranslation();
@@ -24,6 +25,9 @@ export function InspectorDock(): React.JSX.Element {
   const units = slot.id === selectedId ? slot.value : null;
   const visible = selectedId !== null;
   const title = building.id === selectedId && building.value ? (building.value.name ?? building.value.address) : '';
+  // A wall is sent no dwellings and no households: no stack of flats, no household card.
+  const seesNoOne = useSeesNoOne();
+  if (seesNoOne) return <section className="inspector-dock panel is-hidden" data-testid="inspector" aria-hidden />;
   return (
     <section className={`inspector-dock panel${visible ? '' : ' is-hidden'}`} data-testid="inspector" aria-hidden={!visible}>
       <div className="inspector-main">

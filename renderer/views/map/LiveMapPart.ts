@@ -11,7 +11,7 @@ import { LIVE_LAYER_IDS, LiveLayerBuilder, type AlertBeacon, type LiveFrameOutpu
 import type { RecordDevice } from './layers/resourceRecords.ts';
 import { positions } from '../../sources/positionBuffer.ts';
 import { feedNow, useLiveStore } from '../../state/liveStore.ts';
-import { selectIncidentId, useUiStore } from '../../state/uiStore.ts';
+import { selectIncidentId, showBuilding, useUiStore } from '../../state/uiStore.ts';
 import { selectAlert } from '../../actions/alerts.ts';
 import { notifyIncidentDrawn } from '../../testing/testHooks.ts';
 import { beaconTooltip, incidentTooltip, resourceTooltip } from './liveTooltips.ts';
@@ -42,6 +42,7 @@ export class LiveMapPart {
       zoom,
       incidents: live.incidents,
       alerts: live.alerts,
+      alertCounts: live.alertCounts,
       resources: live.resources,
       visible: ui.liveLayers,
       selectedIncidentId: ui.selectedIncidentId,
@@ -124,8 +125,11 @@ export class LiveMapPart {
       return true;
     }
     if (info && id === LIVE_LAYER_IDS.alerts && info.object) {
-      const first = (info.object as AlertBeacon).alertIds[0];
+      const beacon = info.object as AlertBeacon;
+      const first = beacon.alertIds[0];
       if (first) selectAlert(first, { fly: false });
+      // A wall's beacon has no alerts to open: its building's record (counts) instead.
+      else showBuilding(beacon.buildingId);
       return true;
     }
     return false;

@@ -239,7 +239,7 @@ export class MapController {
         // Incidents and alerts are drawn at once (event-to-pixel latency), outside the pacing;
         // new fixes only need the animation running (markers glide towards them).
         if (s.incidents !== prev.incidents && useUiStore.getState().colourBy === 'openIncidents') this.render();
-        else if (s.incidents !== prev.incidents || s.alerts !== prev.alerts || s.resources !== prev.resources || s.mode !== prev.mode) this.pacer.drawNow();
+        else if (s.incidents !== prev.incidents || s.alerts !== prev.alerts || s.alertCounts !== prev.alertCounts || s.resources !== prev.resources || s.mode !== prev.mode) this.pacer.drawNow();
         else if (s.version !== prev.version) this.pacer.animate();
       }),
     );

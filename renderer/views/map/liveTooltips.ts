@@ -1,6 +1,6 @@
 /** Hover text of the live map objects (HTML, escaped), in the UI language. */
 import type { Incident, MeterAlert, ResourceInfo } from '../../../electron/common/dto.ts';
-import { RESOURCE_STATUSES } from '../../../data/model/domain.ts';
+import { METER_ANOMALY_KINDS, RESOURCE_STATUSES } from '../../../data/model/domain.ts';
 import { t } from '../../i18n/index.ts';
 import { formatAge, formatAgo } from '../../i18n/format.ts';
 import type { PositionBuffer } from '../../sources/positionBuffer.ts';
@@ -27,6 +27,11 @@ export function resourceTooltip(buf: PositionBuffer, slot: number, info: Resourc
 }
 
 export function beaconTooltip(beacon: AlertBeacon, alerts: Record<string, MeterAlert>): string {
+  if (beacon.kinds) {
+    // A wall: how many of each kind in this building, nothing of any household.
+    const kinds = METER_ANOMALY_KINDS.filter((k) => (beacon.kinds![k] ?? 0) > 0).map((k) => t('alerts.kindCount', { kind: t(`alertKind.${k}`), count: beacon.kinds![k] }));
+    return line(t('alerts.title'), kinds.join(' · '));
+  }
   const list = beacon.alertIds.map((id) => alerts[id]).filter((a): a is MeterAlert => a !== undefined);
   const first = list[0];
   if (!first) return '';

@@ -20,6 +20,7 @@ import type { LayerCount } from './buildLayers.ts';
 import { incidentIconKey, resourceIconKey, RESOURCE_STATUS_COLOURS, SEVERITIES, SEVERITY_COLOURS, SEVERITY_NAMES } from './liveIcons.ts';
 import { TRAIL_WINDOW_MS, type PositionBuffer } from '../../../sources/positionBuffer.ts';
 import type { LiveLayer } from '../../../state/uiStore.ts';
+import type { AlertCounts } from '../../../state/liveStore.ts';
 import { CLOSED_FADE_MS } from '../../../sources/LiveSource.ts';
 import { packRgba, ResourceRecords, type RecordDevice } from './resourceRecords.ts';
 
@@ -61,6 +62,8 @@ export interface AlertBeacon {
   elderlyAlone: boolean;
   open: boolean;
   alertIds: string[];
+  /** On a wall view: the building's alerts by kind (a wall is not sent the alerts themselves). */
+  kinds?: AlertCounts[number];
 }
 
 export interface LiveFrameInput {
@@ -71,6 +74,8 @@ export interface LiveFrameInput {
   zoom: number;
   incidents: Record<string, Incident>;
   alerts: Record<string, MeterAlert>;
+  /** A wall view's alerts, counted per building and kind; null at a console. */
+  alertCounts: AlertCounts | null;
   resources: ResourceInfo[];
   visible: Record<LiveLayer, boolean>;
   selectedIncidentId: string | null;
@@ -103,6 +108,7 @@ export class LiveLayerBuilder {
   private openBySeverity = new Map<Severity, DrawnIncident[]>();
   private fading = false;
   private alertsKey: Record<string, MeterAlert> | null = null;
+  private alertCountsKey: AlertCounts | null = null;
   private beacons: AlertBeacon[] = [];
   private slotsVersion = -1;
   private slots: number[] = [];
@@ -150,19 +156,32 @@ export class LiveLayerBuilder {
     this.openBySeverity = new Map(SEVERITIES.map((s) => [s, drawn.filter((d) => d.alpha === 1 && d.incident.severity === s)]));
   }
 
-  private updateBeacons(alerts: Record<string, MeterAlert>): void {
-    if (alerts === this.alertsKey) return;
+  private updateBeacons(alerts: Record<string, MeterAlert>, alertCounts: AlertCounts | null): void {
+    if (alerts === this.alertsKey && alertCounts === this.alertCountsKey) return;
     this.alertsKey = alerts;
+    this.alertCountsKey = alertCounts;
     const byBuilding = new Map<number, AlertBeacon>();
-    for (const a of Object.values(alerts)) {
-      const row = this.geometry.rowOfId.get(a.buildingId);
-      if (row === undefined) continue;
-      let b = byBuilding.get(a.buildingId);
+    const beaconOf = (buildingId: number): AlertBeacon | null => {
+      const row = this.geometry.rowOfId.get(buildingId);
+      if (row === undefined) return null;
+      let b = byBuilding.get(buildingId);
       if (!b) {
         const z = (this.columns.heightM[row] ?? 0) + 2;
-        b = { buildingId: a.buildingId, position: [this.geometry.centroids[2 * row]!, this.geometry.centroids[2 * row + 1]!, z], elderlyAlone: false, open: false, alertIds: [] };
-        byBuilding.set(a.buildingId, b);
+        b = { buildingId, position: [this.geometry.centroids[2 * row]!, this.geometry.centroids[2 * row + 1]!, z], elderlyAlone: false, open: false, alertIds: [] };
+        byBuilding.set(buildingId, b);
       }
+      return b;
+    };
+    // A wall's beacons: one per building with alerts, drawn as open (it is not told which are acknowledged).
+    for (const [buildingId, kinds] of Object.entries(alertCounts ?? {})) {
+      const b = beaconOf(Number(buildingId));
+      if (!b) continue;
+      b.kinds = kinds;
+      b.open = true;
+    }
+    for (const a of Object.values(alerts)) {
+      const b = beaconOf(a.buildingId);
+      if (!b) continue;
       b.alertIds.push(a.id);
       if (a.status === 'open') b.open = true;
       if (a.elderlyAlone && a.status === 'open') b.elderlyAlone = true;
@@ -183,7 +202,7 @@ export class LiveLayerBuilder {
     const buf = this.buffer;
     const moving = buf.frame(f.nowPerf);
     this.updateIncidents(f.incidents, f.feedNowMs);
-    this.updateBeacons(f.alerts);
+    this.updateBeacons(f.alerts, f.alertCounts);
 
     if (f.visible.alerts && this.beacons.length > 0) {
       high.push(
