@@ -12,7 +12,7 @@ import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { auditName, PERSON_ROLES, type PersonRole, type Principal } from '../common/access.ts';
 import type { SessionInfo } from '../common/dto.ts';
 import { currentCall } from './callContext.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit, TokenUseLog } from './audit.ts';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> =>
   new Promise((ok, fail) => scryptCb(password, salt, keylen, options, (err, key) => (err ? fail(err) : ok(key))));
@@ -101,10 +101,13 @@ export class AuthService {
   private readonly oneTime = new Map<string, { userId: number; expiresAtMs: number }>();
   private readonly failures = new Map<string, number[]>();
   private readonly now: () => number;
+  /** Token use in the audit log, at most hourly per token (audit.ts). */
+  private readonly tokenUse: TokenUseLog;
 
   private constructor(store: DuckDbStore, now: () => number) {
     this.store = store;
     this.now = now;
+    this.tokenUse = new TokenUseLog(store, now);
   }
 
   /** Loads live sessions and unrevoked tokens into memory. */
@@ -313,7 +316,10 @@ export class AuthService {
     const t = this.tokens.get(sha256(token));
     if (!t || t.kind !== kind) return null;
     if (t.expiresAtMs !== null && t.expiresAtMs <= this.now()) return null;
-    return kind === 'wall' ? { kind: 'wall', tokenId: t.id, name: t.name } : { kind: 'source', tokenId: t.id, name: t.name };
+    const principal: Principal = kind === 'wall' ? { kind: 'wall', tokenId: t.id, name: t.name } : { kind: 'source', tokenId: t.id, name: t.name };
+    // Written in the background at most once an hour per token (with api_tokens.last_used_at).
+    void this.tokenUse.note({ tokenId: t.id, name: t.name, kind }, auditName(principal));
+    return principal;
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────

@@ -11,6 +11,7 @@ import { refreshBuildingStats } from '../../data/store/buildingStats.ts';
 import { appendAudit, AuditLimitError, TokenUseLog, verifyAuditChain } from '../../electron/services/audit.ts';
 import { createServices, dispatch, type Services } from '../../electron/services/index.ts';
 import { runAs } from '../../electron/services/callContext.ts';
+import { AuthService } from '../../electron/services/AuthService.ts';
 import { REVEALS_PER_HOUR } from '../../electron/services/StoreService.ts';
 import { civictwin, serveHost } from './twinProcesses.ts';
 import { tempDir } from './helpers.ts';
@@ -27,6 +28,16 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((ok) => setImmediate(ok));
+  }
+}
+
+/** Reads until `done` holds (each read is a round trip to DuckDB; no fixed sleeps). */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
   }
 }
 
@@ -265,6 +276,25 @@ describe('limits and token use', () => {
     const rows = await store.all<{ ts: string }>(`SELECT strftime(ts, '%H:%M') AS ts FROM audit_log WHERE action = 'token_use' AND subject = 'token:1' ORDER BY id`);
     expect(rows.map((r) => r.ts)).toEqual(['08:00', '09:00']);
     expect((await store.one<{ t: string }>(`SELECT strftime(last_used_at, '%H:%M:%S') AS t FROM api_tokens WHERE id = 1`))!.t).toBe('09:00:01');
+  });
+});
+
+describe('token use through the auth service', () => {
+  it('is audited once an hour per token as the hosts resolve it, with last_used_at', async () => {
+    const store = await DuckDbStore.open(tmp.path('tokens.duckdb'), { create: true });
+    try {
+      const auth = await AuthService.open(store);
+      const { token, row } = await auth.addToken('水务表计平台', 'ingest', 'cli:admin');
+      for (let i = 0; i < 20; i++) expect(auth.resolveToken(token, 'ingest')).toMatchObject({ kind: 'source', tokenId: row.id });
+      const used = async (): Promise<{ actor: string; n: number }[]> =>
+        store.all(`SELECT actor, count(*)::INTEGER AS n FROM audit_log WHERE action = 'token_use' GROUP BY actor`);
+      // Written in the background: wait for it, then check no second one follows.
+      await eventually(used, (rows) => rows.length > 0, 'the token_use row');
+      expect(await used()).toEqual([{ actor: 'source:水务表计平台', n: 1 }]);
+      expect((await auth.listTokens())[0]!.lastUsedAt).not.toBeNull();
+    } finally {
+      await store.closeWhenIdle();
+    }
   });
 });
 
