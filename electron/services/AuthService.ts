@@ -331,15 +331,18 @@ export class AuthService {
     const csrfToken = newToken(18);
     const expiresAtMs = this.now() + ttlMs;
     const hash = sha256(token);
-    await this.store.run(
-      `INSERT INTO user_sessions VALUES ($h, $u, $w, $c, now()::TIMESTAMP, to_timestamp($e / 1000)::TIMESTAMP, NULL)`,
-      { h: hash, u: who.userId ?? null, w: who.wallTokenId ?? null, c: csrfToken, e: expiresAtMs },
-    );
+    const actor = auditName(principal);
+    // The session exists only with its audit row: both in one transaction.
+    await this.store.transaction(async () => {
+      await this.store.run(
+        `INSERT INTO user_sessions VALUES ($h, $u, $w, $c, now()::TIMESTAMP, to_timestamp($e / 1000)::TIMESTAMP, NULL)`,
+        { h: hash, u: who.userId ?? null, w: who.wallTokenId ?? null, c: csrfToken, e: expiresAtMs },
+      );
+      await appendAudit(this.store, { actor, action: 'sign_in', subject: principal.kind === 'wall' ? `wall:${principal.tokenId}` : `user:${actor}`, reason: `from ${currentCall()?.from ?? 'local'}`, atMs: this.now() });
+    });
     const live: LiveSession = { principal, csrfToken, expiresAtMs };
     this.sessions.set(hash, live);
     sink.begin(token, expiresAtMs);
-    const actor = auditName(principal);
-    await appendAudit(this.store, { actor, action: 'sign_in', subject: principal.kind === 'wall' ? `wall:${principal.tokenId}` : `user:${actor}`, reason: `from ${currentCall()?.from ?? 'local'}`, atMs: this.now() });
     return sessionInfo(live);
   }
 

@@ -20,6 +20,18 @@ export type AuthOp =
 
 /** Runs `op` as `actor` (the OS user behind the CLI: `cli:<name>`). Throws AuthError for what the admin can fix. */
 export async function runAuthOp(auth: AuthService, store: DuckDbStore, op: AuthOp, actor: string): Promise<unknown> {
+  if (op?.op === 'user.list' || op?.op === 'token.list') return runOp(auth, store, op, actor);
+  // A change and its audit row commit together. If either fails, the service's in-memory
+  // sessions and tokens are read back from the store, so none outlives its rolled-back row.
+  try {
+    return await store.transaction(() => runOp(auth, store, op, actor));
+  } catch (err) {
+    await auth.reload().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function runOp(auth: AuthService, store: DuckDbStore, op: AuthOp, actor: string): Promise<unknown> {
   const audit = (action: string, subject: string, reason: string | null = null): Promise<void> =>
     appendAudit(store, { actor, action, subject, reason, atMs: Date.now() });
   switch (op.op) {
