@@ -11,6 +11,7 @@ import { useDetailStore } from '../state/detailStore.ts';
 import { selectHousehold, useUiStore } from '../state/uiStore.ts';
 import { useTwinStore } from '../state/twinStore.ts';
 import { revealHousehold } from '../actions/selection.ts';
+import { useCan } from '../state/sessionStore.ts';
 import { EChart, CHART_TEXT } from './EChart.tsx';
 
 function UseSparkline({ record }: { record: HouseholdRecord }): React.JSX.Element {
@@ -61,10 +62,11 @@ function UseSparkline({ record }: { record: HouseholdRecord }): React.JSX.Elemen
 function RevealControl({ householdId }: { householdId: number }): React.JSX.Element | null {
   const { t } = useTranslation();
   const atConsole = useTwinStore((s) => s.host?.personalData === 'masked');
+  const mayReveal = useCan('operator');
   const [asking, setAsking] = useState(false);
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  if (!atConsole) return null;
+  if (!atConsole || !mayReveal) return null;
   if (!asking) {
     return (
       <button type="button" className="btn reveal-btn" data-testid="household-reveal" onClick={() => setAsking(true)}>

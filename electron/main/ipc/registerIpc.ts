@@ -4,6 +4,9 @@ import { dispatch } from '../../services/index.ts';
 import type { AuthService } from '../../services/AuthService.ts';
 import type { SessionSink } from '../../services/callContext.ts';
 import { isTrustedSender } from '../security/hardening.ts';
+import { seesNoOne } from '../../common/access.ts';
+import type { LiveDelta } from '../../common/dto.ts';
+import { wallViewOfDelta } from '../../services/wallView.ts';
 
 /**
  * Binds every method of the contract to `ipcMain.handle`. The channel list comes from the contract
@@ -34,9 +37,13 @@ export function registerIpc(services: AppApi, auth: AuthService): () => void {
     const channel = channelOf(api, method);
     const subscribe = (services[api] as unknown as Record<string, (l: (payload: unknown) => void) => () => void>)[method]!;
     return subscribe((payload) => {
+      // A window signed in as a wall gets the wall's view of each delta (aggregates, no one), built once.
+      let wallPayload: unknown = null;
       for (const win of BrowserWindow.getAllWindows()) {
-        if (win.isDestroyed() || !auth.resolveSession(sessions.get(win.webContents.id))) continue;
-        win.webContents.send(channel, payload);
+        const session = win.isDestroyed() ? null : auth.resolveSession(sessions.get(win.webContents.id));
+        if (!session) continue;
+        const forWall = method === 'onLiveDelta' && seesNoOne(session.principal);
+        win.webContents.send(channel, forWall ? (wallPayload ??= wallViewOfDelta(payload as LiveDelta)) : payload);
       }
     });
   });

@@ -14,6 +14,7 @@ import { acknowledgeAlert, recordVisitOutcome, selectAlert } from '../../actions
 import { formatAgo, formatNumber, formatWhen } from '../../i18n/format.ts';
 import { t as translate } from '../../i18n/index.ts';
 import { useFeedNow } from './useClock.ts';
+import { useCan } from '../../state/sessionStore.ts';
 
 /** Alerts drawn in the list at once (the rest are counted); a wall has no use for 300 rows. */
 const SHOWN = 60;
@@ -197,6 +198,8 @@ export function AlertList(): React.JSX.Element {
   const alerts = useLivePanels((s) => s.alerts);
   const alertCounts = useLivePanels((s) => s.alertCounts);
   const mode = useLivePanels((s) => s.mode);
+  // A viewer sees the alerts; acknowledging and recording visits is an operator's.
+  const mayAct = useCan('operator');
   const selectedId = useUiStore((s) => s.selectedAlertId);
   const nowMs = useFeedNow(5000);
   const ordered = useMemo(() => alertOrder(alerts), [alerts]);
@@ -219,7 +222,7 @@ export function AlertList(): React.JSX.Element {
       ) : (
         <ul className="alert-list">
           {shown.map((a) => (
-            <AlertRow key={a.id} alert={a} selected={a.id === selectedId} nowMs={nowMs} readOnly={mode !== 'live'} />
+            <AlertRow key={a.id} alert={a} selected={a.id === selectedId} nowMs={nowMs} readOnly={mode !== 'live' || !mayAct} />
           ))}
           {ordered.length > shown.length && <li className="list-more">{t('alerts.more', { count: ordered.length - shown.length, shown: shown.length })}</li>}
         </ul>

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DispatchOption, Incident, IncidentDetail } from '../../../electron/common/dto.ts';
 import { actOnIncident, proposeDispatch } from '../../actions/incidents.ts';
+import { useCan } from '../../state/sessionStore.ts';
 import { formatDistance } from '../../i18n/format.ts';
 
 type Step = null | 'dispatch' | 'reassign' | 'close';
@@ -135,12 +136,14 @@ export function IncidentActions({ incident, onChanged }: { incident: Incident; o
       setStep(null);
     }
   };
+  // A viewer or a wall sees the incident but not the buttons the host would refuse them.
+  const mayAct = useCan('operator');
   const s = incident.status;
   const canAccept = s === 'reported';
   const canDispatch = s === 'accepted';
   const canReassign = s === 'dispatched' || s === 'handling';
   const canClose = s === 'dispatched' || s === 'handling' || s === 'feedback';
-  if (!canAccept && !canDispatch && !canReassign && !canClose) return null;
+  if (!mayAct || (!canAccept && !canDispatch && !canReassign && !canClose)) return null;
 
   return (
     <div className="incident-actions">
