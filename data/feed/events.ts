@@ -9,11 +9,13 @@
  * simulator use the same rules as the hosts.
  */
 import { z } from 'zod';
-import { INCIDENT_CATEGORIES, REPORTER_KINDS, STATUS_CHANGES } from '../model/incidents.ts';
-import { RESOURCE_STATUSES } from '../model/domain.ts';
+import { EVENT_DATA_SCHEMAS } from './registry.ts';
+import { text } from './fields.ts';
 
-export const EVENT_TYPES = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading'] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+/** Every event type a producer may send: the feature modules' (data/feed/registry.ts). */
+export type EventType = keyof typeof EVENT_DATA_SCHEMAS;
+export const EVENT_TYPES = Object.keys(EVENT_DATA_SCHEMAS) as readonly EventType[];
+export { EVENT_DATA_SCHEMAS };
 
 /**
  * Events the host records itself for what a person did at a console (issue 10), in the same log
@@ -33,68 +35,6 @@ export const MAX_EVENT_BYTES = 16 * 1024;
 export const MAX_FUTURE_MS = 5 * 60_000;
 /** …and older than this: a replay of history belongs in an import, not in the live feed. */
 export const MAX_PAST_MS = 30 * 24 * 3600_000;
-
-/**
- * Integer fields land in DuckDB INTEGER columns (buildings, households, resources, assignees): a
- * value zod would accept as an integer but the column cannot hold would fail the whole group
- * commit, so validation refuses it here with the range.
- */
-const INT32_MAX = 2 ** 31 - 1;
-const entityId = z.number().int().nonnegative().max(INT32_MAX);
-const lon = z.number().finite().min(-180).max(180);
-const lat = z.number().finite().min(-90).max(90);
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-const incidentReported = z.strictObject({
-  incidentId: text(64),
-  category: z.enum(INCIDENT_CATEGORIES),
-  severity: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
-  lon,
-  lat,
-  reporter: z.enum(REPORTER_KINDS),
-  description: z.string().max(500).optional(),
-  buildingId: entityId.optional(),
-});
-const incidentStatus = z.strictObject({
-  incidentId: text(64),
-  status: z.enum(STATUS_CHANGES),
-  assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: entityId }).optional(),
-  actor: z.string().max(64).optional(),
-  note: z.string().max(500).optional(),
-  rating: z.number().int().min(1).max(5).optional(),
-});
-const meterReading = z
-  .strictObject({
-    householdId: entityId,
-    waterL: z.number().finite().min(0).max(100_000).optional(),
-    powerKwh: z.number().finite().min(0).max(10_000).optional(),
-    intervalMin: z.number().int().min(1).max(1440),
-  })
-  .refine((d) => d.waterL !== undefined || d.powerKwh !== undefined, { message: 'needs waterL or powerKwh' });
-const resourcePosition = z.strictObject({
-  resourceId: entityId,
-  lon,
-  lat,
-  heading: z.number().finite().min(0).max(360).optional(),
-  speed: z.number().finite().min(0).max(100).optional(),
-  status: z.enum(RESOURCE_STATUSES).optional(),
-});
-const sensorReading = z.strictObject({
-  sensorId: text(64),
-  kind: z.enum(['water_level', 'rain', 'wind', 'camera', 'smoke']),
-  value: z.number().finite(),
-  unit: z.string().max(16).optional(),
-  lon: lon.optional(),
-  lat: lat.optional(),
-});
-
-export const EVENT_DATA_SCHEMAS = {
-  'incident.reported': incidentReported,
-  'incident.status': incidentStatus,
-  'meter.reading': meterReading,
-  'resource.position': resourcePosition,
-  'sensor.reading': sensorReading,
-} as const;
 
 export type EventData = { [K in EventType]: z.infer<(typeof EVENT_DATA_SCHEMAS)[K]> };
 export type IngestEvent = { [K in EventType]: { id: string; type: K; ts: string; tsMs: number; source: string; data: EventData[K] } }[EventType];

@@ -15,6 +15,8 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { PROJECTION_TABLES, PROJECTORS } from '../../data/store/projections.ts';
+import { q, type ColumnType } from '../../data/store/projection.ts';
 import {
   nestsDeeperThan,
   parseEventLine,
@@ -128,16 +130,13 @@ export interface IngestOptions {
  * Only the log (`events.id`) is keyed; the projections take the events its insert kept, so a
  * replayed event adds nothing anywhere (migration 4 explains why they carry no key of their own).
  */
-const COLUMNS = {
-  events: { id: 'VARCHAR', type: 'VARCHAR', ts: 'TIMESTAMP', source: 'VARCHAR', received_at: 'TIMESTAMP', transport: 'VARCHAR', data: 'VARCHAR' },
-  incidents: { id: 'VARCHAR', category: 'VARCHAR', severity: 'UTINYINT', lon: 'DOUBLE', lat: 'DOUBLE', building_id: 'INTEGER', reporter: 'VARCHAR', source: 'VARCHAR', description: 'VARCHAR', reported_at: 'TIMESTAMP' },
-  incident_steps: { event_id: 'VARCHAR', incident_id: 'VARCHAR', step: 'VARCHAR', ts: 'TIMESTAMP', assignee_kind: 'VARCHAR', assignee_id: 'INTEGER', actor: 'VARCHAR', note: 'VARCHAR', rating: 'UTINYINT' },
-  resource_positions: { event_id: 'VARCHAR', resource_id: 'INTEGER', ts: 'TIMESTAMP', lon: 'DOUBLE', lat: 'DOUBLE', heading: 'REAL', speed: 'REAL', status: 'VARCHAR' },
-  meter_readings: { event_id: 'VARCHAR', household_id: 'INTEGER', ts: 'TIMESTAMP', interval_min: 'USMALLINT', water_l: 'REAL', power_kwh: 'REAL' },
-  sensor_readings: { event_id: 'VARCHAR', sensor_id: 'VARCHAR', kind: 'VARCHAR', ts: 'TIMESTAMP', value: 'DOUBLE', unit: 'VARCHAR', lon: 'DOUBLE', lat: 'DOUBLE' },
+const COLUMNS: Readonly<Record<string, Record<string, ColumnType>>> = {
+  events: { id: 'VARCHAR', type: 'VARCHAR', ts: 'TIMESTAMP', source: 'VARCHAR', received_at: 'TIMESTAMP', transport: 'VARCHAR', data: 'JSON' },
   dead_letters: { received_at: 'TIMESTAMP', transport: 'VARCHAR', event_id: 'VARCHAR', line: 'INTEGER', reason: 'VARCHAR', raw: 'VARCHAR' },
-} as const;
-type TableName = keyof typeof COLUMNS;
+  // The feature modules' tables (data/store/projections.ts).
+  ...Object.fromEntries(Object.entries(PROJECTION_TABLES).map(([name, t]) => [name, t.columns])),
+};
+type TableName = string;
 
 /**
  * The SELECT that loads one staging file into `table`. TIMESTAMP columns travel as epoch
@@ -147,14 +146,12 @@ type TableName = keyof typeof COLUMNS;
 const sqlPath = (file: string): string => `'${file.replaceAll("'", "''")}'`;
 
 const readJson = (file: string, table: TableName): string => {
-  const entries = Object.entries(COLUMNS[table]);
-  const cols = entries.map(([k, v]) => `${k}: '${v === 'TIMESTAMP' ? 'BIGINT' : v === 'VARCHAR' && k === 'data' ? 'JSON' : v}'`).join(', ');
+  const entries = Object.entries(COLUMNS[table]!);
+  const cols = entries.map(([k, v]) => `${k}: '${v === 'TIMESTAMP' ? 'BIGINT' : v}'`).join(', ');
   const select = entries.map(([k, v]) => (v === 'TIMESTAMP' ? `epoch_ms(${k}) AS ${k}` : k)).join(', ');
   return `SELECT ${select} FROM read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {${cols}}, maximum_object_size = 1048576)`;
 };
 
-/** A string (or nothing) as JSON text. */
-const q = (v: string | null | undefined): string => (v == null ? 'null' : JSON.stringify(v));
 
 /** Marks a blank NDJSON line: neither an event nor a rejection. */
 const BLANK: ParseResult = { ok: false, reason: 'blank line', id: null };
@@ -363,8 +360,9 @@ export class IngestService {
     // First occurrence of an id in this group wins; later ones are duplicates outright.
     const firstOwner = new Map<string, { req: number; event: IngestEvent }>();
     const inGroupDuplicates: number[] = group.map(() => 0);
-    const rows: Record<TableName, string[]> = {
-      events: [], incidents: [], incident_steps: [], resource_positions: [], meter_readings: [], sensor_readings: [], dead_letters: [],
+    const rows: Record<TableName, string[]> = { events: [], dead_letters: [] };
+    const write = (table: string, json: string): void => {
+      (rows[table] ??= []).push(json);
     };
     // Rows are written as JSON text straight from the validated values: numbers are already
     // checked finite, strings go through JSON.stringify, times are epoch milliseconds. This is the
@@ -375,7 +373,7 @@ export class IngestService {
         if (!res.ok) {
           if (res === BLANK) return;
           outcomes[r]!.rejected.push({ line: i + 1, id: res.id, reason: res.reason });
-          rows.dead_letters.push(`{"received_at":${receivedAt},"transport":${transport},"event_id":${q(res.id === null ? null : truncateUtf8(res.id, 256))},"line":${i + 1},"reason":${q(truncateUtf8(res.reason, 2048))},"raw":${q(truncateUtf8(req.raws[i]!, MAX_EVENT_BYTES))}}`);
+          rows.dead_letters!.push(`{"received_at":${receivedAt},"transport":${transport},"event_id":${q(res.id === null ? null : truncateUtf8(res.id, 256))},"line":${i + 1},"reason":${q(truncateUtf8(res.reason, 2048))},"raw":${q(truncateUtf8(req.raws[i]!, MAX_EVENT_BYTES))}}`);
           return;
         }
         const e = res.event;
@@ -385,43 +383,17 @@ export class IngestService {
         }
         firstOwner.set(e.id, { req: r, event: e });
         const id = q(e.id);
-        const ts = e.tsMs;
-        rows.events.push(`{"id":${id},"type":"${e.type}","ts":${ts},"source":${q(e.source)},"received_at":${receivedAt},"transport":${transport},"data":${JSON.stringify(e.data)}}`);
-        switch (e.type) {
-          case 'incident.reported': {
-            const d = e.data;
-            rows.incidents.push(`{"id":${q(d.incidentId)},"category":${q(d.category)},"severity":${d.severity},"lon":${d.lon},"lat":${d.lat},"building_id":${d.buildingId ?? null},"reporter":${q(d.reporter)},"source":${q(e.source)},"description":${q(d.description)},"reported_at":${ts}}`);
-            rows.incident_steps.push(`{"event_id":${id},"incident_id":${q(d.incidentId)},"step":"reported","ts":${ts},"actor":${q(e.source)},"note":${q(d.description)}}`);
-            break;
-          }
-          case 'incident.status': {
-            const d = e.data;
-            rows.incident_steps.push(`{"event_id":${id},"incident_id":${q(d.incidentId)},"step":${q(d.status)},"ts":${ts},"assignee_kind":${q(d.assignee?.kind)},"assignee_id":${d.assignee?.id ?? null},"actor":${q(d.actor)},"note":${q(d.note)},"rating":${d.rating ?? null}}`);
-            break;
-          }
-          case 'resource.position': {
-            const d = e.data;
-            rows.resource_positions.push(`{"event_id":${id},"resource_id":${d.resourceId},"ts":${ts},"lon":${d.lon},"lat":${d.lat},"heading":${d.heading ?? null},"speed":${d.speed ?? null},"status":${q(d.status)}}`);
-            break;
-          }
-          case 'meter.reading': {
-            const d = e.data;
-            rows.meter_readings.push(`{"event_id":${id},"household_id":${d.householdId},"ts":${ts},"interval_min":${d.intervalMin},"water_l":${d.waterL ?? null},"power_kwh":${d.powerKwh ?? null}}`);
-            break;
-          }
-          case 'sensor.reading': {
-            const d = e.data;
-            rows.sensor_readings.push(`{"event_id":${id},"sensor_id":${q(d.sensorId)},"kind":${q(d.kind)},"ts":${ts},"value":${d.value},"unit":${q(d.unit)},"lon":${d.lon ?? null},"lat":${d.lat ?? null}}`);
-            break;
-          }
-        }
+        rows.events!.push(`{"id":${id},"type":"${e.type}","ts":${e.tsMs},"source":${q(e.source)},"received_at":${receivedAt},"transport":${transport},"data":${JSON.stringify(e.data)}}`);
+        // The event's feature module writes its rows (data/store/projections.ts).
+        (PROJECTORS[e.type] as ((event: IngestEvent, id: string, write: (table: string, json: string) => void) => void) | undefined)?.(e, id, write);
       });
     });
     const files: Partial<Record<TableName, string>> = {};
-    for (const name of Object.keys(rows) as TableName[]) {
-      if (rows[name].length === 0) continue;
-      files[name] = join(this.stagingDir, `${name}-${slot}.ndjson`);
-      await writeFile(files[name], rows[name].join('\n') + '\n');
+    for (const name of Object.keys(rows)) {
+      if (rows[name]!.length === 0) continue;
+      const file = join(this.stagingDir, `${name}-${slot}.ndjson`);
+      files[name] = file;
+      await writeFile(file, rows[name]!.join('\n') + '\n');
     }
     return { outcomes, firstOwner, inGroupDuplicates, files, slot };
   }
@@ -506,10 +478,12 @@ export class IngestService {
           await writeFile(file, replayed.map((id) => `{"id":${q(id)}}`).join('\n') + '\n');
           onlyFresh = ` WHERE event_id NOT IN (SELECT id FROM read_json(${sqlPath(file)}, format = 'newline_delimited', columns = {id: 'VARCHAR'}))`;
         }
-        // incidents is keyed by the incident's own id: a second report of it is not a new incident.
-        if (files.incidents) await this.store.run(`INSERT INTO incidents ${readJson(files.incidents, 'incidents')} ON CONFLICT DO NOTHING`);
-        for (const name of ['incident_steps', 'resource_positions', 'meter_readings', 'sensor_readings'] as const) {
-          if (files[name]) await this.store.run(`INSERT INTO ${name} SELECT * FROM (${readJson(files[name], name)})${onlyFresh}`);
+        for (const [name, table] of Object.entries(PROJECTION_TABLES)) {
+          const file = files[name];
+          if (!file) continue;
+          // A table keyed by the domain's own id (an incident's) lets its key drop a second report.
+          if (table.conflict === 'own-key') await this.store.run(`INSERT INTO ${name} ${readJson(file, name)} ON CONFLICT DO NOTHING`);
+          else await this.store.run(`INSERT INTO ${name} SELECT * FROM (${readJson(file, name)})${onlyFresh}`);
         }
       }
       if (files.dead_letters) {

@@ -1,0 +1,31 @@
+/**
+ * The feature modules' ingest projections: one line per module. The compiler checks that every
+ * event type in data/feed/registry.ts has its projection here (a type with no rows to write says
+ * so with an empty function), and that no two modules write the same table.
+ */
+import type { EventType } from '../feed/events.ts';
+import type { ProjectionModule, ProjectionTable } from './projection.ts';
+import { incidentProjection } from './incidents/projection.ts';
+import { meterProjection } from './meters/projection.ts';
+import { resourceProjection } from './resources/projection.ts';
+import { sensorProjection } from './sensors/projection.ts';
+
+const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection];
+
+/** Every projection table, by name. */
+export const PROJECTION_TABLES: Readonly<Record<string, ProjectionTable>> = Object.freeze(
+  MODULES.reduce<Record<string, ProjectionTable>>((all, m) => {
+    for (const [name, table] of Object.entries(m.tables)) {
+      if (Object.hasOwn(all, name)) throw new Error(`Two feature modules write table ${name}.`);
+      all[name] = table;
+    }
+    return all;
+  }, {}),
+);
+
+/** Every event type's projection (the modules' maps merged). */
+export const PROJECTORS: ProjectionModule['project'] = Object.assign({}, ...MODULES.map((m) => m.project)) as ProjectionModule['project'];
+
+/** Compile-time: each event type has a projector in some module. */
+type Covered = keyof (typeof incidentProjection.project & typeof meterProjection.project & typeof resourceProjection.project & typeof sensorProjection.project);
+export type MissingProjection = Exclude<EventType, Covered>;
