@@ -23,6 +23,7 @@ import type {
   TwinInfo,
   SessionInfo,
 } from './dto.ts';
+import { z } from 'zod';
 import type { Access } from './access.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
@@ -111,37 +112,96 @@ export interface AuthApi {
 }
 
 /**
- * Every method of every API with who may call it (electron/common/access.ts), checked against the
- * interfaces by the compiler and enforced in one place (`dispatch`) for both hosts. `event`
- * members are pushed by the host to callers who may `view`.
+ * One method of a contract section: who may call it (electron/common/access.ts) and the schema of
+ * its arguments. Both are enforced in one place (`dispatch`) for both hosts, so no method ever
+ * sees an argument of the wrong type, size or range, and no caller a method beyond its role.
  */
-export const CONTRACT = {
+export interface MethodSpec {
+  access: Access;
+  args: z.ZodTuple;
+}
+/** `event` members are pushed by the host to callers who may `view`; they take no arguments. */
+export type MemberSpec = MethodSpec | 'event';
+
+const m = (access: Access, ...args: z.ZodType[]): MethodSpec => ({ access, args: z.tuple(args as [z.ZodType, ...z.ZodType[]]) });
+const NO_ARGS = (access: Access): MethodSpec => ({ access, args: z.tuple([]) });
+
+// Argument rules shared by the sections: ids the store keeps as INTEGER, bounded texts.
+const recordId = z.number().int().nonnegative().max(2 ** 31 - 1);
+const idText = z.string().min(1).max(128);
+const reason = z.string().max(500);
+const epochMs = z.number().finite().min(0).max(8.64e15);
+const incidentAction = z.strictObject({
+  action: z.enum(['accept', 'dispatch', 'reassign', 'handle', 'feedback', 'close', 'cancel']),
+  assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: recordId }).optional(),
+  note: z.string().max(500).optional(),
+  rating: z.number().int().min(1).max(5).optional(),
+});
+const auditFilter = z.strictObject({
+  fromMs: epochMs.nullable().optional(),
+  toMs: epochMs.nullable().optional(),
+  actor: z.string().max(128).nullable().optional(),
+  action: z.string().max(128).nullable().optional(),
+  subject: z.string().max(128).nullable().optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+  offset: z.number().int().min(0).max(10_000_000).optional(),
+});
+
+/**
+ * The contract's sections: one line per feature module (its section lives in its own file and is
+ * listed here). Checked against the interfaces by the compiler: a method without a spec, or a
+ * spec without a method, does not build.
+ */
+export const SECTIONS = {
   store: {
-    getTwinInfo: 'view',
-    getBuildings: 'view',
-    getBasemap: 'view',
-    getFacilities: 'view',
-    getBuildingDetail: 'view',
-    getBuildingUnits: 'viewer',
-    getHousehold: 'viewer',
-    revealHousehold: 'operator',
-    findBuildings: 'view',
-  } satisfies Record<keyof StoreApi, Access>,
+    getTwinInfo: NO_ARGS('view'),
+    getBuildings: NO_ARGS('view'),
+    getBasemap: NO_ARGS('view'),
+    getFacilities: NO_ARGS('view'),
+    getBuildingDetail: m('view', recordId),
+    getBuildingUnits: m('viewer', recordId),
+    getHousehold: m('viewer', recordId),
+    revealHousehold: m('operator', recordId, reason),
+    findBuildings: m('view', z.string().max(100), z.number().int().min(1).max(100)),
+  } satisfies Record<keyof StoreApi, MemberSpec>,
   live: {
-    getLiveSnapshot: 'view',
-    getStateAt: 'view',
-    getTimelineRange: 'view',
-    getIncident: 'view',
-    proposeDispatch: 'operator',
-    actOnIncident: 'operator',
-    acknowledgeAlert: 'operator',
-    recordVisitOutcome: 'operator',
+    getLiveSnapshot: NO_ARGS('view'),
+    getStateAt: m('view', epochMs),
+    getTimelineRange: NO_ARGS('view'),
+    getIncident: m('view', idText),
+    proposeDispatch: m('operator', idText),
+    actOnIncident: m('operator', idText, incidentAction),
+    acknowledgeAlert: m('operator', idText),
+    recordVisitOutcome: m('operator', idText, z.enum(['safe', 'needed_help', 'false_alarm']), reason),
     onLiveDelta: 'event',
-  } satisfies Record<keyof LiveApi, Access | 'event'>,
-  window: { getHostInfo: 'public' } satisfies Record<keyof WindowApi, Access>,
-  auth: { signIn: 'public', signInWithToken: 'public', signOut: 'public', whoAmI: 'public' } satisfies Record<keyof AuthApi, Access>,
-  audit: { query: 'supervisor', exportCsv: 'supervisor', verify: 'supervisor' } satisfies Record<keyof AuditApi, Access>,
+  } satisfies Record<keyof LiveApi, MemberSpec>,
+  window: { getHostInfo: NO_ARGS('public') } satisfies Record<keyof WindowApi, MemberSpec>,
+  auth: {
+    signIn: m('public', z.string().max(64), z.string().max(256)),
+    signInWithToken: m('public', z.string().max(200)),
+    signOut: NO_ARGS('public'),
+    whoAmI: NO_ARGS('public'),
+  } satisfies Record<keyof AuthApi, MemberSpec>,
+  audit: {
+    query: m('supervisor', auditFilter),
+    exportCsv: m('supervisor', auditFilter),
+    verify: NO_ARGS('supervisor'),
+  } satisfies Record<keyof AuditApi, MemberSpec>,
 } as const;
+
+/** Every member of every section with who may call it (`event` for pushed members). */
+export const CONTRACT = Object.fromEntries(
+  Object.entries(SECTIONS).map(([api, members]) => [api, Object.fromEntries(Object.entries(members).map(([k, v]) => [k, v === 'event' ? 'event' : v.access]))]),
+) as { [A in keyof typeof SECTIONS]: { [K in keyof (typeof SECTIONS)[A]]: Access | 'event' } };
+
+/** The spec of `api.method`; null for a name outside the contract or an event. */
+export function specOf(api: string, method: string): MethodSpec | null {
+  if (!Object.hasOwn(SECTIONS, api)) return null;
+  const members = SECTIONS[api as ApiName] as Record<string, MemberSpec>;
+  if (!Object.hasOwn(members, method)) return null;
+  const spec = members[method]!;
+  return spec === 'event' ? null : spec;
+}
 
 /** Who may call `api.method`; null for a name outside the contract or an event. */
 export function accessOf(api: string, method: string): Access | null {

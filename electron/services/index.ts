@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { ApiName, AppApi } from '../common/contract.ts';
-import { accessOf } from '../common/contract.ts';
+import { specOf } from '../common/contract.ts';
 import { mayCall, type Access } from '../common/access.ts';
 import { AuthService } from './AuthService.ts';
 import { AuditService } from './AuditService.ts';
@@ -132,9 +132,10 @@ export class AccessDeniedError extends Error {
  * `hostCeiling` caps what any caller may do on this host (`view` on a wall host).
  */
 export async function dispatch(services: AppApi, api: string, method: string, args: unknown, context: CallContext, hostCeiling: Access = 'admin'): Promise<unknown> {
-  const access = accessOf(api, method);
+  const spec = specOf(api, method);
   // Events (`onX`) are pushed by the host, never called.
-  if (access === null) throw new UnknownMethodError(`Unknown method ${api}.${method}`);
+  if (spec === null) throw new UnknownMethodError(`Unknown method ${api}.${method}`);
+  const access = spec.access;
   if (!mayCall(context.caller, access)) {
     throw context.caller === null
       ? new AccessDeniedError('Sign in first: this needs a signed-in user.', 401)
@@ -144,8 +145,15 @@ export async function dispatch(services: AppApi, api: string, method: string, ar
     throw new AccessDeniedError(`This host only shows the twin (${api}.${method} needs ${access}; a wall host is view-only).`, 403);
   }
   if (!Array.isArray(args) || args.length > 8) throw new TypeError('Arguments must be an array of at most 8 values.');
+  // The section's schema for this method's arguments: a wrong type, size or range is a 400 with
+  // the argument and the rule, before any service code runs.
+  const parsed = spec.args.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new TypeError(`${api}.${method}: argument ${issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? p + 1 : String(p))).join('.') : ''}: ${issue.message}`.replace(': : ', ': '));
+  }
   const target = services[api as ApiName] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-  return runAs(context, () => target[method]!.apply(target, args));
+  return runAs(context, () => target[method]!.apply(target, parsed.data as unknown[]));
 }
 
 /** True when `access` is no more than `ceiling` (view < viewer < operator < supervisor < admin). */

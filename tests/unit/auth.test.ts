@@ -263,3 +263,23 @@ describe('ingest tokens', () => {
     expect((await rpc('store.revealHousehold', [householdId, '核实独居老人情况'], auth)).status).toBe(403);
   });
 });
+
+describe('arguments', () => {
+  it('every contract call is checked against its section\'s schema: wrong type, size or count is a 400 that names the argument', async () => {
+    const headers = await signIn('operator1');
+    const cases: [string, unknown[], RegExp][] = [
+      ['store.getBuildingDetail', ['12'], /argument 1: .*number/],
+      ['store.getBuildingDetail', [2 ** 40], /argument 1: .*2147483647/],
+      ['store.findBuildings', ['路'.repeat(5000), 8], /argument 1: .*100/],
+      ['store.findBuildings', ['路', 8, 'extra'], /argument/],
+      ['live.actOnIncident', ['AUTH-1', { action: 'explode' }], /argument 2\.action/],
+      ['live.actOnIncident', ['AUTH-1', { action: 'accept', actor: 'someone else' }], /argument 2/],
+      ['live.recordVisitOutcome', ['A-1', 'fine', 'x'], /argument 2/],
+    ];
+    for (const [name, args, message] of cases) {
+      const r = await rpc(name, args, headers);
+      expect(r.status, name).toBe(400);
+      expect(r.body!.error, name).toMatch(message);
+    }
+  });
+});

@@ -209,7 +209,7 @@ describe('a wall token on a console host', () => {
     await reportIncident(twin, incidentId);
     await movePosition(twin);
     const alert = await firstOpenAlert(twin);
-    expect((await operator.call('live.acknowledgeAlert', [alert.id, 'operator1'])).status).toBe(200);
+    expect((await operator.call('live.acknowledgeAlert', [alert.id])).status).toBe(200);
     await wallClient.frameWhere((d) => d.incidents.some((i) => i.id === incidentId), 'the reported incident');
     await wallClient.frameWhere((d) => d.positions.count > 0, 'a position');
     await wallClient.frameWhere((d) => (d.alertCounts ?? []).some((c) => c.buildingId === alert.buildingId), "the acknowledged alert's building");
