@@ -163,3 +163,12 @@ export function wallBuildingDetail(detail: BuildingDetail): BuildingDetail {
     peopleWithheld: true,
   };
 }
+
+/**
+ * What a wall is sent of each pushed contract event, by `api.method`: one line per event a feature
+ * module pushes. An event without an entry is not sent to walls at all (deny by default: a new
+ * module's push reaches a wall only once someone decided what of it a wall may see).
+ */
+export const WALL_VIEW_OF_EVENT: Readonly<Record<string, (payload: unknown) => unknown>> = {
+  'live.onLiveDelta': (payload) => wallViewOfDelta(payload as LiveDelta),
+};

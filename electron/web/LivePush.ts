@@ -1,5 +1,5 @@
 /**
- * Pushes the contract's events (`live.onLiveDelta`) to browsers over WebSocket
+ * Pushes the contract's events (every section's `onX` members) to browsers over WebSocket
  * (`/api/v1/live`), as binary columnar frames: the web twin of Electron's `webContents.send`.
  * A slow client is skipped for a frame rather than buffered without bound (a wall left open for
  * days must not grow the host's memory).
@@ -7,10 +7,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AppApi } from '../common/contract.ts';
+import { contractEvents, type AppApi } from '../common/contract.ts';
 import { encodeColumns } from '../../data/feed/columnar.ts';
 import { seesNoOne, type Principal } from '../common/access.ts';
-import { wallViewOfDelta } from '../services/wallView.ts';
+import { WALL_VIEW_OF_EVENT } from '../services/wallView.ts';
 
 /** Frames queued for one client beyond which new frames are dropped for it. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -27,18 +27,27 @@ export class LivePush {
   private readonly callers = new WeakMap<WebSocket, Principal>();
 
   public constructor(api: AppApi, log: (line: string) => void = () => undefined) {
-    this.unsubscribe = api.live.onLiveDelta((delta) => {
-      if (this.wss.clients.size === 0) return;
-      // One frame per view, encoded only if a socket of that view is open: walls get the wall
-      // view (aggregates only, wallView.ts); a socket with no known caller is treated as a wall.
-      let full: Uint8Array | null = null;
-      let wall: Uint8Array | null = null;
-      for (const ws of this.wss.clients) {
-        const caller = this.callers.get(ws);
-        if (!caller || seesNoOne(caller)) send(ws, (wall ??= encodeColumns({ event: 'live.onLiveDelta', payload: wallViewOfDelta(delta) })));
-        else send(ws, (full ??= encodeColumns({ event: 'live.onLiveDelta', payload: delta })));
-      }
+    // Every event the contract's sections push (contractEvents), not a hard-coded topic: a feature
+    // module's push reaches browsers as Electron's windows, with no change here.
+    const unsubscribers = contractEvents().map(({ api: section, method }) => {
+      const name = `${section}.${method}`;
+      const subscribe = (api[section] as unknown as Record<string, (l: (payload: unknown) => void) => () => void>)[method]!;
+      const forWall = WALL_VIEW_OF_EVENT[name];
+      return subscribe.call(api[section], (payload) => {
+        if (this.wss.clients.size === 0) return;
+        // One frame per view, encoded only if a socket of that view is open: walls get the wall
+        // view (aggregates only, wallView.ts) or nothing; a socket with no known caller counts as a wall.
+        let full: Uint8Array | null = null;
+        let wall: Uint8Array | null = null;
+        for (const ws of this.wss.clients) {
+          const caller = this.callers.get(ws);
+          if (!caller || seesNoOne(caller)) {
+            if (forWall) send(ws, (wall ??= encodeColumns({ event: name, payload: forWall(payload) })));
+          } else send(ws, (full ??= encodeColumns({ event: name, payload })));
+        }
+      });
     });
+    this.unsubscribe = () => unsubscribers.forEach((u) => u());
     this.wss.on('error', (err) => log(`live push: ${err.message}`));
     this.wss.on('wsClientError', (_err, socket) => socket.destroy());
     this.wss.on('connection', (ws) => {

@@ -98,23 +98,23 @@ export function createWebClient(baseUrl = ''): AppApi {
     if (type.startsWith(COLUMNS_CONTENT_TYPE)) return decodeColumns(await res.arrayBuffer());
     return res.json();
   };
-  // NOTE: a Proxy rather than a method table: the renderer imports the contract as types only
-  // (layer rule), so it has no runtime list of methods. Unknown methods fail at the host with 404.
-  const apiProxy = (api: string): object =>
+  // NOTE: Proxies rather than a method table: the renderer imports the contract as types only
+  // (layer rule), so it has no runtime list of sections or methods. Any section a feature module
+  // adds is reached the same way; `onX` members subscribe to the host's push of `section.onX`;
+  // unknown names fail at the host with 404.
+  const section = (api: string): object =>
     new Proxy(
       {},
-      { get: (_t, method) => (typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => call(api, method, args) : undefined) },
-    );
-  const live = new Proxy(
-    {},
-    {
-      get: (_t, method) => {
-        if (method === 'onLiveDelta') return (listener: (delta: unknown) => void) => subscribe('live.onLiveDelta', listener);
-        return typeof method === 'string' && method !== 'then' ? (...args: unknown[]) => call('live', method, args) : undefined;
+      {
+        get: (_t, method) => {
+          if (typeof method !== 'string' || method === 'then') return undefined;
+          if (/^on[A-Z]/.test(method)) return (listener: (payload: unknown) => void) => subscribe(`${api}.${method}`, listener);
+          return (...args: unknown[]) => call(api, method, args);
+        },
       },
-    },
-  );
-  const client = { store: apiProxy('store'), live, window: apiProxy('window'), auth: apiProxy('auth'), audit: apiProxy('audit') };
+    );
+  const sections = new Map<string, object>();
+  const client = new Proxy({}, { get: (_t, api) => (typeof api === 'string' && api !== 'then' ? (sections.get(api) ?? sections.set(api, section(api)).get(api)) : undefined) });
   return client as unknown as AppApi;
 }
 

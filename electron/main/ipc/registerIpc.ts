@@ -5,8 +5,7 @@ import type { AuthService } from '../../services/AuthService.ts';
 import type { SessionSink } from '../../services/callContext.ts';
 import { isTrustedSender } from '../security/hardening.ts';
 import { seesNoOne } from '../../common/access.ts';
-import type { LiveDelta } from '../../common/dto.ts';
-import { wallViewOfDelta } from '../../services/wallView.ts';
+import { WALL_VIEW_OF_EVENT } from '../../services/wallView.ts';
 
 /**
  * Binds every method of the contract to `ipcMain.handle`. The channel list comes from the contract
@@ -36,14 +35,16 @@ export function registerIpc(services: AppApi, auth: AuthService): () => void {
   const unsubscribers = contractEvents().map(({ api, method }) => {
     const channel = channelOf(api, method);
     const subscribe = (services[api] as unknown as Record<string, (l: (payload: unknown) => void) => () => void>)[method]!;
+    const forWall = WALL_VIEW_OF_EVENT[`${api}.${method}`];
     return subscribe((payload) => {
-      // A window signed in as a wall gets the wall's view of each delta (aggregates, no one), built once.
+      // A window signed in as a wall gets the wall's view of the event (aggregates, no one), built
+      // once, or nothing when the event has no wall view.
       let wallPayload: unknown = null;
       for (const win of BrowserWindow.getAllWindows()) {
         const session = win.isDestroyed() ? null : auth.resolveSession(sessions.get(win.webContents.id));
         if (!session) continue;
-        const forWall = method === 'onLiveDelta' && seesNoOne(session.principal);
-        win.webContents.send(channel, forWall ? (wallPayload ??= wallViewOfDelta(payload as LiveDelta)) : payload);
+        if (!seesNoOne(session.principal)) win.webContents.send(channel, payload);
+        else if (forWall) win.webContents.send(channel, (wallPayload ??= forWall(payload)));
       }
     });
   });
