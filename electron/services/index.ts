@@ -7,6 +7,7 @@ import type { ApiName, AppApi } from '../common/contract.ts';
 import { specOf } from '../common/contract.ts';
 import { mayCall, type Access } from '../common/access.ts';
 import { AuthService } from './AuthService.ts';
+import { startFeatureServices } from './modules.ts';
 import { AuditService } from './AuditService.ts';
 import { runAs, type CallContext } from './callContext.ts';
 import type { HostInfo } from '../common/dto.ts';
@@ -60,6 +61,7 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   const storeService = new StoreService(store, { personalData: options.personalData });
   const info = await storeService.getTwinInfo();
   let live: LiveService | null = null;
+  let features: Awaited<ReturnType<typeof startFeatureServices>> | null = null;
   const alerts = new MeterAlertService(store);
   // Live meter readings are checked at most every 20 s, not per batch.
   let meterCheck: NodeJS.Timeout | null = null;
@@ -76,9 +78,12 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     bounds: { minLon: info.bbox[0], minLat: info.bbox[1], maxLon: info.bbox[2], maxLat: info.bbox[3], marginKm: 30 },
     onCommitted: (events) => {
       live?.onCommitted(events);
+      features?.onCommitted(events);
       if (events.some((e) => e.type === 'meter.reading')) scheduleMeterCheck();
     },
   });
+  const log = options.log ?? ((): void => undefined);
+  features = await startFeatureServices({ store, ingest, log, personalData: options.personalData });
   live = new LiveService(store, { ingest, simulated: Boolean(options.simulated), personalData: options.personalData });
   await live.init();
   await alerts.raiseFromHistory();
@@ -98,11 +103,14 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
       whoAmI: async () => auth.whoAmI(),
     },
     audit: new AuditService(store),
+    // The feature modules' sections (electron/services/modules.ts).
+    ...features.api,
   };
   const stop = (): void => {
     if (meterCheck) clearTimeout(meterCheck);
     meterCheck = null;
     live?.stop();
+    features?.stop();
     retention.stop();
     ingest.close();
   };

@@ -1,0 +1,52 @@
+/**
+ * The feature modules' services: one line per module. A module that adds a contract section
+ * (electron/common/contract.ts SECTIONS) must be listed here with the service that implements it:
+ * the compiler refuses a section without one. `createServices` starts each, hands it the events
+ * each commit let in (its projections already wrote their rows), and stops it with the host.
+ *
+ * The first sections (store, live, window, auth, audit) predate the registry and are built by
+ * createServices itself.
+ */
+import type { AppApi } from '../common/contract.ts';
+import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import type { IngestEvent } from '../../data/feed/events.ts';
+import type { IngestService } from './IngestService.ts';
+
+export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
+export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
+
+export interface ModuleContext {
+  store: DuckDbStore;
+  ingest: IngestService;
+  log: (line: string) => void;
+  personalData: 'masked' | 'none';
+}
+
+export interface RunningModule<K extends FeatureSection> {
+  api: AppApi[K];
+  /** The events a commit let in, in arrival order. */
+  onCommitted?(events: readonly IngestEvent[]): void;
+  stop?(): void;
+}
+
+export interface ServiceModule<K extends FeatureSection> {
+  start(context: ModuleContext): Promise<RunningModule<K>>;
+}
+
+export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {};
+
+/** Starts every feature module's service. */
+export async function startFeatureServices(context: ModuleContext): Promise<{ api: Pick<AppApi, FeatureSection>; onCommitted(events: readonly IngestEvent[]): void; stop(): void }> {
+  const running: RunningModule<FeatureSection>[] = [];
+  const api: Record<string, unknown> = {};
+  for (const [name, module] of Object.entries(FEATURE_SERVICES) as [FeatureSection, ServiceModule<FeatureSection>][]) {
+    const started = await module.start(context);
+    api[name] = started.api;
+    running.push(started);
+  }
+  return {
+    api: api as Pick<AppApi, FeatureSection>,
+    onCommitted: (events) => running.forEach((m) => m.onCommitted?.(events)),
+    stop: () => running.forEach((m) => m.stop?.()),
+  };
+}
