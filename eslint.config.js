@@ -50,6 +50,15 @@ export default tseslint.config(
     rules: forbid([['**/electron/**', '**/renderer/**', '**/shaders/**'], 'The data layer must not import hosts or the renderer.']),
   },
   {
+    // Models over the store's data (road graph, meter detector, typhoon wind/flood/evacuation):
+    // they read the store and the model, never a host or the renderer.
+    files: ['data/analytics/**/*.ts'],
+    rules: forbid(
+      [['**/data/seed/**', '**/data/import/**', '**/electron/**', '**/renderer/**', '**/shaders/**'], 'data/analytics may import data/model, data/feed and data/store only.'],
+      ['^(electron$|react$)', 'data/analytics runs in hosts and CLIs: no Electron or UI imports.'],
+    ),
+  },
+  {
     files: ['shaders/**/*.ts'],
     rules: forbid([['../*', '**/data/**', '**/electron/**', '**/renderer/**'], 'shaders are leaf string modules.']),
   },
