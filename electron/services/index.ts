@@ -158,7 +158,8 @@ export async function dispatch(services: AppApi, api: string, method: string, ar
   const parsed = spec.args.safeParse(args);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new TypeError(`${api}.${method}: argument ${issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? p + 1 : String(p))).join('.') : ''}: ${issue.message}`.replace(': : ', ': '));
+    const where = issue.path.length ? `argument ${issue.path.map((p) => (typeof p === 'number' ? p + 1 : String(p))).join('.')}` : 'arguments';
+    throw new TypeError(`${api}.${method}: ${where}: ${issue.message}`);
   }
   const target = services[api as ApiName] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   return runAs(context, () => target[method]!.apply(target, parsed.data as unknown[]));

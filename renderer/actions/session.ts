@@ -11,6 +11,7 @@ import type { SessionInfo } from '../../electron/common/dto.ts';
 import { loadTwin } from './loadTwin.ts';
 import { startLiveSource } from '../sources/LiveSource.ts';
 import { hostErrorText } from './hostCall.ts';
+import { FEATURES } from '../features/registry.ts';
 
 let started = false;
 
@@ -21,6 +22,7 @@ function signedIn(session: SessionInfo): void {
   started = true;
   void loadTwin();
   startLiveSource();
+  for (const feature of FEATURES) feature.start?.();
 }
 
 /** At start: a credential in the fragment, else the session the host already has for us, else the form. */

@@ -4,7 +4,8 @@
  * canvas and the map (ARCHITECTURE-ANCHORS §4.3).
  */
 import { createRoot } from 'react-dom/client';
-import '../i18n/index.ts';
+import { i18n } from '../i18n/index.ts';
+import { FEATURES } from '../features/registry.ts';
 import '../gfx/fonts.ts';
 import '../styles/app.css';
 import '../styles/live.css';
@@ -14,7 +15,6 @@ import { installTestHooks } from '../testing/testHooks.ts';
 import { followSelection } from '../actions/selection.ts';
 import { startSession } from '../actions/session.ts';
 import { ensureFont } from '../gfx/fonts.ts';
-import { zhCN } from '../i18n/zh-CN.ts';
 
 /** Every character of the Chinese UI strings, so the font subsets are there before they show. */
 function uiCharacters(value: unknown, out = new Set<string>()): Set<string> {
@@ -23,10 +23,20 @@ function uiCharacters(value: unknown, out = new Set<string>()): Set<string> {
   return out;
 }
 
+/** Each feature module's UI strings, under its own key, in both languages. */
+function addFeatureStrings(): void {
+  for (const f of FEATURES) {
+    if (!f.i18n) continue;
+    i18n.addResourceBundle('zh-CN', 'translation', { [f.id]: f.i18n['zh-CN'] }, true, true);
+    i18n.addResourceBundle('en', 'translation', { [f.id]: f.i18n.en }, true, true);
+  }
+}
+
 export function startApp(): void {
+  addFeatureStrings();
   applyLayoutVariables();
   // Offline machines may have no system CJK font to fall back on while a subset loads.
-  void ensureFont(Array.from(uiCharacters(zhCN)).join(''));
+  void ensureFont(Array.from(uiCharacters(i18n.getResourceBundle('zh-CN', 'translation'))).join(''));
   installTestHooks();
   followSelection();
   // Signs in (a one-time or wall link, the host's session, or the form), then loads the twin.

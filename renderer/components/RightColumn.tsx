@@ -1,52 +1,51 @@
 /**
- * The right-hand column: the incident queue (or one incident), the meter alerts, or the selected
- * building's record, switched by tabs. Switching never touches the map or the inspector, which
- * stay mounted underneath.
+ * The right-hand column: one tab per panel the feature modules bring (renderer/features/registry.ts:
+ * the incident queue, the meter alerts, the selected building's record, …). Switching never
+ * touches the map or the inspector, which stay mounted underneath.
  */
 import { useTranslation } from 'react-i18next';
-import { isOpenStatus } from '../../data/model/incidents.ts';
-import { openAlertTotal, useLivePanels } from '../state/liveStore.ts';
-import { RIGHT_PANELS, setRightPanel, useUiStore } from '../state/uiStore.ts';
+import { setRightPanel, useUiStore } from '../state/uiStore.ts';
 import { ErrorBoundary } from '../app/ErrorBoundary.tsx';
-import { BuildingPanel } from './BuildingPanel.tsx';
-import { IncidentQueue } from './live/IncidentQueue.tsx';
-import { IncidentDetail } from './live/IncidentDetail.tsx';
-import { AlertList } from './live/AlertList.tsx';
+import { RIGHT_PANEL_DEFS } from '../features/registry.ts';
+import type { RightPanelDef } from '../features/feature.ts';
+
+const none = (): null => null;
+const enabled = (): boolean => false;
+
+function PanelTab({ def, active }: { def: RightPanelDef; active: boolean }): React.JSX.Element {
+  const { t } = useTranslation();
+  const count = (def.useCount ?? none)();
+  const disabled = (def.useDisabled ?? enabled)();
+  return (
+    <button
+      type="button"
+      role="tab"
+      aria-selected={active}
+      className={`right-tab${active ? ' is-active' : ''}`}
+      data-testid={`tab-${def.id}`}
+      disabled={disabled}
+      onClick={() => setRightPanel(def.id)}
+    >
+      {t(`right.${def.id}`)}
+      {count !== null && <span className="tab-count mono">{count}</span>}
+    </button>
+  );
+}
 
 export function RightColumn(): React.JSX.Element {
   const { t } = useTranslation();
   const panel = useUiStore((s) => s.rightPanel);
-  const buildingId = useUiStore((s) => s.selectedBuildingId);
-  const incidentId = useUiStore((s) => s.selectedIncidentId);
-  const openIncidents = useLivePanels(
-    (s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length + (s.incidentOverflow?.summarised ?? 0),
-  );
-  const alerts = useLivePanels(openAlertTotal);
-  const counts: Record<string, number | null> = { incidents: openIncidents, alerts, building: null };
+  const Active = (RIGHT_PANEL_DEFS.find((p) => p.id === panel) ?? RIGHT_PANEL_DEFS[0]!).component;
   return (
     <aside className="right-column" data-testid="right-column">
       <div className="right-tabs" role="tablist" aria-label={t('right.tabsLabel')}>
-        {RIGHT_PANELS.map((p) => (
-          <button
-            key={p}
-            type="button"
-            role="tab"
-            aria-selected={panel === p}
-            className={`right-tab${panel === p ? ' is-active' : ''}`}
-            data-testid={`tab-${p}`}
-            disabled={p === 'building' && buildingId === null}
-            onClick={() => setRightPanel(p)}
-          >
-            {t(`right.${p}`)}
-            {counts[p] !== null && <span className="tab-count mono">{counts[p]}</span>}
-          </button>
+        {RIGHT_PANEL_DEFS.map((def) => (
+          <PanelTab key={def.id} def={def} active={panel === def.id} />
         ))}
       </div>
       <div className="right-body panel">
         <ErrorBoundary name={`right-${panel}`} key={panel}>
-          {panel === 'incidents' && (incidentId ? <IncidentDetail key={incidentId} id={incidentId} /> : <IncidentQueue />)}
-          {panel === 'alerts' && <AlertList />}
-          {panel === 'building' && <BuildingPanel />}
+          <Active />
         </ErrorBoundary>
       </div>
     </aside>

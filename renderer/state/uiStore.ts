@@ -8,8 +8,8 @@ export type ColourBy = (typeof COLOUR_BY)[number];
 export type Language = 'zh-CN' | 'en';
 
 /** What the right-hand column shows: the incident queue, the meter alerts or the building record. */
-export const RIGHT_PANELS = ['incidents', 'alerts', 'building'] as const;
-export type RightPanel = (typeof RIGHT_PANELS)[number];
+/** A right-hand panel's id (the feature modules' panels, renderer/features/registry.ts). */
+export type RightPanel = 'incidents' | 'alerts' | 'building' | (string & {});
 
 /** Live map layers the operator can hide. */
 export const LIVE_LAYERS = ['incidents', 'resources', 'alerts'] as const;

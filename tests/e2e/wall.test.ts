@@ -122,7 +122,7 @@ beforeAll(async () => {
   const r = (await store.one<{ id: number; lon: number; lat: number }>('SELECT id, lon, lat FROM resources ORDER BY id LIMIT 1'))!;
   await services.ingest.ingestValues([{ id: `pos-${Date.now()}`, type: 'resource.position', ts: new Date().toISOString(), source: 'gps', data: { resourceId: r.id, lon: r.lon + 0.0005, lat: r.lat, status: 'en_route' } }], 'http');
   const alert = (await store.one<{ id: string }>(`SELECT id FROM meter_alerts WHERE status = 'open' ORDER BY id LIMIT 1`))!;
-  await operator.call('live', 'acknowledgeAlert', [alert.id, 'operator1']);
+  await operator.call('live', 'acknowledgeAlert', [alert.id]);
   await page.waitForFunction(() => (window.__civictwin as unknown as WallHooks).incidentIds().includes('INC-WALL-PUSH'), undefined, { timeout: 30_000 });
   // The acknowledged alert reaches the wall as its building's counts.
   for (const until = Date.now() + 30_000; !received.some((c) => c.what.startsWith('WS') && JSON.stringify(c.value).includes('"alertCounts"')); ) {

@@ -20,6 +20,7 @@ import type { BasemapCollection, BuildingColumns, Facility, TwinInfo } from '../
 import type { BuildingGeometry } from './layers/buildingGeometry.ts';
 import { buildBasemapStyle } from './basemapStyle.ts';
 import { buildLayers, LAYER_IDS, type LayerCount } from './layers/buildLayers.ts';
+import type { Layer } from '@deck.gl/core';
 import { colouringNow } from './layers/buildingColours.ts';
 import { buildBasemapLabels, DETAIL_LABEL_ZOOM, labelCharacters, type LabelDatum } from './layers/labels.ts';
 import { getFacilityAtlas } from './layers/facilityAtlas.ts';
@@ -30,7 +31,7 @@ import { watchContextLoss } from '../../gfx/contextLoss.ts';
 import { GpuFence } from '../../gfx/gpuFence.ts';
 import { useGfxStore } from '../../state/gfxStore.ts';
 import { hoverBuildingRow, selectBuilding, showBuilding, useUiStore } from '../../state/uiStore.ts';
-import { setPanelRefreshMs, useLiveStore } from '../../state/liveStore.ts';
+import { feedNow, setPanelRefreshMs, useLiveStore } from '../../state/liveStore.ts';
 import { getLiveAtlas, INCIDENT_GLYPH_TEXT } from './layers/liveIcons.ts';
 import { positions } from '../../sources/positionBuffer.ts';
 import { escapeHtml } from './liveTooltips.ts';
@@ -42,6 +43,7 @@ import { registerMapProbe } from '../../testing/testHooks.ts';
 import { mapPadding } from '../../app/layout.ts';
 import { t } from '../../i18n/index.ts';
 import { BUILDING_USES } from '../../../data/model/domain.ts';
+import { MAP_LAYER_DEFS } from '../../features/registry.ts';
 
 export interface MapData {
   info: TwinInfo;
@@ -243,6 +245,8 @@ export class MapController {
         else if (s.version !== prev.version) this.pacer.animate();
       }),
     );
+    // A feature module's layers are rebuilt when what they draw changes.
+    for (const def of MAP_LAYER_DEFS) this.disposers.push(def.subscribe(() => this.render()));
     registerCameraTarget(this);
     registerMapProbe({
       isReady: () => this.ready && !useGfxStore.getState().map.lost,
@@ -285,8 +289,11 @@ export class MapController {
       showFacilityNames: this.map.getZoom() >= FACILITY_NAME_ZOOM,
       zoom: this.map.getZoom(),
     });
-    this.overlay.setProps({ layers });
-    this.staticCounts = counts;
+    // The feature modules' layers (renderer/features/registry.ts), at the player's moment.
+    const context = { timeMs: feedNow(), originLon: columns.originLon, originLat: columns.originLat };
+    const featureLayers = MAP_LAYER_DEFS.flatMap((def) => def.build(context));
+    this.overlay.setProps({ layers: [...layers, ...featureLayers] });
+    this.staticCounts = [...counts, ...featureLayers.map((l) => ({ id: l.id, count: layerCount(l) }))];
     this.pacer.drawNow();
   }
 
@@ -483,4 +490,12 @@ export class MapController {
       console.warn('[civictwin] map.remove failed', err);
     }
   }
+}
+
+/** How many objects a feature layer draws, for the test hooks (its data's length when it has one). */
+function layerCount(layer: Layer): number {
+  const data = layer.props.data as unknown;
+  if (Array.isArray(data)) return data.length;
+  const length = (data as { length?: unknown } | null)?.length;
+  return typeof length === 'number' ? length : 0;
 }

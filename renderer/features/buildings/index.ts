@@ -1,0 +1,9 @@
+/** The selected building's record (楼栋档案). */
+import { useUiStore } from '../../state/uiStore.ts';
+import { BuildingPanel } from '../../components/BuildingPanel.tsx';
+import type { FeatureModule } from '../feature.ts';
+
+export const buildingsFeature: FeatureModule = {
+  id: 'buildings',
+  panels: [{ id: 'building', useDisabled: () => useUiStore((s) => s.selectedBuildingId === null), component: BuildingPanel }],
+};

@@ -1,0 +1,51 @@
+/**
+ * What a feature module brings to the screen. Each module (incidents, meter alerts, the building
+ * record, typhoon planning, …) describes its parts here and is listed once in
+ * renderer/features/registry.ts; the shell lays out what the registry holds and has no list of
+ * its own (no `panel === …` chains, no hard-coded toggle lists).
+ */
+import type { ComponentType } from 'react';
+import type { Layer } from '@deck.gl/core';
+
+/** A tab of the right-hand column. */
+export interface RightPanelDef {
+  /** Stable id: the tab's test id is `tab-<id>`, its title `right.<id>` in i18n. */
+  id: string;
+  /** The number on the tab (open items), or null for none. A hook: it may read stores. */
+  useCount?: () => number | null;
+  /** True while the tab cannot be opened (nothing selected). A hook. */
+  useDisabled?: () => boolean;
+  component: ComponentType;
+}
+
+/** The player's moment, for layers that draw time (a storm's position, water at that hour). */
+export interface LayerContext {
+  /** The player's time (epoch ms): now when live, the scrubbed moment in replay or forecast. */
+  timeMs: number;
+  /** Twin-local coordinates (LNGLAT_OFFSETS) are relative to this. */
+  originLon: number;
+  originLat: number;
+}
+
+/**
+ * Layers a module adds to the 3D city map, drawn with the buildings (below the live canvas). The
+ * map is not React: it subscribes to what the layers depend on and asks for them again.
+ */
+export interface MapLayersDef {
+  /** Stable id; its layers' ids start with it. */
+  id: string;
+  /** Calls `onChange` whenever the layers must be rebuilt (data, toggle, the player's time); returns the unsubscribe. */
+  subscribe(onChange: () => void): () => void;
+  /** The layers for now; none when hidden. */
+  build(context: LayerContext): Layer[];
+}
+
+export interface FeatureModule {
+  id: string;
+  panels?: readonly RightPanelDef[];
+  mapLayers?: readonly MapLayersDef[];
+  /** UI strings under the module's own key, merged into both languages at start. */
+  i18n?: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
+  /** Called once after sign-in (load data, subscribe to the module's pushes). */
+  start?(): void;
+}

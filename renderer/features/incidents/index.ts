@@ -1,0 +1,25 @@
+/** Incidents and their closed loop: the queue (or one incident) in the right-hand column. */
+import { createElement } from 'react';
+import { isOpenStatus } from '../../../data/model/incidents.ts';
+import { useLivePanels } from '../../state/liveStore.ts';
+import { useUiStore } from '../../state/uiStore.ts';
+import { IncidentQueue } from '../../components/live/IncidentQueue.tsx';
+import { IncidentDetail } from '../../components/live/IncidentDetail.tsx';
+import type { FeatureModule } from '../feature.ts';
+
+function IncidentsPanel(): React.JSX.Element {
+  const incidentId = useUiStore((s) => s.selectedIncidentId);
+  return incidentId ? createElement(IncidentDetail, { key: incidentId, id: incidentId }) : createElement(IncidentQueue);
+}
+
+export const incidentsFeature: FeatureModule = {
+  id: 'incidents',
+  panels: [
+    {
+      id: 'incidents',
+      useCount: () =>
+        useLivePanels((s) => Object.values(s.incidents).filter((i) => isOpenStatus(i.status)).length + (s.incidentOverflow?.summarised ?? 0)),
+      component: IncidentsPanel,
+    },
+  ],
+};

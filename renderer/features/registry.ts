@@ -1,0 +1,13 @@
+/**
+ * The feature modules of the screen: one line per module, in the order their tabs and layers
+ * appear. The right-hand column, the map and i18n read their parts from here.
+ */
+import type { FeatureModule, MapLayersDef, RightPanelDef } from './feature.ts';
+import { incidentsFeature } from './incidents/index.ts';
+import { alertsFeature } from './alerts/index.ts';
+import { buildingsFeature } from './buildings/index.ts';
+
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, alertsFeature, buildingsFeature];
+
+export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
+export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);
