@@ -230,7 +230,16 @@ describe('the live twin', () => {
     await expect.poll(() => page.locator('.map-tooltip').textContent(), { timeout: 5_000 }).toContain(callsign);
 
     // A resource whose last fix is minutes old is counted as not reporting, under the layer switch.
+    // Resource 1 reports again now, so on a slow machine its fix from the start of this test has
+    // not aged past its interval by the time the count is read.
     await postEvents([
+      {
+        id: `${incidentId}-fix-fresh`,
+        type: 'resource.position',
+        ts: new Date().toISOString(),
+        source: 'e2e',
+        data: { resourceId: 1, lon: target[0], lat: target[1], status: 'en_route' },
+      },
       {
         id: `${incidentId}-fix-old`,
         type: 'resource.position',
