@@ -370,6 +370,8 @@ export const en: Messages = {
     pause: 'Pause',
     speed: 'Replay speed',
     slider: 'Timeline',
+    forecast: 'Forecast',
+    ahead: '{{ahead}} ahead of now',
     now: 'Now',
     behind: '{{ago}} behind live',
     hoursAgo: '{{count}} h ago',

@@ -368,6 +368,8 @@ export const zhCN = {
     pause: '暂停',
     speed: '回放速度',
     slider: '时间轴',
+    forecast: '预报',
+    ahead: '超前实时 {{ahead}}',
     now: '现在',
     behind: '落后实时 {{ago}}',
     hoursAgo: '{{count}} 小时前',

@@ -8,6 +8,7 @@ import { getAppApi } from '../bridge/appApi.ts';
 import { hostCall } from '../actions/hostCall.ts';
 import { replayNow, serverNow, useLiveStore, type ReplaySpeed } from '../state/liveStore.ts';
 import { applySnapshot, refreshTimelineRange, resyncLive } from './LiveSource.ts';
+import { futureUntil } from '../state/player.ts';
 
 /** Minimum wall time between two state requests while playing. */
 const FETCH_EVERY_MS = 250;
@@ -23,16 +24,20 @@ let generation = 0;
 let needFetch = false;
 const waiters: { gen: number; resolve: () => void }[] = [];
 
+/** The past the event log holds, up to now, or on to the forecast's end when a module shows one. */
 function clampToRange(atMs: number): number {
   const range = useLiveStore.getState().range;
-  const from = range?.fromMs ?? serverNow() - 24 * 3600_000;
-  return Math.min(serverNow(), Math.max(from, atMs));
+  const now = serverNow();
+  const from = range?.fromMs ?? now - 24 * 3600_000;
+  return Math.min(futureUntil(now) ?? now, Math.max(from, atMs));
 }
 
 async function fetchState(atMs: number, gen: number): Promise<void> {
   inFlight = true;
   lastFetchWall = Date.now();
-  const snap = await hostCall(() => getAppApi().live.getStateAt(atMs), null);
+  // In the forecast future the incidents and resources are as they are now; the modules that
+  // show a future (the typhoon's track and wind) draw it from the player's time.
+  const snap = await hostCall(() => getAppApi().live.getStateAt(Math.min(atMs, serverNow())), null);
   inFlight = false;
   const s = useLiveStore.getState();
   if (snap && s.mode === 'replay') {
@@ -54,13 +59,21 @@ function tick(): void {
   const s = useLiveStore.getState();
   if (s.mode !== 'replay') return stopLoop();
   const t = replayNow(s.replay);
-  if (s.replay.playing && t >= serverNow() - LIVE_EDGE_MS) {
+  const now = serverNow();
+  const until = futureUntil(now);
+  if (s.replay.playing && until === null && t >= now - LIVE_EDGE_MS) {
     backToLive();
     return;
   }
+  if (s.replay.playing && until !== null && t >= until) {
+    // The end of the forecast: hold there.
+    useLiveStore.setState({ replay: { ...s.replay, anchorMs: until, anchorWallMs: Date.now(), playing: false } });
+    return;
+  }
   if (inFlight) return;
-  // Scrubbing or playing, at most one state per FETCH_EVERY_MS.
-  if ((needFetch || s.replay.playing) && Date.now() - lastFetchWall >= FETCH_EVERY_MS) {
+  // Scrubbing or playing, at most one state per FETCH_EVERY_MS; in the future, once (it is now's).
+  const inFuture = t > now;
+  if ((needFetch || (s.replay.playing && !inFuture)) && Date.now() - lastFetchWall >= FETCH_EVERY_MS) {
     needFetch = false;
     void fetchState(t, generation);
   }

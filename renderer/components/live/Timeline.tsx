@@ -9,6 +9,7 @@ import { REPLAY_SPEEDS, feedNow, serverNow, useLivePanels } from '../../state/li
 import { backToLive, pause, play, seekTo, setSpeed } from '../../sources/replay.ts';
 import { usePanelTick } from '../../state/panelClock.ts';
 import { formatAge, formatClock, formatDateTime, formatShortTime } from '../../i18n/format.ts';
+import { futureUntil, usePlayerStore } from '../../state/player.ts';
 
 /**
  * Re-renders on the panels' shared clock, and four times a second while replay plays, so the
@@ -31,24 +32,34 @@ export function Timeline(): React.JSX.Element {
   const range = useLivePanels((s) => s.range);
   const status = useLivePanels((s) => s.status);
   useTicker(mode === 'replay' && replay.playing);
+  const horizons = usePlayerStore((s) => s.horizons);
   const now = serverNow();
   const shown = feedNow();
   const fromMs = range?.fromMs ?? now - 24 * 3600_000;
   const isReplay = mode === 'replay';
-  const span = Math.max(1, now - fromMs);
-  const marks = [0, 1 / 3, 2 / 3].map((f) => fromMs + f * span);
+  // With a forecast (a typhoon's track), the scrubber runs on past now into a shaded future.
+  const toMs = futureUntil(now, horizons) ?? now;
+  const inForecast = isReplay && shown > now + 1000;
+  const span = Math.max(1, toMs - fromMs);
+  const nowPct = (100 * (now - fromMs)) / span;
+  const marks = [0, 1 / 3, 2 / 3].map((f) => fromMs + f * (now - fromMs));
 
   return (
     <section className={`timeline panel${isReplay ? ' is-replay' : ''}`} data-testid="timeline" aria-label={t('timeline.slider')}>
       <div className="timeline-mode">
-        <span className={`mode-badge ${isReplay ? 'mode-replay' : 'mode-live'}`} data-testid="timeline-mode" data-mode={mode}>
+        <span
+          className={`mode-badge ${inForecast ? 'mode-forecast' : isReplay ? 'mode-replay' : 'mode-live'}`}
+          data-testid="timeline-mode"
+          data-mode={inForecast ? 'forecast' : mode}
+        >
           <span className="mode-dot" aria-hidden />
-          {t(isReplay ? 'timeline.replay' : 'timeline.live')}
+          {t(inForecast ? 'timeline.forecast' : isReplay ? 'timeline.replay' : 'timeline.live')}
         </span>
         <span className="timeline-clock mono" data-testid="timeline-clock">
           {isReplay && now - shown > 20 * 3600_000 ? formatDateTime(shown) : formatClock(shown)}
         </span>
-        {isReplay && <span className="timeline-behind">{t('timeline.behind', { ago: formatAge(now - shown) })}</span>}
+        {isReplay && !inForecast && <span className="timeline-behind">{t('timeline.behind', { ago: formatAge(now - shown) })}</span>}
+        {inForecast && <span className="timeline-behind">{t('timeline.ahead', { ahead: formatAge(shown - now) })}</span>}
       </div>
       <div className="timeline-track">
         <input
@@ -57,11 +68,11 @@ export function Timeline(): React.JSX.Element {
           data-testid="timeline-scrubber"
           aria-label={t('timeline.slider')}
           min={fromMs}
-          max={now}
+          max={toMs}
           step={1000}
-          value={Math.min(now, Math.max(fromMs, shown))}
+          value={Math.min(toMs, Math.max(fromMs, shown))}
           disabled={status !== 'ready'}
-          style={{ ['--pos' as string]: `${(100 * (Math.min(now, shown) - fromMs)) / span}%` }}
+          style={{ ['--pos' as string]: `${(100 * (Math.min(toMs, shown) - fromMs)) / span}%`, ['--now' as string]: `${nowPct}%` }}
           onChange={(e) => {
             const v = Number(e.target.value);
             if (v >= now - 1000 && mode === 'live') return;
@@ -74,9 +85,17 @@ export function Timeline(): React.JSX.Element {
               {span < 2 * 3600_000 ? formatClock(m) : formatShortTime(m)}
             </span>
           ))}
-          <span className="mark-now" style={{ left: '100%' }}>
+          <span className="mark-now" style={{ left: `${nowPct}%` }}>
             {t('timeline.now')}
           </span>
+          {toMs > now && (
+            <>
+              <span className="forecast-zone" data-testid="timeline-forecast-zone" style={{ left: `${nowPct}%`, right: 0 }} />
+              <span className="mark-forecast-end" style={{ left: '100%' }}>
+                +{Math.round((toMs - now) / 3600_000)} h
+              </span>
+            </>
+          )}
         </div>
       </div>
       <div className="timeline-controls">
