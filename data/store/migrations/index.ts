@@ -2,6 +2,7 @@
  * Versioned schema migrations. Each runs once, in order, inside a transaction, and is recorded in
  * `schema_migrations`. NOTE: never edit a migration that has shipped; add the next one.
  */
+import { typhoonTracksMigration } from '../typhoon/migration.ts';
 export interface Migration {
   version: number;
   name: string;
@@ -275,5 +276,5 @@ CREATE TABLE twin_key (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9)];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
