@@ -5,7 +5,7 @@
  * input), idempotent import into a real DuckDB twin, live fix and forecast events with the newest
  * bulletin current and the older in history, and the `civictwin typhoon import` command.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { realDataDir, tempDir } from './helpers.ts';
@@ -24,6 +24,7 @@ import { distanceKm, trackStateAt } from '../../data/model/typhoon/track.ts';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { applyTyphoonEvents } from '../../data/store/typhoon/projection.ts';
 import { listStorms, readBulletinHistory, readCurrentForecasts, readStormTrack } from '../../data/store/typhoon/readTracks.ts';
+import { saveStormTracks } from '../../data/store/typhoon/saveTracks.ts';
 
 const REAL = realDataDir();
 const TYPHOON = REAL === null ? '' : join(REAL, 'typhoon');
@@ -410,6 +411,8 @@ describe.skipIf(REAL === null)('malformed track files', () => {
     expect(e.message).toMatch(/line 274 \(storm header\), field point count \(column 14\): "6x" is not a number of lines/);
     e = errorOf('66666 1909   62 0012 1909 0 3 LEKIMA 20200417\n', 'one.txt');
     expect(e.message).toMatch(/^one\.txt: line 1 .*declares 62 point lines but the file ends after 0/);
+    e = errorOf(cmaWith(337, (l) => l.replace('66666 1910   48 0013 1910', '66666 1910   48 0013 1909')), 'CH2019BST.txt');
+    expect(e.message).toBe('CH2019BST.txt: line 337 (storm 1909 KROSA, header line 337), field Chinese number: storm 1909 is already in this file (header line 274). Each storm appears once in a best-track file; remove the repeat or correct its number.');
     e = errorOf('hello\n', 'notes.txt');
     expect(e.message).toMatch(/^notes\.txt: line 1: is neither a CMA best-track file nor Wenzhou Typhoon Net JSON/);
   });
@@ -439,6 +442,8 @@ describe.skipIf(REAL === null)('malformed track files', () => {
     expect(e.message).toMatch(/points\[12\] .*field time: is not after the previous point's time \(points\[11\]\)/);
     e = errorOf(withPoint(12, { forecast: [{ tm: '中国', forecastpoints: [{ time: '2019-08-04T20:00:00', lng: 130, lat: 18 }] }] }), '201909.json');
     expect(e.message).toMatch(/points\[12\]\.forecast\[0\]\.forecastpoints\[0\] \(中国 forecast from 2019-08-06T02:00:00 Beijing time\), field time: is before the time of the fix/);
+    e = errorOf(withPoint(12, { move_dir: 'x\uD800' }), '201909.json');
+    expect(e.message).toMatch(/points\[12\] .*field move_dir: holds a lone UTF-16 surrogate/);
     e = errorOf(withPoint(12, { lat: null }), '201909.json');
     expect(e.message).toMatch(/points\[12\] .*field lat: is empty\. Write the latitude/);
     const noNumber = base();
@@ -454,7 +459,22 @@ describe.skipIf(REAL === null)('malformed track files', () => {
     expect(e.message).toMatch(/^empty\.json: holds an empty list/);
   });
 
-  it('never fails with anything but an ImportError naming the file, whatever the bytes (seeded mutations)', () => {
+  it('reads Windows line ends and GB18030 text (what Chinese Windows tools save)', async () => {
+    const crlf = parseTrackText(cmaText().replace(/\n/g, '\r\n'), 'CH2019BST.txt');
+    expect(crlf.tracks.map((t) => t.fixes.length)).toEqual(parseTrackText(cmaText(), 'CH2019BST.txt').tracks.map((t) => t.fixes.length));
+    const gb = (text: string, bytes: number[]): Buffer => Buffer.concat(text.split('@').flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.from(bytes), Buffer.from(part)])));
+    const name = [192, 251, 198, 230, 194, 237]; // 利奇马 in GB18030
+    writeFileSync(tmp.path('gb.json'), gb('[{"tfbh": "201909", "name": "@", "ename": "Lekima", "points": [{"time": "2019-08-10T01:00:00", "lng": 121.5, "lat": 28.2, "strong": "TY", "speed": 40, "pressure": 950}]}]', name));
+    const [track] = (await readTrackFile(tmp.path('gb.json'))).tracks;
+    expect([track!.storm.nameZh, track!.fixes[0]!.timeUtcMs]).toEqual(['利奇马', Date.UTC(2019, 7, 9, 17)]);
+    writeFileSync(tmp.path('binary.txt'), Buffer.from([0x66, 0x00, 0x01]));
+    await expect(readTrackFile(tmp.path('binary.txt'))).rejects.toThrow(/^binary\.txt: is a binary file\. Name a CMA best-track text file/);
+    await expect(readTrackFile(tmp.path('missing.txt'))).rejects.toThrow(/^missing\.txt: does not exist\. Check the path\./);
+  });
+
+  it('never fails with anything but an ImportError naming the file, whatever the bytes (seeded mutations)', async () => {
+    // What the parsers accept, the twin takes: accepted mutations are written to a real twin too.
+    const store = await DuckDbStore.open(tmp.path('fuzz.duckdb'), { create: true });
     let seed = 20190810;
     const rand = (n: number): number => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -494,7 +514,7 @@ describe.skipIf(REAL === null)('malformed track files', () => {
         try {
           const file = parseTrackText(bad, path);
           for (const t of file.tracks) for (const p of t.fixes) expect(Number.isFinite(p.timeUtcMs) && Math.abs(p.lat) <= 90 && p.lon >= -180 && p.lon <= 360).toBe(true);
-          accepted++;
+          if (accepted++ % 4 === 0) await saveStormTracks(store, file.tracks.map((track) => ({ track, source: basename(path) })));
         } catch (err) {
           expect(err, `${basename(path)} mutation ${k}: ${String(err)}`).toBeInstanceOf(ImportError);
           expect((err as Error).message.startsWith(basename(path))).toBe(true);
@@ -502,7 +522,9 @@ describe.skipIf(REAL === null)('malformed track files', () => {
         }
       }
     }
+    store.close();
     expect(refused).toBeGreaterThan(100);
+    expect(accepted).toBeGreaterThan(20);
     expect(accepted + refused).toBe(realFiles().length * 60);
   });
 });
@@ -528,8 +550,9 @@ describe.skipIf(REAL === null)('civictwin typhoon import', () => {
     expect(again.out).toMatch(/Imported 1 storm \(0 new, 1 updated in place\)/);
 
     writeFileSync(tmp.path('CH2019BST.txt'), readFileSync(join(TYPHOON, 'CH2019BST.txt'), 'utf8').replace('2019080318 1 158 1315', '2019080318 1 158 13x5'));
-    const bad = await civictwin(['typhoon', 'import', '--db', db, tmp.path('CH2019BST.txt')]);
+    const bad = await civictwin(['typhoon', 'import', '--db', tmp.path('fresh.duckdb'), tmp.path('CH2019BST.txt')]);
     expect(bad.code).toBe(1);
+    expect(existsSync(tmp.path('fresh.duckdb'))).toBe(false); // checked before a twin is created
     const message = bad.out.trim().split('\n').pop()!;
     expect(message).toBe('civictwin: CH2019BST.txt: line 275 (storm 1909 LEKIMA, header line 274), field lon (column 18): "13x5" is not a whole number. Write the longitude in tenths of a degree east, e.g. 1214 for 121.4°E.');
     expect(bad.out).not.toMatch(/\n\s+at /); // no stack trace
@@ -538,7 +561,7 @@ describe.skipIf(REAL === null)('civictwin typhoon import', () => {
     try {
       const held = await civictwin(['typhoon', 'import', '--db', db, join(TYPHOON, '201909.json')]);
       expect(held.code).toBe(1);
-      expect(held.out.trim()).toBe(`civictwin: ${db} is open in civictwin serve (PID ${host.child.pid}, ${host.base}/): stop that host first, then import the tracks again (a running host cannot take track files yet)`);
+      expect(held.out.trim().split('\n').pop()).toBe(`civictwin: ${db} is open in civictwin serve (PID ${host.child.pid}, ${host.base}/): stop that host first, then import the tracks again (a running host cannot take track files yet)`);
     } finally {
       await host.stop();
     }

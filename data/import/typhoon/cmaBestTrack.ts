@@ -111,7 +111,7 @@ export function parseCmaBestTrack(text: string, file: string): StormTrack[] {
   if (storms.length === 0) {
     throw new TrackImportError({ file }, 'holds no storm', 'A CMA best-track file has header lines beginning 66666, each followed by its points.');
   }
-  return toTracks(storms);
+  return toTracks(storms, file);
 }
 
 function parseHeader(tokens: Token[], file: string, lineNo: number): PendingStorm {
@@ -231,7 +231,7 @@ function utcMs(year: number, month: number, day: number, hour: number): number |
   return new Date(ms).getUTCDate() === day ? ms : null;
 }
 
-function toTracks(storms: PendingStorm[]): StormTrack[] {
+function toTracks(storms: PendingStorm[], file: string): StormTrack[] {
   // A storm's season is its number's year; one with no number takes the season of the file's
   // numbered storms (a depression on 31 December belongs to the file it is in).
   const seasonOf = (s: PendingStorm): number | null => {
@@ -242,9 +242,19 @@ function toTracks(storms: PendingStorm[]): StormTrack[] {
   };
   const seasons = storms.map(seasonOf).filter((y): y is number => y !== null);
   const fileSeason = mostCommon(seasons);
+  const headerOf = new Map<string, number>();
   return storms.map((s) => {
     const year = seasonOf(s) ?? fileSeason ?? new Date(s.points[0]!.timeUtcMs).getUTCFullYear();
     const code = s.number ?? `${year}-${String(s.serial).padStart(4, '0')}`;
+    const first = headerOf.get(code);
+    if (first !== undefined) {
+      throw new TrackImportError(
+        { file, line: s.headerLine, context: stormLabel(s), field: s.number === null ? 'serial number' : 'Chinese number' },
+        `storm ${code} is already in this file (header line ${first})`,
+        'Each storm appears once in a best-track file; remove the repeat or correct its number.',
+      );
+    }
+    headerOf.set(code, s.headerLine);
     const storm: Storm = {
       id: stormId(CMA_AGENCY, code),
       agency: CMA_AGENCY,

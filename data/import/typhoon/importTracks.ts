@@ -79,7 +79,15 @@ export async function readTrackFiles(
 
 /** Reads `paths` (files or folders) and saves the chosen storms into the twin at `store`. */
 export async function importTrackFiles(store: DuckDbStore, paths: readonly string[], options: TrackImportOptions = {}): Promise<TrackImportReport> {
-  const { files, items } = await readTrackFiles(paths, options);
+  return saveTrackFiles(store, await readTrackFiles(paths, options), options);
+}
+
+/** Saves what readTrackFiles read, in one transaction, and reports the storms as the twin now has them. */
+export async function saveTrackFiles(
+  store: DuckDbStore,
+  { files, items }: Awaited<ReturnType<typeof readTrackFiles>>,
+  options: Pick<TrackImportOptions, 'onProgress' | 'nowMs'> = {},
+): Promise<TrackImportReport> {
   options.onProgress?.('write', 0, 1);
   const saved = await saveStormTracks(store, items, options.nowMs ?? Date.now());
   options.onProgress?.('write', 1, 1);

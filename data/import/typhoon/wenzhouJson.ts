@@ -35,6 +35,8 @@ interface Site {
   context?: string;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describeValue(v: unknown): string {
@@ -71,6 +73,8 @@ function optionalText(v: unknown, site: Site, field: string): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return String(v);
   if (typeof v !== 'string') throw new TrackImportError({ ...site, field }, `is ${describeValue(v)}, not text`, 'Write it as a string, or null.');
+  // JSON can spell half a character ("\ud800"); the twin's UTF-8 columns cannot hold it.
+  if (LONE_SURROGATE.test(v)) throw new TrackImportError({ ...site, field }, 'holds a lone UTF-16 surrogate, not text', 'Write the text as UTF-8 characters (e.g. 浙江省温岭市), not \\u escapes of half a character.');
   const t = v.trim();
   return t === '' ? null : t;
 }

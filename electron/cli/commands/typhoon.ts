@@ -1,14 +1,14 @@
 /**
  * `civictwin typhoon import --db FILE PATH... [--storm NAME|NUMBER]…`: typhoon tracks into a twin,
  * from CMA best-track text and Wenzhou Typhoon Net JSON (data/import/typhoon). Every file is read
- * and checked first; then the chosen storms are written in one transaction, replacing what an
- * earlier import of the same storm (same agency and number) wrote. One line per storm says what
- * the twin now holds: its points, its peak and its landfall.
+ * and checked before the twin is opened; then the chosen storms are written in one transaction,
+ * replacing what an earlier import of the same storm (same agency and number) wrote. One line per
+ * storm says what the twin now holds: its points, its peak and its landfall.
  */
 import { type Command } from 'commander';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { importTrackFiles } from '../../../data/import/typhoon/importTracks.ts';
+import { readTrackFiles, saveTrackFiles } from '../../../data/import/typhoon/importTracks.ts';
 import { TC_GRADE_INFO, beaufortForce } from '../../../data/model/typhoon/scales.ts';
 import { formatBeijingTime } from '../../../data/model/typhoon/track.ts';
 import type { Landfall } from '../../../data/model/typhoon/types.ts';
@@ -34,8 +34,12 @@ export function registerTyphoonCommands(program: Command): void {
       mkdirSync(dirname(db), { recursive: true });
       let store: DuckDbStore | null = null;
       try {
+        // Every file is read and checked before the twin is opened (or created).
+        // A bar for several files; one file is read in a blink.
+        const onRead = (step: string, done: number, total: number): void => (total > 1 ? progress.onProgress(step, done, total) : undefined);
+        const read = await readTrackFiles(paths.map((p) => resolve(p)), { storms: o.storm, onProgress: onRead });
         store = await openTwin(db, { create: true, onNote: (line) => console.log(line), busyAdvice: HOST_HOLDS_TWIN });
-        const report = await importTrackFiles(store, paths.map((p) => resolve(p)), { storms: o.storm, onProgress: progress.onProgress });
+        const report = await saveTrackFiles(store, read, { onProgress: read.items.length > 1 ? progress.onProgress : undefined });
         progress.stop();
         for (const f of report.files) {
           const kind = f.format === 'cma-bst' ? 'CMA best track' : 'Wenzhou Typhoon Net';
