@@ -94,6 +94,24 @@ describe('Chinese scales', () => {
   });
 });
 
+describe('reading a track between fixes', () => {
+  const point = (h: number, lon: number, wind: number, r10: number | null) => ({
+    timeUtcMs: h * H, lon, lat: 28, pressureHpa: 950 - h, maxWindMs: wind, grade: 'TY' as const, isForecast: false,
+    radii: { r7: { ne: 300, se: 300, sw: 200, nw: 200 }, r10: r10 === null ? null : { ne: r10, se: r10, sw: r10, nw: r10 }, r12: null },
+  });
+  it('interpolates position, intensity and each quadrant\'s radius; nothing outside the track', () => {
+    const track = [point(0, 122, 40, null), point(6, 121, 46, 120)];
+    const mid = trackStateAt(track, 3 * H)!;
+    expect([mid.lon, mid.lat, mid.maxWindMs, mid.pressureHpa, mid.grade]).toEqual([121.5, 28, 43, 947, 'TY']);
+    expect(mid.radii!.r7).toEqual({ ne: 300, se: 300, sw: 200, nw: 200 });
+    expect(mid.radii!.r10).toEqual({ ne: 60, se: 60, sw: 60, nw: 60 }); // a circle that appears grows from nothing
+    expect(mid.radii!.r12).toBeNull();
+    expect(trackStateAt(track, 6 * H)!.lon).toBe(121);
+    expect([trackStateAt(track, -1), trackStateAt(track, 6 * H + 1), trackStateAt([], 0), trackStateAt(track, NaN)]).toEqual([null, null, null, null]);
+    expect(distanceKm(121, 28, 121, 29)).toBeCloseTo(111.2, 1);
+  });
+});
+
 describe('Beijing time', () => {
   it('converts times without a zone suffix from UTC+8, keeps times with one', () => {
     expect(parseBeijingTime('2019-08-10T01:45:00')).toBe(LEKIMA_LANDFALL_UTC);
