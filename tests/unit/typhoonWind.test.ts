@@ -4,9 +4,9 @@
  * motion), Lekima replayed over the demo district (warnings escalate, force 10 before landfall),
  * the bulk path against the exact one, and the evacuation clock.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseWenzhouJson } from '../../data/import/typhoon/wenzhouJson.ts';
 import { parseCmaBestTrack } from '../../data/import/typhoon/cmaBestTrack.ts';
 import { WARNING_SIGNAL_RULES, WIND_CIRCLE_EDGE_MS, beaufortForce, warningSignalFor, warningSignalRank, type WindOutlookSample } from '../../data/model/typhoon/scales.ts';
@@ -16,7 +16,10 @@ import { stormMotionAt, vortexAt, vortexSpeedAt, vortexWindAtOffset } from '../.
 import { HOUR_MS, WindModelInputError, forceOfSpeed, windTimeline } from '../../data/analytics/typhoon/windField.ts';
 import { clearanceTime, evacuationClock, type GridEvacuationPlan } from '../../data/analytics/typhoon/evacuationClock.ts';
 import { benchWindField } from '../../data/analytics/typhoon/benchWindField.ts';
-import { realDataDir } from './helpers.ts';
+import { planningBulletin, readWindTrack, trackForWindModel } from '../../data/analytics/typhoon/windTrack.ts';
+import { importTrackFiles } from '../../data/import/typhoon/importTracks.ts';
+import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { realDataDir, tempDir } from './helpers.ts';
 
 const real = realDataDir();
 const STORMS = ['201909', '202106', '202212'] as const;
@@ -309,6 +312,71 @@ describe('wind field without radii', () => {
     expect(t.speedMs[0]).toBe(0); // 22:00, before the first fix
     expect(t.speedMs[3]!).toBeGreaterThan(10); // 01:00
     expect(t.speedMs[29]).toBe(0); // 04:00 next day, after the last forecast position
+  });
+});
+
+describe('the track the model plans on', () => {
+  const fixes = steadyTrack(25, 315, 20).slice(0, 3); // 00, 06, 12 UTC
+  const forecast = (issuedHour: number, agency: string, hours: number[]): { agency: string; issuedUtcMs: number; points: TrackPoint[] } => ({
+    agency,
+    issuedUtcMs: Date.UTC(2020, 7, 1, issuedHour),
+    points: hours.map((h) => ({ ...fixes[2]!, timeUtcMs: Date.UTC(2020, 7, 1, h), lon: fixes[2]!.lon - 0.1 * (h - 12) / 6, lat: fixes[2]!.lat + 0.1 * (h - 12) / 6, isForecast: true, agency, bulletinUtcMs: Date.UTC(2020, 7, 1, issuedHour), leadHours: h - issuedHour })),
+  });
+  const track: StormTrack = {
+    storm: { id: 'CMA:2099', agency: 'CMA', number: '2099', intlNumber: null, year: 2020, name: 'TEST', nameZh: null, serial: null, endNote: null, format: 'ingest' },
+    fixes,
+    bulletins: [forecast(6, 'CMA', [6, 18, 30]), forecast(12, 'JMA', [12, 24, 36]), forecast(12, 'CMA', [12, 24, 36, 60, 84])],
+    landfalls: [],
+  };
+
+  it('is the fixes known then and the newest bulletin beyond the last fix, preferring the storm\'s own agency', () => {
+    const all = trackForWindModel(track);
+    const hour = (p: TrackPoint): number => (p.timeUtcMs - Date.UTC(2020, 7, 1)) / HOUR_MS;
+    // The 12 UTC CMA bulletin (the storm's agency, newer than the 06 UTC one), from beyond the 12 UTC fix.
+    expect(all.map((p) => [hour(p), p.isForecast])).toEqual([[0, false], [6, false], [12, false], [24, true], [36, true], [60, true], [84, true]]);
+    expect(planningBulletin(track)!.points.length).toBe(5);
+    expect(planningBulletin(track, { agency: 'JMA' })!.agency).toBe('JMA');
+    // At 08 UTC only the 06 UTC bulletin and the first two fixes were known.
+    const then = trackForWindModel(track, { asOfUtcMs: Date.UTC(2020, 7, 1, 8) });
+    expect(then.map((p) => p.timeUtcMs)).toEqual([0, 6, 18, 30].map((h) => Date.UTC(2020, 7, 1, h)));
+    // The wind can be read at any hour into the forecast: +72 h after the last fix.
+    const t = windTimeline({ track: all, lon: Float64Array.of(fixes[2]!.lon - 1), lat: Float64Array.of(fixes[2]!.lat + 1), startUtcMs: Date.UTC(2020, 7, 1, 12), hours: 73 });
+    expect(t.vortices.every((v) => v !== null)).toBe(true);
+    expect(t.vortices[48]!.lon).toBeCloseTo(fixes[2]!.lon - 0.8, 6);
+  });
+});
+
+describe.skipIf(real === null)('the track the model plans on, from the twin', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let store: DuckDbStore;
+  beforeEach(async () => {
+    tmp = tempDir('civictwin-wind-');
+    store = await DuckDbStore.open(tmp.path('twin.duckdb'), { create: true });
+  });
+  afterEach(() => {
+    store.close();
+    tmp.cleanup();
+  });
+
+  it('reads Lekima as imported with a CMA bulletin issued on the 9th at 08:00 and plans on it', async () => {
+    const [json] = JSON.parse(readFileSync(join(real!, 'typhoon', '201909.json'), 'utf8')) as { points: Record<string, unknown>[] }[];
+    json!.points.find((p) => p.time === '2019-08-09T08:00:00')!.forecast = [
+      { tm: '中国', forecastpoints: [
+        { time: '2019-08-09T08:00:00', lng: 123.4, lat: 26.5, strong: '超强台风(Super TY)', speed: 58, pressure: 920 },
+        { time: '2019-08-09T20:00:00', lng: 122.0, lat: 27.6, strong: '超强台风(Super TY)', speed: 55, pressure: 925 },
+        { time: '2019-08-10T08:00:00', lng: 120.9, lat: 28.8, strong: '台风(TY)', speed: 35, pressure: 965 },
+      ] },
+    ];
+    writeFileSync(tmp.path('201909-forecast.json'), JSON.stringify([json]));
+    await importTrackFiles(store, [tmp.path('201909-forecast.json')]);
+    const asOf = beijing('2019-08-09T08:00:00');
+    const points = (await readWindTrack(store, 'WZTF:1909', { asOfUtcMs: asOf }))!;
+    expect(points.filter((p) => p.isForecast).map((p) => p.timeUtcMs)).toEqual([beijing('2019-08-09T20:00:00'), beijing('2019-08-10T08:00:00')]);
+    expect(points.filter((p) => !p.isForecast).every((p) => p.timeUtcMs <= asOf)).toBe(true);
+    // Planning at 08:00 on the 9th: the forecast brings force 10 to Wenling before the landfall that followed.
+    const t = windTimeline({ track: points, lon: Float64Array.of(121.4), lat: Float64Array.of(28.4), startUtcMs: asOf, hours: 24 });
+    expect(t.arrival10UtcMs[0]!).toBeLessThan(beijing('2019-08-10T01:45:00'));
+    expect(await readWindTrack(store, 'WZTF:0000')).toBeNull();
   });
 });
 

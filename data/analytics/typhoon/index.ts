@@ -7,3 +7,4 @@ export * from './vortex.ts';
 export * from './windField.ts';
 export * from './evacuationClock.ts';
 export { benchWindField, type WindBenchRow } from './benchWindField.ts';
+export * from './windTrack.ts';
