@@ -79,8 +79,10 @@ export function clearanceTime(plan: GridEvacuationPlan): ClearanceTime {
     ['householdsPerTrip', plan.householdsPerTrip],
     ['mobilisationMinutes', plan.mobilisationMinutes],
   ];
+  const required = new Set(['householdsToMove', 'vehicleHouseholds', 'gridWorkers', 'walkMinutesPerHousehold', 'vehicleMinutesPerHousehold']);
   for (const [name, value] of counts) {
-    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) return fail('bad-input', `${name} is ${value}: give a number of 0 or more`);
+    if (value === undefined && !required.has(name)) continue;
+    if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0)) return fail('bad-input', `${name} is ${value}: give a number of 0 or more`);
   }
   const total = plan.householdsToMove;
   const byVehicle = plan.vehicleHouseholds;

@@ -223,8 +223,8 @@ export function fitVortex(
   const notes: string[] = [];
   const pc = state.pressureHpa;
   let vmax = state.maxWindMs;
-  if ((vmax === null || !(vmax > 0)) && pc !== null && pc < opts.envPressureHpa) {
-    vmax = 6.7 * Math.pow(opts.envPressureHpa - pc, 0.644) * 0.514444;
+  if ((vmax === null || !(vmax > 0)) && pc !== null && pc < 1010) {
+    vmax = 6.7 * Math.pow(Math.max(0, 1010 - pc), 0.644) * 0.514444;
     notes.push(`no maximum wind: ${vmax.toFixed(1)} m/s from the central pressure ${pc} hPa (Atkinson & Holliday 1977)`);
   }
   if (vmax === null || !(vmax > 0) || !Number.isFinite(state.lat) || !Number.isFinite(state.lon)) return null;
