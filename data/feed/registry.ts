@@ -7,10 +7,12 @@ import { incidentEvents } from './incidents/events.ts';
 import { meterEvents } from './meters/events.ts';
 import { resourceEvents } from './resources/events.ts';
 import { sensorEvents } from './sensors/events.ts';
+import { TYPHOON_EVENT_SCHEMAS } from './typhoon/events.ts';
 
 export const EVENT_DATA_SCHEMAS = {
   ...incidentEvents,
   ...meterEvents,
   ...resourceEvents,
   ...sensorEvents,
+  ...TYPHOON_EVENT_SCHEMAS,
 } as const;

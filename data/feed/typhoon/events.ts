@@ -18,11 +18,12 @@
  * top-level `lon`/`lat` the envelope checks against the twin's area: a storm is hundreds of
  * kilometres away when it matters most.
  *
- * Pure zod, like events.ts; the registry that lists these types beside the others is the lead's.
+ * Pure zod, like the other modules' events; listed once in data/feed/registry.ts.
  */
 import { z } from 'zod';
-import { AGENCY_CODE_PATTERN } from '../model/typhoon/agencies.ts';
-import { TC_GRADES } from '../model/typhoon/scales.ts';
+import type { EventSchemas } from '../fields.ts';
+import { AGENCY_CODE_PATTERN } from '../../model/typhoon/agencies.ts';
+import { TC_GRADES } from '../../model/typhoon/scales.ts';
 
 export const TYPHOON_EVENT_TYPES = ['typhoon.fix', 'typhoon.forecast'] as const;
 export type TyphoonEventType = (typeof TYPHOON_EVENT_TYPES)[number];
@@ -105,7 +106,7 @@ const typhoonForecast = z
 export const TYPHOON_EVENT_SCHEMAS = {
   'typhoon.fix': typhoonFix,
   'typhoon.forecast': typhoonForecast,
-} as const;
+} as const satisfies EventSchemas;
 
 export type TyphoonEventData = { [K in TyphoonEventType]: z.infer<(typeof TYPHOON_EVENT_SCHEMAS)[K]> };
 
