@@ -6,6 +6,7 @@
  * already-validated values, so numbers are finite and strings go through JSON.stringify.
  */
 import type { EventType, IngestEvent } from '../feed/events.ts';
+import type { DuckDbStore } from './DuckDbStore.ts';
 
 /** DuckDB column types a projection may write. TIMESTAMP travels as epoch milliseconds. */
 export type ColumnType = 'VARCHAR' | 'TIMESTAMP' | 'DOUBLE' | 'REAL' | 'INTEGER' | 'UTINYINT' | 'USMALLINT' | 'JSON';
@@ -29,6 +30,12 @@ type Projector<K extends EventType> = (event: Extract<IngestEvent, { type: K }>,
 export interface ProjectionModule {
   tables: Record<string, ProjectionTable>;
   project: { [K in EventType]?: Projector<K> };
+  /**
+   * For projections that replace rather than append (a corrected typhoon fix, a bulletin sent
+   * again): called in the commit's transaction, after the rows, with the module's events that the
+   * log's key let in. Its `project` entries then write no rows (empty functions).
+   */
+  apply?: (store: DuckDbStore, events: readonly IngestEvent[], receivedAtMs: number) => Promise<void>;
 }
 
 /** A string (or nothing) as JSON text. */

@@ -9,8 +9,9 @@ import { incidentProjection } from './incidents/projection.ts';
 import { meterProjection } from './meters/projection.ts';
 import { resourceProjection } from './resources/projection.ts';
 import { sensorProjection } from './sensors/projection.ts';
+import { typhoonProjection } from './typhoon/projection.ts';
 
-const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection];
+const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection, typhoonProjection];
 
 /** Every projection table, by name. */
 export const PROJECTION_TABLES: Readonly<Record<string, ProjectionTable>> = Object.freeze(
@@ -26,6 +27,14 @@ export const PROJECTION_TABLES: Readonly<Record<string, ProjectionTable>> = Obje
 /** Every event type's projection (the modules' maps merged). */
 export const PROJECTORS: ProjectionModule['project'] = Object.assign({}, ...MODULES.map((m) => m.project)) as ProjectionModule['project'];
 
-/** Compile-time: each event type has a projector in some module. */
-type Covered = keyof (typeof incidentProjection.project & typeof meterProjection.project & typeof resourceProjection.project & typeof sensorProjection.project);
-export type MissingProjection = Exclude<EventType, Covered>;
+/** The modules whose projection is applied in the commit (replacing rows), not appended. */
+export const APPLIED_PROJECTIONS: readonly ProjectionModule[] = MODULES.filter((m) => m.apply !== undefined);
+
+/**
+ * Compile-time: every event type (data/feed/registry.ts) has a projection here. A type added to
+ * the registry without one makes this line fail to compile.
+ */
+const PROJECTED = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading', 'typhoon.fix', 'typhoon.forecast'] as const;
+export type MissingProjection = Exclude<EventType, (typeof PROJECTED)[number]>;
+export const EVERY_TYPE_PROJECTED: [MissingProjection] extends [never] ? true : MissingProjection = true;
+for (const type of PROJECTED) if (!Object.hasOwn(PROJECTORS, type)) throw new Error(`No projection for ${type}.`);

@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
-import { PROJECTION_TABLES, PROJECTORS } from '../../data/store/projections.ts';
+import { APPLIED_PROJECTIONS, PROJECTION_TABLES, PROJECTORS } from '../../data/store/projections.ts';
 import { q, type ColumnType } from '../../data/store/projection.ts';
 import {
   nestsDeeperThan,
@@ -106,6 +106,7 @@ interface StagedGroup {
   inGroupDuplicates: number[];
   files: Partial<Record<TableName, string>>;
   slot: number;
+  receivedAt: number;
 }
 
 export interface IngestOptions {
@@ -395,7 +396,7 @@ export class IngestService {
       files[name] = file;
       await writeFile(file, rows[name]!.join('\n') + '\n');
     }
-    return { outcomes, firstOwner, inGroupDuplicates, files, slot };
+    return { outcomes, firstOwner, inGroupDuplicates, files, slot, receivedAt };
   }
 
   /**
@@ -462,7 +463,7 @@ export class IngestService {
     return new IngestUnavailableError(`the host cannot write to its store (${reason}); nothing was committed — retry later`, Math.ceil(STORE_RETRY_MS / 1000));
   }
 
-  private async commit({ outcomes, firstOwner, inGroupDuplicates, files, slot }: StagedGroup): Promise<IngestResult[]> {
+  private async commit({ outcomes, firstOwner, inGroupDuplicates, files, slot, receivedAt }: StagedGroup): Promise<IngestResult[]> {
     const fresh = await this.store.transaction(async () => {
       const ids = files.events
         ? (await this.store.all<{ id: string }>(`INSERT INTO events ${readJson(files.events, 'events')} ON CONFLICT DO NOTHING RETURNING id`)).map((x) => x.id)
@@ -485,6 +486,12 @@ export class IngestService {
           if (table.conflict === 'own-key') await this.store.run(`INSERT INTO ${name} ${readJson(file, name)} ON CONFLICT DO NOTHING`);
           else await this.store.run(`INSERT INTO ${name} SELECT * FROM (${readJson(file, name)})${onlyFresh}`);
         }
+      }
+      // Modules whose projection replaces rows (typhoon fixes, bulletins) apply their fresh events here.
+      if (ids.length > 0 && APPLIED_PROJECTIONS.length > 0) {
+        const kept = new Set(ids);
+        const fresh = [...firstOwner.values()].filter((o) => kept.has(o.event.id)).map((o) => o.event);
+        for (const module of APPLIED_PROJECTIONS) await module.apply!(this.store, fresh, receivedAt);
       }
       if (files.dead_letters) {
         await this.store.run(`INSERT INTO dead_letters (received_at, transport, event_id, line, reason, raw) ${readJson(files.dead_letters, 'dead_letters')}`);

@@ -15,7 +15,7 @@ import { parseBeijingTime } from '../../data/import/typhoon/beijingTime.ts';
 import { importTrackFiles, NoSuchStormError } from '../../data/import/typhoon/importTracks.ts';
 import { parseTrackText, readTrackFile } from '../../data/import/typhoon/readTrackFiles.ts';
 import { TrackImportError } from '../../data/import/typhoon/TrackImportError.ts';
-import { TYPHOON_EVENT_SCHEMAS, type TyphoonIngestEvent } from '../../data/feed/typhoon.ts';
+import { TYPHOON_EVENT_SCHEMAS, type TyphoonIngestEvent } from '../../data/feed/typhoon/events.ts';
 import {
   BEAUFORT_LOWER_MS, TC_GRADES, TC_GRADE_INFO, beaufortForce, beaufortRange, cmaCodeOfGrade, gradeForWind, gradeFromCmaCode, gradeFromText,
   warningSignalAt, warningSignalFor,

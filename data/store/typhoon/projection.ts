@@ -1,5 +1,5 @@
 /**
- * Live typhoon events (data/feed/typhoon.ts) → rows of the typhoon tables. The ingest commit calls
+ * Live typhoon events (data/feed/typhoon/events.ts) → rows of the typhoon tables. The ingest commit calls
  * `applyTyphoonEvents(store, freshEvents, receivedAtMs)` inside its transaction with the events the
  * log kept (replays are duplicates there and never reach this); that is the whole wiring.
  *
@@ -10,7 +10,8 @@
  * - A fix marked `landfall` also records a landfall there.
  */
 import type { DuckDbStore } from '../DuckDbStore.ts';
-import type { TyphoonIngestEvent } from '../../feed/typhoon.ts';
+import type { ProjectionModule } from '../projection.ts';
+import type { TyphoonIngestEvent } from '../../feed/typhoon/events.ts';
 import { stormId } from '../../model/typhoon/agencies.ts';
 import { gradeForWind, type TcGrade } from '../../model/typhoon/scales.ts';
 import type { QuadrantRadii, TrackPoint, WindRadii } from '../../model/typhoon/types.ts';
@@ -93,3 +94,14 @@ export async function applyTyphoonEvents(store: DuckDbStore, events: readonly Ty
   if (events.length === 0) return;
   await writeTyphoonRows(store, mergeWrites(events.map((e) => projectTyphoonEvent(e, receivedAtMs))), receivedAtMs);
 }
+
+/**
+ * The typhoon module's entry in the ingest projections (data/store/projections.ts): fixes and
+ * bulletins replace their earlier copies, so they are applied in the commit, not appended as rows.
+ */
+export const typhoonProjection: ProjectionModule = {
+  tables: {},
+  project: { 'typhoon.fix': () => undefined, 'typhoon.forecast': () => undefined },
+  apply: (store, events, receivedAtMs) =>
+    applyTyphoonEvents(store, events.filter((e): e is TyphoonIngestEvent => e.type === 'typhoon.fix' || e.type === 'typhoon.forecast'), receivedAtMs),
+};
