@@ -26,6 +26,7 @@ import { progressReporter } from './progress.ts';
 import { seedTwin } from './twinFiles.ts';
 import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
 import { provisionBenchAccess } from './benchAccess.ts';
+import { benchWindField } from '../../data/analytics/typhoon/benchWindField.ts';
 import { BENCH_SECTIONS, type BenchSection } from './main.ts';
 
 type Row = BenchRow;
@@ -234,6 +235,8 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean; o
       rmSync(bigDb, { force: true });
     }
     rows.push(...ingestRows, ...browserRows);
+    // Typhoon planning: the wind field for every building over a 72 h track, hourly.
+    if (opts.only.has('typhoon')) rows.push(...benchWindField(opts.quick ? 10_000 : opts.buildings));
   } finally {
     clearInterval(sampler);
     rmSync(dir, { recursive: true, force: true });
