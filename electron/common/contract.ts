@@ -25,6 +25,8 @@ import type {
 } from './dto.ts';
 import { z } from 'zod';
 import type { Access } from './access.ts';
+import { epochMs, idText, m, NO_ARGS, reason, recordId, type MemberSpec, type MethodSpec } from './sections.ts';
+import { TYPHOON_SECTION, type TyphoonApi } from './typhoon/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
@@ -86,6 +88,8 @@ export interface AppApi {
   window: WindowApi;
   auth: AuthApi;
   audit: AuditApi;
+  /** Typhoon planning (feature module: electron/common/typhoon/contract.ts). */
+  typhoon: TyphoonApi;
 }
 
 /** The audit log, for supervisors (electron/common/auditLog.ts). */
@@ -111,26 +115,6 @@ export interface AuthApi {
   whoAmI(): Promise<SessionInfo | null>;
 }
 
-/**
- * One method of a contract section: who may call it (electron/common/access.ts) and the schema of
- * its arguments. Both are enforced in one place (`dispatch`) for both hosts, so no method ever
- * sees an argument of the wrong type, size or range, and no caller a method beyond its role.
- */
-export interface MethodSpec {
-  access: Access;
-  args: z.ZodTuple;
-}
-/** `event` members are pushed by the host to callers who may `view`; they take no arguments. */
-export type MemberSpec = MethodSpec | 'event';
-
-const m = (access: Access, ...args: z.ZodType[]): MethodSpec => ({ access, args: z.tuple(args as [z.ZodType, ...z.ZodType[]]) });
-const NO_ARGS = (access: Access): MethodSpec => ({ access, args: z.tuple([]) });
-
-// Argument rules shared by the sections: ids the store keeps as INTEGER, bounded texts.
-const recordId = z.number().int().nonnegative().max(2 ** 31 - 1);
-const idText = z.string().min(1).max(128);
-const reason = z.string().max(500);
-const epochMs = z.number().finite().min(0).max(8.64e15);
 const incidentAction = z.strictObject({
   action: z.enum(['accept', 'dispatch', 'reassign', 'handle', 'feedback', 'close', 'cancel']),
   assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: recordId }).optional(),
@@ -187,6 +171,7 @@ export const SECTIONS = {
     exportCsv: m('supervisor', auditFilter),
     verify: NO_ARGS('supervisor'),
   } satisfies Record<keyof AuditApi, MemberSpec>,
+  typhoon: TYPHOON_SECTION satisfies Record<keyof TyphoonApi, MemberSpec>,
 } as const;
 
 /** Every member of every section with who may call it (`event` for pushed members). */
@@ -237,3 +222,5 @@ function contractMembers(kind: 'method' | 'event'): { api: ApiName; method: stri
 
 /** The web host's push channel for contract events (WebSocket). */
 export const LIVE_SOCKET_PATH = '/api/v1/live';
+
+export type { MemberSpec, MethodSpec } from './sections.ts';

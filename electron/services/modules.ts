@@ -11,6 +11,7 @@ import type { AppApi } from '../common/contract.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import type { IngestEvent } from '../../data/feed/events.ts';
 import type { IngestService } from './IngestService.ts';
+import { typhoonServiceModule } from './typhoon/index.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
@@ -33,7 +34,9 @@ export interface ServiceModule<K extends FeatureSection> {
   start(context: ModuleContext): Promise<RunningModule<K>>;
 }
 
-export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {};
+export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
+  typhoon: typhoonServiceModule,
+};
 
 /** Starts every feature module's service. */
 export async function startFeatureServices(context: ModuleContext): Promise<{ api: Pick<AppApi, FeatureSection>; onCommitted(events: readonly IngestEvent[]): void; stop(): void }> {

@@ -124,6 +124,9 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     'live.getStateAt': [Date.now()],
     'live.getTimelineRange': [],
     'live.getIncident': [incidentId],
+    'typhoon.listStorms': [],
+    'typhoon.getStormTrack': ['CMA:1909'],
+    'typhoon.getDistrictWind': ['CMA:1909'],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>
     Object.entries(methods as Record<string, string>).filter(([, access]) => access === 'view').map(([method]) => `${api}.${method}`),

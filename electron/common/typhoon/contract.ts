@@ -1,0 +1,90 @@
+/**
+ * Typhoon planning's contract section (feature module): the storms in the twin, a storm's track
+ * with its current forecast, and when gales reach the district's grids. Listed once in
+ * contract.ts SECTIONS; served by electron/services/typhoon/.
+ *
+ * Everything here is about a storm and places (grids, the district), never a household: a wall may
+ * view all of it.
+ */
+import { z } from 'zod';
+import type { Landfall, TrackPoint } from '../../../data/model/typhoon/types.ts';
+import type { TcGrade } from '../../../data/model/typhoon/scales.ts';
+import { m, NO_ARGS, type MemberSpec } from '../sections.ts';
+
+export interface StormListItem {
+  id: string;
+  agency: string;
+  number: string | null;
+  year: number;
+  name: string;
+  nameZh: string | null;
+  fixes: number;
+  firstUtcMs: number | null;
+  lastUtcMs: number | null;
+  peakWindMs: number | null;
+  peakGrade: TcGrade | null;
+  /** The first landfall, if the data has one. */
+  landfallUtcMs: number | null;
+  landfallPlace: string | null;
+  /** Closest approach of the track to the twin's centre, km. */
+  closestKm: number | null;
+  hasForecast: boolean;
+}
+
+export interface StormTrackView {
+  storm: { id: string; agency: string; number: string | null; year: number; name: string; nameZh: string | null };
+  /** Observed positions, in time order. */
+  fixes: TrackPoint[];
+  /** The current bulletin's positions beyond the last fix, in time order (empty without one). */
+  forecast: TrackPoint[];
+  forecastIssuedUtcMs: number | null;
+  forecastAgency: string | null;
+  landfalls: Landfall[];
+}
+
+/** One grid (网格) of the district under a storm. */
+export interface GridWind {
+  gridId: number;
+  name: string;
+  centroid: [number, number];
+  buildings: number;
+  /** When force 7 / 10 first reaches one of its buildings, UTC ms (null: not within the track). */
+  arrival7UtcMs: number | null;
+  arrival10UtcMs: number | null;
+  maxForce: number;
+}
+
+/** The wind the storm brings to the district, hour by hour, in storm time. */
+export interface DistrictWind {
+  stormId: string;
+  startUtcMs: number;
+  stepMs: number;
+  hours: number;
+  /** Per step: the highest Beaufort force at any building, and the warning signal (0 none, 1 blue … 4 red). */
+  force: number[];
+  signal: number[];
+  arrival7UtcMs: number | null;
+  arrival10UtcMs: number | null;
+  peakForce: number;
+  peakUtcMs: number | null;
+  grids: GridWind[];
+  /** What the planner should know (skipped buildings, radii the fit left out). */
+  notes: string[];
+}
+
+export interface TyphoonApi {
+  /** Storms in the twin, nearest to the district first. */
+  listStorms(): Promise<StormListItem[]>;
+  /** A storm's fixes, its current forecast and its landfalls. */
+  getStormTrack(stormId: string): Promise<StormTrackView | null>;
+  /** Wind, warning signals and gale arrival per grid, over the storm's track and forecast. */
+  getDistrictWind(stormId: string): Promise<DistrictWind | null>;
+}
+
+const stormId = z.string().min(3).max(64).regex(/^[A-Z][A-Z0-9_-]{1,15}:[\w-]{1,40}$/, 'a storm id is <agency>:<number>, e.g. CMA:1909');
+
+export const TYPHOON_SECTION = {
+  listStorms: NO_ARGS('view'),
+  getStormTrack: m('view', stormId),
+  getDistrictWind: m('view', stormId),
+} as const satisfies Record<keyof TyphoonApi, MemberSpec>;

@@ -1,0 +1,158 @@
+/**
+ * Typhoon planning's service (feature module): storms from the twin's tables (imported tracks and
+ * live bulletins), and the wind a storm brings to each of the district's buildings, summed up per
+ * grid (data/analytics/typhoon). Results are per storm and place, never per household.
+ */
+import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
+import { listStorms, readCurrentForecasts, readStormTrack } from '../../../data/store/typhoon/readTracks.ts';
+import { distanceKm } from '../../../data/model/typhoon/track.ts';
+import { HOUR_MS, trackForWindModel, windTimeline } from '../../../data/analytics/typhoon/index.ts';
+import type { DistrictWind, StormListItem, StormTrackView, TyphoonApi } from '../../common/typhoon/contract.ts';
+import type { IngestEvent } from '../../../data/feed/events.ts';
+
+/** The district's buildings and grids, read once (they do not change while a host runs). */
+interface DistrictPlaces {
+  lon: Float64Array;
+  lat: Float64Array;
+  gridOfPoint: Int32Array;
+  grids: { id: number; name: string; centroid: [number, number]; buildings: number }[];
+  centre: [number, number];
+}
+
+/** A storm's wind over the district is computed once per storm and bulletin, then served from here. */
+const WIND_CACHE_LIMIT = 8;
+
+export class TyphoonService implements TyphoonApi {
+  private places: DistrictPlaces | null = null;
+  private readonly windCache = new Map<string, DistrictWind>();
+
+  public constructor(private readonly store: DuckDbStore) {}
+
+  /** A new fix or bulletin makes the cached wind of every storm stale. */
+  public onCommitted(events: readonly IngestEvent[]): void {
+    if (events.some((e) => e.type === 'typhoon.fix' || e.type === 'typhoon.forecast')) this.windCache.clear();
+  }
+
+  public async listStorms(): Promise<StormListItem[]> {
+    const { centre } = await this.district();
+    const summaries = await listStorms(this.store);
+    const items = await Promise.all(
+      summaries.map(async (s): Promise<StormListItem> => {
+        const track = await readStormTrack(this.store, s.storm.id);
+        const closestKm = track && track.fixes.length > 0 ? Math.min(...track.fixes.map((p) => distanceKm(p.lon, p.lat, centre[0], centre[1]))) : null;
+        const landfall = s.landfalls[0] ?? null;
+        return {
+          id: s.storm.id, agency: s.storm.agency, number: s.storm.number, year: s.storm.year, name: s.storm.name, nameZh: s.storm.nameZh,
+          fixes: s.fixes, firstUtcMs: s.firstUtcMs, lastUtcMs: s.lastUtcMs, peakWindMs: s.peak?.maxWindMs ?? null, peakGrade: s.peak?.grade ?? null,
+          landfallUtcMs: landfall?.timeUtcMs ?? null, landfallPlace: landfall?.place ?? null,
+          closestKm: closestKm === null ? null : Math.round(closestKm), hasForecast: s.bulletins > 0,
+        };
+      }),
+    );
+    return items.sort((a, b) => (a.closestKm ?? Infinity) - (b.closestKm ?? Infinity) || b.year - a.year);
+  }
+
+  public async getStormTrack(stormId: string): Promise<StormTrackView | null> {
+    const track = await readStormTrack(this.store, stormId);
+    if (!track) return null;
+    const bulletins = await readCurrentForecasts(this.store, stormId);
+    const planned = trackForWindModel({ ...track, bulletins });
+    const forecast = planned.filter((p) => p.isForecast);
+    const bulletin = bulletins.find((b) => forecast.some((p) => p.bulletinUtcMs === b.issuedUtcMs)) ?? null;
+    const s = track.storm;
+    return {
+      storm: { id: s.id, agency: s.agency, number: s.number, year: s.year, name: s.name, nameZh: s.nameZh },
+      fixes: track.fixes,
+      forecast,
+      forecastIssuedUtcMs: bulletin?.issuedUtcMs ?? null,
+      forecastAgency: bulletin?.agency ?? null,
+      landfalls: track.landfalls,
+    };
+  }
+
+  public async getDistrictWind(stormId: string): Promise<DistrictWind | null> {
+    const cached = this.windCache.get(stormId);
+    if (cached) return cached;
+    const track = await readStormTrack(this.store, stormId);
+    if (!track) return null;
+    const points = trackForWindModel({ ...track, bulletins: await readCurrentForecasts(this.store, stormId) });
+    if (points.length < 2) return null;
+    const places = await this.district();
+    const start = Math.ceil(points[0]!.timeUtcMs / HOUR_MS) * HOUR_MS;
+    const hours = Math.max(1, Math.floor((points[points.length - 1]!.timeUtcMs - start) / HOUR_MS) + 1);
+    const t = windTimeline({ track: points, lon: places.lon, lat: places.lat, startUtcMs: start, hours, gridOfPoint: places.gridOfPoint, gridCount: places.grids.length });
+    const force: number[] = [];
+    const signal: number[] = [];
+    let peakForce = 0;
+    let peakUtcMs: number | null = null;
+    for (let h = 0; h < hours; h++) {
+      let f = 0;
+      let sg = 0;
+      for (let i = 0; i < t.pointCount; i++) {
+        const k = h * t.pointCount + i;
+        if (t.force[k]! > f) f = t.force[k]!;
+        if (t.signal[k]! > sg) sg = t.signal[k]!;
+      }
+      force.push(f);
+      signal.push(sg);
+      if (f > peakForce) {
+        peakForce = f;
+        peakUtcMs = start + h * HOUR_MS;
+      }
+    }
+    const nan = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    const min = (a: Float64Array): number | null => {
+      let best = Infinity;
+      for (const v of a) if (v < best) best = v;
+      return nan(best);
+    };
+    const g = t.grids!;
+    const wind: DistrictWind = {
+      stormId, startUtcMs: start, stepMs: HOUR_MS, hours, force, signal,
+      arrival7UtcMs: min(t.arrival7UtcMs), arrival10UtcMs: min(t.arrival10UtcMs), peakForce, peakUtcMs,
+      grids: places.grids.map((grid, i) => ({
+        gridId: grid.id, name: grid.name, centroid: grid.centroid, buildings: grid.buildings,
+        arrival7UtcMs: nan(g.arrival7UtcMs[i]!), arrival10UtcMs: nan(g.arrival10UtcMs[i]!), maxForce: g.maxForce[i]!,
+      })),
+      notes: t.notes,
+    };
+    if (this.windCache.size >= WIND_CACHE_LIMIT) this.windCache.delete(this.windCache.keys().next().value!);
+    this.windCache.set(stormId, wind);
+    return wind;
+  }
+
+  private async district(): Promise<DistrictPlaces> {
+    if (this.places) return this.places;
+    const rows = await this.store.all<{ lon: number; lat: number; grid: number | null }>(
+      'SELECT centroid_lon AS lon, centroid_lat AS lat, grid_id AS grid FROM buildings ORDER BY id',
+    );
+    const gridRows = await this.store.all<{ id: number; name: string }>("SELECT id, name FROM areas WHERE level = 'grid' ORDER BY id");
+    const index = new Map(gridRows.map((g, i) => [g.id, i]));
+    const lon = new Float64Array(rows.length);
+    const lat = new Float64Array(rows.length);
+    const gridOfPoint = new Int32Array(rows.length).fill(-1);
+    const sums = gridRows.map(() => ({ lon: 0, lat: 0, n: 0 }));
+    let cLon = 0;
+    let cLat = 0;
+    rows.forEach((r, i) => {
+      lon[i] = r.lon;
+      lat[i] = r.lat;
+      cLon += r.lon;
+      cLat += r.lat;
+      const gi = r.grid === null ? undefined : index.get(r.grid);
+      if (gi !== undefined) {
+        gridOfPoint[i] = gi;
+        sums[gi]!.lon += r.lon;
+        sums[gi]!.lat += r.lat;
+        sums[gi]!.n++;
+      }
+    });
+    const n = Math.max(1, rows.length);
+    this.places = {
+      lon, lat, gridOfPoint,
+      grids: gridRows.map((g, i) => ({ id: g.id, name: g.name, buildings: sums[i]!.n, centroid: sums[i]!.n > 0 ? [sums[i]!.lon / sums[i]!.n, sums[i]!.lat / sums[i]!.n] : [cLon / n, cLat / n] })),
+      centre: [cLon / n, cLat / n],
+    };
+    return this.places;
+  }
+}
