@@ -171,4 +171,6 @@ export function wallBuildingDetail(detail: BuildingDetail): BuildingDetail {
  */
 export const WALL_VIEW_OF_EVENT: Readonly<Record<string, (payload: unknown) => unknown>> = {
   'live.onLiveDelta': (payload) => wallViewOfDelta(payload as LiveDelta),
+  // Storm ids only: nothing about anyone.
+  'typhoon.onStormsChanged': (payload) => payload,
 };

@@ -8,6 +8,8 @@ export const CAMERA_PRESETS: readonly CameraPreset[] = ['overview', 'oblique', '
 export interface CameraTarget {
   flyToPreset(preset: CameraPreset): void;
   flyToPoint(lon: number, lat: number): void;
+  /** Shows the whole of [west, south, east, north] from above (a storm's track with the district). */
+  flyToBounds(bounds: [number, number, number, number]): void;
 }
 
 let target: CameraTarget | null = null;
@@ -26,4 +28,7 @@ export function flyToPreset(preset: CameraPreset): void {
 }
 export function flyToPoint(lon: number, lat: number): void {
   target?.flyToPoint(lon, lat);
+}
+export function flyToBounds(bounds: [number, number, number, number]): void {
+  target?.flyToBounds(bounds);
 }

@@ -449,5 +449,7 @@ export function createFakeAppApi(): AppApi {
     signOut: () => delay(undefined),
     whoAmI: () => delay(session),
   };
-  return { store, window: windowApi, live, auth } as AppApi;
+  // The fake district has no storms imported.
+  const typhoon = { listStorms: () => delay([]), getStormTrack: () => delay(null), getDistrictWind: () => delay(null), onStormsChanged: () => () => undefined };
+  return { store, window: windowApi, live, auth, typhoon } as unknown as AppApi;
 }

@@ -6,8 +6,9 @@ import type { FeatureModule, MapLayersDef, RightPanelDef } from './feature.ts';
 import { incidentsFeature } from './incidents/index.ts';
 import { alertsFeature } from './alerts/index.ts';
 import { buildingsFeature } from './buildings/index.ts';
+import { typhoonFeature } from './typhoon/index.ts';
 
-export const FEATURES: readonly FeatureModule[] = [incidentsFeature, alertsFeature, buildingsFeature];
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, alertsFeature, typhoonFeature, buildingsFeature];
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);

@@ -266,6 +266,7 @@ export const en: Messages = {
   },
   assigneeKind: { grid_worker: 'Grid worker', department: 'Department' },
   right: {
+    typhoon: 'Typhoon',
     incidents: 'Incidents',
     alerts: 'Alerts',
     building: 'Building',

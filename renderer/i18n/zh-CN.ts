@@ -264,6 +264,7 @@ export const zhCN = {
   },
   assigneeKind: { grid_worker: '网格员', department: '部门' },
   right: {
+    typhoon: '台风',
     incidents: '事件工单',
     alerts: '表计告警',
     building: '楼栋档案',

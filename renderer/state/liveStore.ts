@@ -137,8 +137,17 @@ export function serverNow(): number {
 export function replayNow(clock: ReplayClock = useLiveStore.getState().replay): number {
   return clock.playing ? clock.anchorMs + (Date.now() - clock.anchorWallMs) * clock.speed : clock.anchorMs;
 }
-/** The time the view is showing: the host's now in live mode, the replayed moment in replay. */
+/**
+ * The moment the feed's picture describes: the host's now in live mode, the replayed moment in
+ * replay. In the forecast future it stays now (incidents, SLA clocks and resources there are as
+ * they are now); the player's own moment is `playerNow`.
+ */
 export function feedNow(): number {
+  return useLiveStore.getState().mode === 'live' ? serverNow() : Math.min(replayNow(), serverNow());
+}
+
+/** The player's moment: as `feedNow`, but on into the forecast future (a typhoon's track). */
+export function playerNow(): number {
   return useLiveStore.getState().mode === 'live' ? serverNow() : replayNow();
 }
 //#endregion

@@ -79,6 +79,8 @@ export interface TyphoonApi {
   getStormTrack(stormId: string): Promise<StormTrackView | null>;
   /** Wind, warning signals and gale arrival per grid, over the storm's track and forecast. */
   getDistrictWind(stormId: string): Promise<DistrictWind | null>;
+  /** Pushed when a fix or bulletin arrives: the storm ids it changed. Returns the unsubscribe. */
+  onStormsChanged(listener: (change: { stormIds: string[] }) => void): () => void;
 }
 
 const stormId = z.string().min(3).max(64).regex(/^[A-Z][A-Z0-9_-]{1,15}:[\w-]{1,40}$/, 'a storm id is <agency>:<number>, e.g. CMA:1909');
@@ -87,4 +89,5 @@ export const TYPHOON_SECTION = {
   listStorms: NO_ARGS('view'),
   getStormTrack: m('view', stormId),
   getDistrictWind: m('view', stormId),
+  onStormsChanged: 'event',
 } as const satisfies Record<keyof TyphoonApi, MemberSpec>;

@@ -28,9 +28,21 @@ export class TyphoonService implements TyphoonApi {
 
   public constructor(private readonly store: DuckDbStore) {}
 
-  /** A new fix or bulletin makes the cached wind of every storm stale. */
+  private readonly listeners = new Set<(change: { stormIds: string[] }) => void>();
+
+  /** A new fix or bulletin makes the cached wind stale, and every screen is told which storms changed. */
   public onCommitted(events: readonly IngestEvent[]): void {
-    if (events.some((e) => e.type === 'typhoon.fix' || e.type === 'typhoon.forecast')) this.windCache.clear();
+    const ids = new Set<string>();
+    for (const e of events) if (e.type === 'typhoon.fix' || e.type === 'typhoon.forecast') ids.add(`${e.data.agency}:${e.data.stormNumber}`);
+    if (ids.size === 0) return;
+    this.windCache.clear();
+    const change = { stormIds: [...ids] };
+    for (const l of this.listeners) l(change);
+  }
+
+  public onStormsChanged(listener: (change: { stormIds: string[] }) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   public async listStorms(): Promise<StormListItem[]> {
@@ -49,7 +61,10 @@ export class TyphoonService implements TyphoonApi {
         };
       }),
     );
-    return items.sort((a, b) => (a.closestKm ?? Infinity) - (b.closestKm ?? Infinity) || b.year - a.year);
+    // Nearest first (in 25 km steps: two agencies' tracks of one storm are a few km apart), then the
+    // record with a landfall (the Wenzhou data has landfalls and wind radii, CMA's best track neither).
+    const bucket = (km: number | null): number => (km === null ? Infinity : Math.floor(km / 25));
+    return items.sort((a, b) => bucket(a.closestKm) - bucket(b.closestKm) || Number(b.landfallUtcMs !== null) - Number(a.landfallUtcMs !== null) || b.year - a.year);
   }
 
   public async getStormTrack(stormId: string): Promise<StormTrackView | null> {

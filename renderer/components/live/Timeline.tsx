@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { REPLAY_SPEEDS, feedNow, serverNow, useLivePanels } from '../../state/liveStore.ts';
+import { REPLAY_SPEEDS, playerNow, serverNow, useLivePanels } from '../../state/liveStore.ts';
 import { backToLive, pause, play, seekTo, setSpeed } from '../../sources/replay.ts';
 import { usePanelTick } from '../../state/panelClock.ts';
 import { formatAge, formatClock, formatDateTime, formatShortTime } from '../../i18n/format.ts';
@@ -34,7 +34,7 @@ export function Timeline(): React.JSX.Element {
   useTicker(mode === 'replay' && replay.playing);
   const horizons = usePlayerStore((s) => s.horizons);
   const now = serverNow();
-  const shown = feedNow();
+  const shown = playerNow();
   const fromMs = range?.fromMs ?? now - 24 * 3600_000;
   const isReplay = mode === 'replay';
   // With a forecast (a typhoon's track), the scrubber runs on past now into a shaded future.
@@ -42,7 +42,11 @@ export function Timeline(): React.JSX.Element {
   const inForecast = isReplay && shown > now + 1000;
   const span = Math.max(1, toMs - fromMs);
   const nowPct = (100 * (now - fromMs)) / span;
-  const marks = [0, 1 / 3, 2 / 3].map((f) => fromMs + f * (now - fromMs));
+  // Past marks where the past has room; in the forecast, one mark a day ahead.
+  const pastMarks = nowPct > 45 ? [0, 1 / 3, 2 / 3] : nowPct > 20 ? [0] : [];
+  const marks = pastMarks.map((f) => fromMs + f * (now - fromMs));
+  const futureMarks: number[] = [];
+  for (let d = 24; now + d * 3600_000 < toMs - 12 * 3600_000; d += 24) futureMarks.push(d);
 
   return (
     <section className={`timeline panel${isReplay ? ' is-replay' : ''}`} data-testid="timeline" aria-label={t('timeline.slider')}>
@@ -75,7 +79,8 @@ export function Timeline(): React.JSX.Element {
           style={{ ['--pos' as string]: `${(100 * (Math.min(toMs, shown) - fromMs)) / span}%`, ['--now' as string]: `${nowPct}%` }}
           onChange={(e) => {
             const v = Number(e.target.value);
-            if (v >= now - 1000 && mode === 'live') return;
+            // At the live edge a live view stays live; past it is the forecast.
+            if (mode === 'live' && Math.abs(v - now) < 1000) return;
             void seekTo(v);
           }}
         />
@@ -88,6 +93,11 @@ export function Timeline(): React.JSX.Element {
           <span className="mark-now" style={{ left: `${nowPct}%` }}>
             {t('timeline.now')}
           </span>
+          {futureMarks.map((d) => (
+            <span key={`f${d}`} className="mark-forecast" style={{ left: `${(100 * (now + d * 3600_000 - fromMs)) / span}%` }}>
+              +{d} h
+            </span>
+          ))}
           {toMs > now && (
             <>
               <span className="forecast-zone" data-testid="timeline-forecast-zone" style={{ left: `${nowPct}%`, right: 0 }} />

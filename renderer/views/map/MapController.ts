@@ -31,7 +31,7 @@ import { watchContextLoss } from '../../gfx/contextLoss.ts';
 import { GpuFence } from '../../gfx/gpuFence.ts';
 import { useGfxStore } from '../../state/gfxStore.ts';
 import { hoverBuildingRow, selectBuilding, showBuilding, useUiStore } from '../../state/uiStore.ts';
-import { feedNow, setPanelRefreshMs, useLiveStore } from '../../state/liveStore.ts';
+import { playerNow, setPanelRefreshMs, useLiveStore } from '../../state/liveStore.ts';
 import { getLiveAtlas, INCIDENT_GLYPH_TEXT } from './layers/liveIcons.ts';
 import { positions } from '../../sources/positionBuffer.ts';
 import { escapeHtml } from './liveTooltips.ts';
@@ -290,7 +290,7 @@ export class MapController {
       zoom: this.map.getZoom(),
     });
     // The feature modules' layers (renderer/features/registry.ts), at the player's moment.
-    const context = { timeMs: feedNow(), originLon: columns.originLon, originLat: columns.originLat };
+    const context = { timeMs: playerNow(), originLon: columns.originLon, originLat: columns.originLat };
     const featureLayers = MAP_LAYER_DEFS.flatMap((def) => def.build(context));
     this.overlay.setProps({ layers: [...layers, ...featureLayers] });
     this.staticCounts = [...counts, ...featureLayers.map((l) => ({ id: l.id, count: layerCount(l) }))];
@@ -423,6 +423,11 @@ export class MapController {
       // Street level looks along the street: put the target in the lower part of the free area.
       this.map.flyTo({ center: target as [number, number], zoom: 17.5, pitch: 75, bearing: this.map.getBearing() || -20, offset: [ox, oy + 90], duration: 1800 });
     }
+  }
+
+  public flyToBounds(bounds: [number, number, number, number]): void {
+    const padding = mapPadding(useUiStore.getState().selectedBuildingId !== null);
+    this.map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], { padding, pitch: 0, bearing: 0, duration: 1600, maxZoom: 16 });
   }
 
   public flyToPoint(lon: number, lat: number): void {
