@@ -12,6 +12,7 @@ import { progressReporter } from './progress.ts';
 import { importIntoTwin, seedTwin } from './twinFiles.ts';
 import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
+import { fuzzCommand } from './fuzz.ts';
 import { registerArchiveCommand } from './commands/archive.ts';
 import { registerKeyCommands } from './commands/key.ts';
 import { registerAuditCommands } from './commands/audit.ts';
@@ -147,6 +148,7 @@ export function buildProgram(): Command {
       await runBenchmarks({ buildings: o.quick ? 5000 : o.buildings, quick: Boolean(o.quick), only: new Set(o.only ?? BENCH_SECTIONS) });
     });
 
+  program.addCommand(fuzzCommand());
 
   return program;
 }
