@@ -319,11 +319,11 @@ class Phase {
     for (const p of this.payloads()) await named(p.name, 'POST', EVENTS_PATH, NDJSON, p.payload, p.malformed);
     // Over the limit, the host may answer 413 and close before the body is sent: read the
     // answer while writing (a client library would report only the broken pipe).
-    const over = Buffer.concat([Buffer.from(`POST ${EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\n${this.rawAuth()}Content-Type: application/x-ndjson\r\nContent-Length: ${9 * 1024 * 1024}\r\n\r\n`), Buffer.alloc(9 * 1024 * 1024, 0x78)]);
+    const over = Buffer.concat([Buffer.from(`POST ${EVENTS_PATH} HTTP/1.1\r\nHost: 127.0.0.1:${this.sup.port}\r\n${this.rawAuth()}Content-Type: application/x-ndjson\r\nContent-Length: ${9 * 1024 * 1024}\r\n\r\n`), Buffer.alloc(9 * 1024 * 1024, 0x78)]);
     this.s.namedAttacks++;
     await this.sendRaw('a 9 MB body (over the 8 MB limit)', over, false);
     for (const c of this.requestShapes()) await named(c.name, c.method, c.path, c.headers, c.body, 1, !c.noAuth);
-    for (const r of rawHttpAttacks(this.corpus.validLine(), this.rawAuth())) {
+    for (const r of rawHttpAttacks(this.corpus.validLine(), this.rawAuth(), `127.0.0.1:${this.sup.port}`)) {
       this.s.namedAttacks++;
       await this.sendRaw(r.name, r.bytes, Boolean(r.halfClose));
     }
@@ -415,7 +415,7 @@ class Phase {
 
   private async httpWorker(agent: Agent, fresh: Agent): Promise<void> {
     const shapes = this.requestShapes();
-    const raws = rawHttpAttacks(this.corpus.validLine(), this.rawAuth());
+    const raws = rawHttpAttacks(this.corpus.validLine(), this.rawAuth(), `127.0.0.1:${this.sup.port}`);
     const payloads = this.payloads().filter((p) => p.payload.length < 2 * 1024 * 1024);
     while (!this.finished) {
       const kind = this.rng.weighted([[85, 'ndjson'], [8, 'array'], [4, 'shape'], [2, 'raw'], [1, 'payload']] as const);

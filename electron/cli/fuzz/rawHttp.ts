@@ -139,9 +139,9 @@ export interface RawHttpAttack {
 }
 
 /** Requests no HTTP library would send: lying lengths, broken chunking, broken request lines. */
-export function rawHttpAttacks(event: string, auth = ''): RawHttpAttack[] {
+export function rawHttpAttacks(event: string, auth = '', host = '127.0.0.1'): RawHttpAttack[] {
   const post = (headers: string, body: string | Buffer): Buffer =>
-    Buffer.concat([Buffer.from(`POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}${headers}\r\n`), Buffer.from(body)]);
+    Buffer.concat([Buffer.from(`POST /api/v1/events HTTP/1.1\r\nHost: ${host}\r\n${auth}${headers}\r\n`), Buffer.from(body)]);
   return [
     { name: 'Content-Length larger than the body, then FIN', bytes: post('Content-Length: 100000\r\n', event), halfClose: true },
     { name: 'Content-Length smaller than the body', bytes: post('Content-Length: 10\r\nConnection: close\r\n', event + '\n' + event) },
@@ -159,18 +159,18 @@ export function rawHttpAttacks(event: string, auth = ''): RawHttpAttack[] {
     { name: 'garbage request line', bytes: Buffer.from('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 garbage\r\n\r\n') },
     { name: 'HTTP/2 preface', bytes: Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n') },
     { name: 'HTTP/0.9 request', bytes: Buffer.from('GET /api/health\r\n'), halfClose: true },
-    { name: '100 KB header', bytes: Buffer.from(`GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`) },
-    { name: '5,000 headers', bytes: Buffer.from(`GET /api/health HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 5000 }, (_, i) => `X-H${i}: 1\r\n`).join('')}\r\n`) },
-    { name: 'a bearer token with control characters', bytes: Buffer.from('POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a b\u0001c\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}') },
-    { name: 'NUL in a header value', bytes: Buffer.from('GET /api/health HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\nConnection: close\r\n\r\n') },
-    { name: '64 KB URL', bytes: Buffer.from(`GET /api/${'a'.repeat(65_536)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`) },
-    { name: 'percent-encoded traversal and bad escapes in the path', bytes: Buffer.from('GET /%2e%2e/%2e%2e/etc/passwd%00%ff%fe%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n') },
+    { name: '100 KB header', bytes: Buffer.from(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`) },
+    { name: '5,000 headers', bytes: Buffer.from(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\n${Array.from({ length: 5000 }, (_, i) => `X-H${i}: 1\r\n`).join('')}\r\n`) },
+    { name: 'a bearer token with control characters', bytes: Buffer.from(`POST /api/v1/events HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer a b\u0001c\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`) },
+    { name: 'NUL in a header value', bytes: Buffer.from(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\nX-A: a\u0000b\r\nConnection: close\r\n\r\n`) },
+    { name: '64 KB URL', bytes: Buffer.from(`GET /api/${'a'.repeat(65_536)} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`) },
+    { name: 'percent-encoded traversal and bad escapes in the path', bytes: Buffer.from(`GET /%2e%2e/%2e%2e/etc/passwd%00%ff%fe%zz HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`) },
     { name: 'absolute-form URL with a strange host', bytes: Buffer.from('GET http://[::1]:99999/api/health HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n') },
-    { name: 'upgrade to websocket on a plain path', bytes: Buffer.from('GET /api/health HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\n\r\n') },
-    { name: 'websocket handshake with a bad version', bytes: Buffer.from('GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 99\r\n\r\n') },
-    { name: 'websocket handshake without a key on /api/v1/live', bytes: Buffer.from('GET /api/v1/live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n') },
-    { name: 'websocket handshake with a compression offer and a bad window', bytes: Buffer.from('GET /api/v1/events/stream HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=99; client_max_window_bits=0\r\n\r\n') },
-    { name: 'pipelined garbage after a valid request', bytes: Buffer.from('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n\u0000\u0001\u0002GARBAGE / HTTP/9.9\r\n\r\n') },
+    { name: 'upgrade to websocket on a plain path', bytes: Buffer.from(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\n\r\n`) },
+    { name: 'websocket handshake with a bad version', bytes: Buffer.from(`GET /api/v1/events/stream HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 99\r\n\r\n`) },
+    { name: 'websocket handshake without a key on /api/v1/live', bytes: Buffer.from(`GET /api/v1/live HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n`) },
+    { name: 'websocket handshake with a compression offer and a bad window', bytes: Buffer.from(`GET /api/v1/events/stream HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAAAA==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=99; client_max_window_bits=0\r\n\r\n`) },
+    { name: 'pipelined garbage after a valid request', bytes: Buffer.from(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\n\r\n\u0000\u0001\u0002GARBAGE / HTTP/9.9\r\n\r\n`) },
   ];
 }
 
