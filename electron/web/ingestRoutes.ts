@@ -78,7 +78,7 @@ export class IngestStream {
     ws.on('error', (err) => this.log(`ingest stream: connection closed: ${err.message}`));
     let seq = 0;
     let inFlight = 0;
-    // Messages are acknowledged in order: each waits for the previous one's commit.
+    // Messages are acknowledged in order.
     let chain = Promise.resolve();
     ws.on('message', (data) => {
       const n = ++seq;
@@ -87,11 +87,15 @@ export class IngestStream {
       if (++inFlight >= MAX_MESSAGES_IN_FLIGHT) ws.pause();
       // Text frames were checked as UTF-8 by ws; binary ones decode with U+FFFD for bad bytes.
       const text = Buffer.concat(asBuffers(data)).toString('utf8');
+      // Handed to the ingestor at once, in message order (so commits keep that order and several
+      // messages share a group commit); only the acks wait for the ones before them.
+      const { batch, body } = unwrapBatch(text);
+      const outcome = this.ingest.ingestText(body, 'ws');
+      outcome.catch(() => undefined); // answered in order below
       chain = chain.then(async () => {
         try {
-          const { batch, body } = unwrapBatch(text);
           try {
-            const result: IngestResult = await this.ingest.ingestText(body, 'ws');
+            const result: IngestResult = await outcome;
             send(ws, { ack: batch ?? n, ...result });
           } catch (err) {
             if (err instanceof IngestRefusedError) send(ws, { ack: batch ?? n, accepted: 0, refused: err.message });

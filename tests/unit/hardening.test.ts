@@ -151,6 +151,21 @@ describe('a host that bad input cannot break', () => {
     expect(inNdjson.body.accepted).toBe(1);
   });
 
+  it('WebSocket messages sent back to back share commits, and are acknowledged in order with first-wins duplicates', async () => {
+    const { WebSocket } = await import('ws');
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/events/stream`, { headers: { authorization: `Bearer ${token}` } });
+    await new Promise((ok) => ws.once('open', ok));
+    const acks: { ack: number; accepted: number; duplicates: number }[] = [];
+    ws.on('message', (m) => acks.push(JSON.parse(m.toString()) as { ack: number; accepted: number; duplicates: number }));
+    // Message k carries its own event and the next message's: each shared id is new in k, a duplicate in k+1.
+    for (let k = 0; k < 100; k++) ws.send(ndjson([position(`pipe-${k}`), position(`pipe-${k + 1}`)]));
+    await expect.poll(() => acks.length, { timeout: 30_000 }).toBe(100);
+    expect(acks.map((a) => a.ack)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(acks[0]).toMatchObject({ accepted: 2, duplicates: 0 });
+    for (const a of acks.slice(1)) expect(a).toMatchObject({ accepted: 1, duplicates: 1 });
+    ws.close();
+  });
+
   it('slow and idle connections are timed out; health answers throughout', async () => {
     const { connect } = await import('node:net');
     const port = Number(new URL(base).port);
