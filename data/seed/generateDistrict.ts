@@ -30,6 +30,8 @@ import { generateMeterReadings } from './meters.ts';
 import { mobileNumber, personName } from './names.ts';
 import { householdCount, writeBuildingPopulation, type PopulationTotals } from './population.ts';
 import { Rng } from './random.ts';
+import { planTerrain } from './terrain.ts';
+import { writeTerrain } from '../store/typhoon/terrain.ts';
 
 /** Options of `generateDistrict`. */
 export interface SeedOptions {
@@ -228,6 +230,7 @@ export async function generateDistrict(
     });
     m.closeSync();
     progress('basemap', 1, 1);
+    await writeTerrain(store, planTerrain(seed, layout, frame));
 
     const totals = await writePopulation(store, layout.buildings, seed, endDate, days, progress);
 

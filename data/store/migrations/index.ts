@@ -3,6 +3,7 @@
  * `schema_migrations`. NOTE: never edit a migration that has shipped; add the next one.
  */
 import { typhoonTracksMigration } from '../typhoon/migration.ts';
+import { terrainMigration } from '../typhoon/terrain.ts';
 export interface Migration {
   version: number;
   name: string;
@@ -276,5 +277,5 @@ CREATE TABLE twin_key (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9)];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10)];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
