@@ -186,7 +186,9 @@ async function browserBenches(defaultDb: string, dir: string, quick: boolean): P
   copyFileSync(keyPathFor(defaultDb), keyPathFor(db));
   const access = await provisionBenchAccess(db);
   // The test renderer: bench.html and the hooks the event-to-pixel benchmark listens on.
-  const host = spawn(process.execPath, [join(REPO_ROOT, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', '0'], {
+  // --open-ingest: the event-to-pixel load sends its token (checked) except in the phases that
+  // measure the host without the check.
+  const host = spawn(process.execPath, [join(REPO_ROOT, 'electron/cli/civictwin.mjs'), 'serve', '--db', db, '--port', '0', '--open-ingest'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, CIVICTWIN_RENDERER: 'test' },
   });

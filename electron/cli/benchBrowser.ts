@@ -363,10 +363,16 @@ async function drawnTimes(page: Page): Promise<Map<string, number>> {
   return new Map(Object.entries(raw).map(([id, [app, wall]]) => [id, app > 1e12 ? app : wall]));
 }
 
-/** The bench's source system: every POST carries its ingest token, as a producer's would. */
+/**
+ * The bench's source system: every POST carries its ingest token, as a producer's would, except
+ * in the phases that measure the host without the check (it runs with --open-ingest for them).
+ */
 let ingestToken = '';
+let sendToken = true;
 async function post(url: string, body: string): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${ingestToken}` }, body });
+  const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' };
+  if (sendToken) headers.authorization = `Bearer ${ingestToken}`;
+  const res = await fetch(url, { method: 'POST', headers, body });
   if (!res.ok) throw new Error(`POST ${res.status}`);
   return ((await res.json()) as { accepted: number }).accepted;
 }
@@ -454,6 +460,18 @@ async function benchEventToPixel(browser: Browser, base: string, quick: boolean,
     const p = (r: PhaseResult, q: number): number => nearestRank(r.latencies, q);
     const allDrawn = high.drawn === high.sent;
     const p99 = p(high, 0.99);
+    // The authorisation check's cost on event → pixel: the same load with the token checked on
+    // every POST and without (the host runs with --open-ingest), A B B A, pooled.
+    const pooled = { on: [...high.latencies], off: [] as number[] };
+    for (const check of ['off', 'off', 'on'] as const) {
+      sendToken = check === 'on';
+      const r = await runPhase(page, eventsUrl, `auth-${check}`, { rate: 2000, periodMs: 50, seconds }, 5_000);
+      pooled[check].push(...r.latencies);
+    }
+    sendToken = true;
+    const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+    const onP99 = nearestRank(sorted(pooled.on), 0.99);
+    const offP99 = nearestRank(sorted(pooled.off), 0.99);
     return [
       {
         name,
@@ -477,6 +495,14 @@ async function benchEventToPixel(browser: Browser, base: string, quick: boolean,
         name: '  tagged incidents drawn, max latency',
         value: `${high.drawn}/${high.sent}, max ${ms(high.latencies.at(-1) ?? NaN)}`,
         baseline: `${low.drawn}/${low.sent}, max ${ms(low.latencies.at(-1) ?? NaN)}`,
+      },
+      {
+        name: '  authorisation check: p99 with the token checked vs none (ABBA, pooled)',
+        value: `p99 ${ms(onP99)} (${pooled.on.length} incidents)`,
+        baseline: `p99 ${ms(offP99)} (${pooled.off.length}, --open-ingest)`,
+        ratio: `${((onP99 / offP99) * 100).toFixed(1)} %`,
+        target: '≤ 102 %',
+        pass: onP99 / offP99 <= 1.02,
       },
       {
         name: `  ingest rate achieved (${seconds} s per phase)`,
