@@ -234,33 +234,58 @@ export function buildDepressions(grid: ElevationGrid): DepressionTree {
   const nodes = new NodeArrays(Math.max(64, Math.ceil(valid / 64)));
   const joinNode = new Int32Array(n);
   const catchLeaf = new Int32Array(n);
-  const entNode = new Int32Array(valid);
-  const entZ = new Float64Array(valid);
-  const entN = new Float64Array(valid);
-  const entS = new Float64Array(valid);
+  // Stage–volume breakpoints of the depressions (cells joining the outside need none).
+  let entCap = Math.max(1024, valid >> 2);
+  let entNode = new Int32Array(entCap);
+  let entCell = new Int32Array(entCap);
+  let entN = new Int32Array(entCap);
+  let entS = new Float64Array(entCap);
+  let entries = 0;
   const tops = new Int32Array(9);
   const topLow = new Int32Array(9); // lowest neighbour of the cell inside each top
+  const offsets = DC.map((dc, k) => DR[k]! * cols + dc);
+  let uf = nodes.uf; // refreshed when the node arrays grow
   for (let i = 0; i < valid; i++) {
     const c = order[i]!;
     const col = c % cols;
     const row = (c - col) / cols;
     const zc = z[c]!;
     let nTops = 0;
-    let edge = col === 0 || row === 0 || col === cols - 1 || row === rows - 1;
+    const border = col === 0 || row === 0 || col === cols - 1 || row === rows - 1;
+    let edge = border;
     let receiver = -1;
+    let receiverRank = i;
+    let lastJoin = -1;
+    let lastTop = -1;
     for (let k = 0; k < 8; k++) {
-      const nc = col + DC[k]!;
-      const nr = row + DR[k]!;
-      if (nc < 0 || nr < 0 || nc >= cols || nr >= rows) continue;
-      const nb = nr * cols + nc;
+      if (border) {
+        const nc = col + DC[k]!;
+        const nr = row + DR[k]!;
+        if (nc < 0 || nr < 0 || nc >= cols || nr >= rows) continue;
+      }
+      const nb = c + offsets[k]!;
       const rn = rank[nb]!;
       if (rn < 0) {
         edge = true;
         continue;
       }
       if (rn >= i) continue; // not reached yet: higher
-      if (receiver < 0 || rn < rank[receiver]!) receiver = nb;
-      const t = nodes.find(joinNode[nb]!);
+      if (rn < receiverRank) {
+        receiver = nb;
+        receiverRank = rn;
+      }
+      const jn = joinNode[nb]!;
+      let t: number;
+      if (jn === lastJoin) t = lastTop;
+      else {
+        t = jn;
+        while (uf[t] !== t) {
+          uf[t] = uf[uf[t]!]!;
+          t = uf[t]!;
+        }
+        lastJoin = jn;
+        lastTop = t;
+      }
       let j = 0;
       while (j < nTops && tops[j] !== t) j++;
       if (j === nTops) {
@@ -277,12 +302,14 @@ export function buildDepressions(grid: ElevationGrid): DepressionTree {
         const x = tops[j]!;
         if (x === OUTSIDE) continue;
         closeNode(nodes, x, OUTSIDE, zc, c, area);
-        nodes.uf[x] = OUTSIDE;
+        uf[x] = OUTSIDE;
       }
-      join = OUTSIDE;
+      joinNode[c] = OUTSIDE;
       catchLeaf[c] = edge || receiver < 0 ? OUTSIDE : catchLeaf[receiver]!;
+      continue;
     } else if (nTops === 0) {
       join = nodes.add();
+      uf = nodes.uf;
       nodes.isLeaf[join] = 1;
       nodes.minZ[join] = zc;
       nodes.pitCell[join] = c;
@@ -296,6 +323,7 @@ export function buildDepressions(grid: ElevationGrid): DepressionTree {
       catchLeaf[c] = catchLeaf[receiver]!;
     } else {
       const p = nodes.add();
+      uf = nodes.uf;
       let cnt = 1;
       let sum = zc;
       let low = Infinity;
@@ -320,12 +348,20 @@ export function buildDepressions(grid: ElevationGrid): DepressionTree {
       catchLeaf[c] = catchLeaf[receiver]!;
     }
     joinNode[c] = join;
-    entNode[i] = join;
-    entZ[i] = zc;
-    entN[i] = nodes.n[join]!;
-    entS[i] = nodes.sumZ[join]!;
+    if (entries === entCap) {
+      entCap *= 2;
+      entNode = growInt(entNode, entCap);
+      entCell = growInt(entCell, entCap);
+      entN = growInt(entN, entCap);
+      const s2 = new Float64Array(entCap);
+      s2.set(entS);
+      entS = s2;
+    }
+    entNode[entries] = join;
+    entCell[entries] = c;
+    entN[entries] = nodes.n[join]!;
+    entS[entries++] = nodes.sumZ[join]!;
   }
-  for (let c = 0; c < n; c++) if (rank[c]! < 0) joinNode[c] = OUTSIDE;
 
   const count = nodes.size;
   // Children lists (ascending id) and catchment sizes.
@@ -345,15 +381,15 @@ export function buildDepressions(grid: ElevationGrid): DepressionTree {
   }
   // Group the stage–volume breakpoints by node, keeping their rising order (stable counting sort).
   const entStart = new Int32Array(count + 1);
-  for (let i = 0; i < valid; i++) entStart[entNode[i]! + 1]!++;
+  for (let i = 0; i < entries; i++) entStart[entNode[i]! + 1]!++;
   for (let x = 0; x < count; x++) entStart[x + 1]! += entStart[x]!;
   const fill = entStart.slice(0, count);
-  const gz = new Float64Array(valid);
-  const gn = new Float64Array(valid);
-  const gs = new Float64Array(valid);
-  for (let i = 0; i < valid; i++) {
+  const gz = new Float64Array(entries);
+  const gn = new Float64Array(entries);
+  const gs = new Float64Array(entries);
+  for (let i = 0; i < entries; i++) {
     const k = fill[entNode[i]!]!++;
-    gz[k] = entZ[i]!;
+    gz[k] = z[entCell[i]!]!;
     gn[k] = entN[i]!;
     gs[k] = entS[i]!;
   }
@@ -380,6 +416,12 @@ export function buildDepressions(grid: ElevationGrid): DepressionTree {
     entN: gn,
     entS: gs,
   };
+}
+
+function growInt(a: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
 }
 
 function closeNode(nodes: NodeArrays, x: number, parent: number, zc: number, cell: number, area: number): void {

@@ -238,11 +238,15 @@ export interface PreparedFlood {
   tree: DepressionTree;
   buildingCell: Int32Array;
   roads: RoadPiece[];
-  /** Road sample cells, grouped by piece: roadCells[roadStart[j] … roadStart[j+1]−1]. */
+  /** Road sample cells inside depressions, grouped by piece: roadCells[roadStart[j] … roadStart[j+1]−1]. */
   roadStart: Int32Array;
   roadCells: Int32Array;
   roadUnderpass: (string | null)[];
   leaves: Int32Array;
+  /** Buildings whose cell lies in a depression (the others never hold water), indices into inputs.buildings. */
+  wettableBuildings: Int32Array;
+  /** Road pieces with a sample cell in a depression, indices into roads. */
+  wettableRoads: Int32Array;
   /** Per node: index into inputs.pumps of the pump station serving its low point, or −1 (sewers only). */
   leafPump: Int32Array;
   /** Per pump: area of the catchments it serves, m². */
@@ -277,17 +281,43 @@ export function prepareFlood(inputs: FloodInputs, pumpReachM = DEFAULT_PUMP_REAC
     const py = r.northM - (row + 0.5) * r.cellM;
     let best = -1;
     let bestD = pumpReachM;
-    pumpXY.forEach(([qx, qy], k) => {
-      const d = Math.hypot(px - qx, py - qy);
+    for (let k = 0; k < pumpXY.length; k++) {
+      const d = Math.hypot(px - pumpXY[k]![0], py - pumpXY[k]![1]);
       if (d <= bestD && inputs.pumps[k]!.capacityM3s > 0) {
         bestD = d;
         best = k;
       }
-    });
+    }
     leafPump[x] = best;
     if (best >= 0) pumpAreaM2[best]! += tree.catchCells[x]! * tree.cellAreaM2;
   }
-  return { inputs, tree, buildingCell, roads, roadStart, roadCells, roadUnderpass, leaves, leafPump, pumpAreaM2, pumpReachM };
+  // Cells that drain to the outside never hold water: only the others are read hour by hour.
+  const wettableBuildings: number[] = [];
+  for (let i = 0; i < nb; i++) if (buildingCell[i]! >= 0 && tree.joinNode[buildingCell[i]!] !== OUTSIDE) wettableBuildings.push(i);
+  const wettableRoads: number[] = [];
+  const keptStart = new Int32Array(roadStart.length);
+  let kept = 0;
+  for (let j = 0; j + 1 < roadStart.length; j++) {
+    keptStart[j] = kept;
+    for (let k = roadStart[j]!; k < roadStart[j + 1]!; k++) if (tree.joinNode[roadCells[k]!] !== OUTSIDE) roadCells[kept++] = roadCells[k]!;
+    if (kept > keptStart[j]!) wettableRoads.push(j);
+  }
+  keptStart[roadStart.length - 1] = kept;
+  return {
+    inputs,
+    tree,
+    buildingCell,
+    roads,
+    roadStart: keptStart,
+    roadCells: roadCells.slice(0, kept),
+    roadUnderpass,
+    leaves,
+    wettableBuildings: Int32Array.from(wettableBuildings),
+    wettableRoads: Int32Array.from(wettableRoads),
+    leafPump,
+    pumpAreaM2,
+    pumpReachM,
+  };
 }
 
 function placeRoads(
@@ -298,11 +328,15 @@ function placeRoads(
   const underpasses = inputs.terrain.features.filter((f): f is TerrainFeature => f.kind === 'underpass').map((f) => ({ f, xy: proj.toMetres(f.lon, f.lat) }));
   const roads: RoadPiece[] = [];
   const starts: number[] = [0];
-  const cells: number[] = [];
   const roadUnderpass: (string | null)[] = [];
   const step = r.cellM / 2;
+  let cells = new Int32Array(1 << 16);
+  let count = 0;
   for (const road of inputs.roads) {
     if (road.kind === 'bridge') continue; // decks over the river, not ground
+    // Only the underpasses this road runs through or over matter to its samples.
+    const decks = underpasses.filter((u) => road.name !== null && road.name === u.f.overRoad);
+    const dips = underpasses.filter((u) => road.name !== null && road.name === u.f.road);
     const pts = road.coords.map(([lon, lat]) => proj.toMetres(lon, lat));
     let piece = 0;
     for (let k = 0; k + 1 < pts.length; k++) {
@@ -327,25 +361,29 @@ function placeRoads(
           const y = y0 + ((y1 - y0) * s) / samples;
           // The road over an underpass runs on its deck: the dip below is not its surface.
           let onDeck = false;
-          for (const u of underpasses) {
-            const d = Math.hypot(x - u.xy[0], y - u.xy[1]);
-            if (road.name === u.f.overRoad && d <= u.f.deckRadiusM) onDeck = true;
-            if (road.name === u.f.road && d <= u.f.lengthM / 2) under = u.f.name;
-          }
+          for (const u of decks) if (Math.hypot(x - u.xy[0], y - u.xy[1]) <= u.f.deckRadiusM) onDeck = true;
+          for (const u of dips) if (Math.hypot(x - u.xy[0], y - u.xy[1]) <= u.f.lengthM / 2) under = u.f.name;
           if (onDeck) continue;
           const c = rasterCellAt(r, x, y);
-          if (c >= 0 && c !== last) cells.push(c);
+          if (c >= 0 && c !== last) {
+            if (count === cells.length) {
+              const grown = new Int32Array(cells.length * 2);
+              grown.set(cells);
+              cells = grown;
+            }
+            cells[count++] = c;
+          }
           last = c;
         }
         const [lon0, lat0] = proj.toLonLat(x0, y0);
         const [lon1, lat1] = proj.toLonLat(x1, y1);
         roads.push({ id: `${road.id}:${piece++}`, featureId: road.id, kind: road.kind, name: road.name, ends: [lon0, lat0, lon1, lat1], lengthM: l });
         roadUnderpass.push(under);
-        starts.push(cells.length);
+        starts.push(count);
       }
     }
   }
-  return { roads, roadStart: Int32Array.from(starts), roadCells: Int32Array.from(cells), roadUnderpass };
+  return { roads, roadStart: Int32Array.from(starts), roadCells: cells.slice(0, count), roadUnderpass };
 }
 
 interface PeakRecord {
@@ -417,9 +455,9 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
     state.settle();
     let households = 0;
     let buildingsFlooded = 0;
-    for (let i = 0; i < nb; i++) {
+    for (const i of prep.wettableBuildings) {
       const c = prep.buildingCell[i]!;
-      const depth = c >= 0 ? state.depthAt(c) : 0;
+      const depth = state.depthAt(c);
       buildingDepthM[h * nb + i] = depth;
       if (depth < REPORT_MIN_DEPTH_M) continue;
       const peak = bPeak[i];
@@ -439,7 +477,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
     }
     let cars = 0;
     let foot = 0;
-    for (let j = 0; j < nr; j++) {
+    for (const j of prep.wettableRoads) {
       let deepest = 0;
       let at = -1;
       for (let k = prep.roadStart[j]!; k < prep.roadStart[j + 1]!; k++) {
