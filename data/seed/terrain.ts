@@ -114,7 +114,14 @@ export function planTerrain(seed: number, layout: Layout, frame: DistrictFrame):
     elevM: new Float32Array(cols * rows),
   };
 
-  const ground = new GroundShape(seed, plan);
+  // u over the raster: its corners turned back into the grid frame.
+  const us = [
+    [x0, y0],
+    [x1, y0],
+    [x0, y1],
+    [x1, y1],
+  ].map(([x, y]) => x! * cos + y! * sin);
+  const ground = new GroundShape(seed, plan, Math.min(...us), Math.max(...us));
   const underpasses = chooseUnderpasses(plan);
   for (let row = 0; row < rows; row++) {
     const y = y1 - (row + 0.5) * cellM;
@@ -171,26 +178,48 @@ class GroundShape {
   private readonly colPos: number[];
   private readonly rowPos: number[];
   private readonly phase: number[];
+  /** The river's centreline v and 1/√(1+slope²) at every metre of u (two sines each: too dear per cell). */
+  private readonly riverU0: number;
+  private readonly riverV: Float64Array;
+  private readonly riverK: Float64Array;
 
   public constructor(
     seed: number,
     private readonly plan: StreetPlan,
+    uMin: number,
+    uMax: number,
   ) {
     this.colPos = plan.colLines.map((l) => l.pos);
     this.rowPos = plan.rowLines.map((l) => l.pos);
+    this.riverU0 = Math.floor(uMin) - 1;
+    const len = Math.ceil(uMax) + 2 - this.riverU0;
+    this.riverV = new Float64Array(len);
+    this.riverK = new Float64Array(len);
+    for (let i = 0; i < len; i++) {
+      const u = this.riverU0 + i;
+      this.riverV[i] = plan.river.vAt(u);
+      this.riverK[i] = 1 / Math.sqrt(1 + plan.river.slopeAt(u) ** 2);
+    }
     const rng = Rng.derive(seed, 0x7e44a1);
     this.phase = [rng.range(0, 2 * Math.PI), rng.range(0, 2 * Math.PI), rng.range(1300, 2100), rng.range(1100, 1800)];
   }
 
   /** Signed perpendicular distance from the river's centreline (north positive), metres. */
   public riverOffset(u: number, v: number): number {
-    const r = this.plan.river;
-    return (v - r.vAt(u)) / Math.sqrt(1 + r.slopeAt(u) ** 2);
+    const x = u - this.riverU0;
+    const i = Math.floor(x);
+    if (i < 0 || i + 1 >= this.riverV.length) {
+      const r = this.plan.river;
+      return (v - r.vAt(u)) / Math.sqrt(1 + r.slopeAt(u) ** 2);
+    }
+    const f = x - i;
+    const vr = this.riverV[i]! + (this.riverV[i + 1]! - this.riverV[i]!) * f;
+    const k = this.riverK[i]! + (this.riverK[i + 1]! - this.riverK[i]!) * f;
+    return (v - vr) * k;
   }
 
-  /** The plain (no roads or blocks) at (u, v). */
-  public plain(u: number, v: number): number {
-    const d = Math.abs(this.riverOffset(u, v));
+  /** The plain (no roads or blocks) at (u, v), `d` metres from the river's centreline. */
+  public plain(u: number, v: number, d = Math.abs(this.riverOffset(u, v))): number {
     const [p1, p2, l1, l2] = this.phase as [number, number, number, number];
     return PLAIN_M + RISE_PER_KM * Math.min(d / 1000, RISE_KM) + 0.25 * Math.sin(u / l1 + p1) * Math.sin(v / l2 + p2);
   }
@@ -213,17 +242,17 @@ class GroundShape {
     if (ad < emb + 8) return EMBANKMENT_CREST_M + ((berm - EMBANKMENT_CREST_M) * (ad - emb - 3)) / 5;
     const bermEnd = hw + 38;
     if (ad < bermEnd) return berm;
-    const town = this.town(u, v);
+    const town = this.town(u, v, ad);
     const townFrom = river.noBuildHalf + 10;
     if (ad < townFrom) return berm + ((town - berm) * (ad - bermEnd)) / (townFrom - bermEnd);
     return town;
   }
 
-  private town(u: number, v: number): number {
+  private town(u: number, v: number, riverDistance: number): number {
     const plan = this.plan;
     const col = bracket(this.colPos, u);
     const row = bracket(this.rowPos, v);
-    const plain = this.plain(u, v);
+    const plain = this.plain(u, v, riverDistance);
     if (col < 0 || row < 0) return plain; // outside the district's outer roads: fields
     const block = plan.blocks[row * plan.cols + col]!;
     const { west, east, south, north } = block.roads;
