@@ -3,7 +3,7 @@
  * warning signal the district is under, when force 7 and force 10 reach it and each grid, and
  * jumps along the timeline (gales arrive, landfall). A past storm is a rehearsal, and says so.
  */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { trackStateAt, distanceKm } from '../../../data/model/typhoon/track.ts';
 import { beaufortForce, TC_GRADE_INFO } from '../../../data/model/typhoon/scales.ts';
@@ -11,7 +11,7 @@ import { playerNow, useLivePanels } from '../../state/liveStore.ts';
 import { usePanelTick } from '../../state/panelClock.ts';
 import { formatDateTime } from '../../i18n/format.ts';
 import { seekTo } from '../../sources/replay.ts';
-import { selectStorm, setTyphoonVisible, toPlayer, toStorm, useTyphoonStore } from './store.ts';
+import { selectDefaultStorm, selectStorm, setTyphoonVisible, toPlayer, toStorm, useTyphoonStore } from './store.ts';
 import { flyToBounds } from '../../actions/camera.ts';
 import type { TrackPoint } from '../../../data/model/typhoon/types.ts';
 
@@ -22,6 +22,7 @@ export function TyphoonPanel(): React.JSX.Element {
   usePanelTick();
   useLivePanels((s) => s.replay);
   const { storms, selectedId, track, wind, shiftMs, visible, loading } = useTyphoonStore();
+  useEffect(selectDefaultStorm, [storms]);
   const playerMs = playerNow();
   const stormMs = toStorm(playerMs, shiftMs);
   const all = useMemo(() => (track ? [...track.fixes, ...track.forecast] : []), [track]);

@@ -45,11 +45,22 @@ export const toPlayer = (stormUtcMs: number, shiftMs = useTyphoonStore.getState(
 /** The player's time in the storm's own clock. */
 export const toStorm = (playerMs: number, shiftMs = useTyphoonStore.getState().shiftMs): number => playerMs - shiftMs;
 
+/**
+ * Loads the storm list. A live storm (fixed in the last two days) is selected at once: it is on the
+ * map and the timeline reaches into its forecast for everyone. A past one only when someone opens
+ * the typhoon tab (`selectDefaultStorm`), so the everyday screen is not a rehearsal.
+ */
 export async function loadStorms(): Promise<void> {
   const storms = await hostCall(() => getAppApi().typhoon.listStorms(), []);
   useTyphoonStore.setState({ storms });
-  const current = useTyphoonStore.getState().selectedId;
-  if (current === null && storms.length > 0) await selectStorm(storms[0]!.id);
+  const live = storms.find((s) => s.lastUtcMs !== null && s.lastUtcMs >= serverNow() - LIVE_WINDOW_MS);
+  if (useTyphoonStore.getState().selectedId === null && live) await selectStorm(live.id);
+}
+
+/** The typhoon tab opened: plan for the nearest storm if none is chosen yet. */
+export function selectDefaultStorm(): void {
+  const { selectedId, storms } = useTyphoonStore.getState();
+  if (selectedId === null && storms.length > 0) void selectStorm(storms[0]!.id);
 }
 
 export async function selectStorm(id: string): Promise<void> {
