@@ -2,12 +2,13 @@
 import type { FeatureModule } from '../feature.ts';
 import { typhoonLayers } from './layers.ts';
 import { TyphoonPanel } from './TyphoonPanel.tsx';
-import { followBulletins, loadStorms, useTyphoonStore } from './store.ts';
+import { activeStormCount, followBulletins, loadStorms, useTyphoonStore } from './store.ts';
 import { typhoonStrings } from './strings.ts';
 
 export const typhoonFeature: FeatureModule = {
   id: 'typhoon',
-  panels: [{ id: 'typhoon', useCount: () => useTyphoonStore((s) => (s.storms.length > 0 ? s.storms.length : null)), component: TyphoonPanel }],
+  // The tab's number is the storms active now (fixed in the last two days), not the archive's.
+  panels: [{ id: 'typhoon', useCount: () => useTyphoonStore((s) => activeStormCount(s.storms)), component: TyphoonPanel }],
   mapLayers: [typhoonLayers],
   i18n: typhoonStrings,
   start: () => {

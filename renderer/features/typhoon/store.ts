@@ -93,3 +93,9 @@ export function followBulletins(): void {
     });
   });
 }
+
+/** Storms fixed within the last two days (live ones), or null when there are none. */
+export function activeStormCount(storms: readonly StormListItem[]): number | null {
+  const n = storms.filter((s) => s.lastUtcMs !== null && s.lastUtcMs >= serverNow() - LIVE_WINDOW_MS).length;
+  return n > 0 ? n : null;
+}
