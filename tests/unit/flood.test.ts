@@ -11,6 +11,7 @@ import {
   CAR_LIMIT_M,
   prepareFlood,
   readFloodInputs,
+  readRainGauges,
   runFloodScenario,
   simulateFlood,
   typhoonRainProfile,
@@ -245,6 +246,25 @@ describe('waterlogging over the demo district', () => {
     const h = hash();
     expect(hash()).toBe(h);
     expect(createHash('sha256').update(Buffer.from(inputs.terrain.raster.elevM.buffer)).digest('hex')).toBe(h);
+  });
+
+  it('rain gauges give the hourly rain: mm readings summed per gauge and hour, mm/h averaged, then the gauges averaged', async () => {
+    const from = Date.UTC(2019, 7, 9, 12);
+    const rows: [string, number, number, string][] = [
+      ['g1', 0, 4, 'mm'],
+      ['g1', 30, 6, 'mm'], // g1 hour 0: 10 mm
+      ['g2', 10, 20, 'mm/h'],
+      ['g2', 40, 30, 'mm/h'], // g2 hour 0: 25 mm/h
+      ['g1', 70, 12, 'mm'], // hour 1
+      ['g1', 60 * 30, 99, 'mm'], // beyond the window
+    ];
+    for (const [i, [sensor, minute, value, unit]] of rows.entries())
+      await store.run(
+        "INSERT INTO sensor_readings VALUES ($1, $2, 'rain', make_timestamp($3::BIGINT * 1000), $4, $5, NULL, NULL)",
+        [`rain-${i}`, sensor, from + minute * 60_000, value, unit],
+      );
+    expect(await readRainGauges(store, from, 3)).toEqual([17.5, 12, 0]);
+    expect(await readRainGauges(store, from - 10 * 3_600_000, 3)).toBeNull();
   });
 
   it('a twin without terrain gets a clear "no terrain model" answer, not an error; bad rain is refused with the hour', async () => {

@@ -394,6 +394,35 @@ interface PeakRecord {
   cell: number;
 }
 
+/** Each place's deepest moment so far, in typed arrays (an object per place-hour would be garbage). */
+class Peaks {
+  public readonly depth: Float32Array;
+  public readonly hour: Int16Array;
+  public readonly lake: Int32Array;
+  public readonly level: Float64Array;
+  public readonly cell: Int32Array;
+  public constructor(n: number) {
+    this.depth = new Float32Array(n);
+    this.hour = new Int16Array(n).fill(-1);
+    this.lake = new Int32Array(n);
+    this.level = new Float64Array(n);
+    this.cell = new Int32Array(n);
+  }
+  public offer(i: number, depth: number, hour: number, cell: number, state: FillState): void {
+    if (this.hour[i]! >= 0 && depth <= this.depth[i]!) return;
+    const lake = state.lakeOf(cell);
+    this.depth[i] = depth;
+    this.hour[i] = hour;
+    this.lake[i] = lake;
+    this.level[i] = state.levelOf(lake);
+    this.cell[i] = cell;
+  }
+  public get(i: number): PeakRecord | null {
+    if (this.hour[i]! < 0) return null;
+    return { depth: this.depth[i]!, hour: this.hour[i]!, lake: this.lake[i]!, level: this.level[i]!, cell: this.cell[i]! };
+  }
+}
+
 /** Runs a rainfall scenario over the prepared terrain, hour by hour. Pure and deterministic. */
 export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): FloodResult {
   const hourly = scenario.hourlyMm;
@@ -423,8 +452,8 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
   const nr = prep.roads.length;
   const buildingDepthM = new Float32Array(hours * nb);
   const roadDepthM = new Float32Array(hours * nr);
-  const bPeak: (PeakRecord | null)[] = new Array(nb).fill(null);
-  const rPeak: (PeakRecord | null)[] = new Array(nr).fill(null);
+  const bPeak = new Peaks(nb);
+  const rPeak = new Peaks(nr);
   const bGround = new Int16Array(nb).fill(-1);
   const bBasement = new Int16Array(nb).fill(-1);
   const rCars = new Int16Array(nr).fill(-1);
@@ -460,8 +489,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
       const depth = state.depthAt(c);
       buildingDepthM[h * nb + i] = depth;
       if (depth < REPORT_MIN_DEPTH_M) continue;
-      const peak = bPeak[i];
-      if (!peak || depth > peak.depth) bPeak[i] = { depth, hour: h, lake: state.lakeOf(c), level: state.levelOf(state.lakeOf(c)), cell: c };
+      bPeak.offer(i, depth, h, c, state);
       let wet = false;
       if (depth > b.floorSillM[i]!) {
         if (bGround[i]! < 0) bGround[i] = h;
@@ -489,11 +517,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
       }
       roadDepthM[h * nr + j] = deepest;
       if (deepest < REPORT_MIN_DEPTH_M) continue;
-      const peak = rPeak[j];
-      if (!peak || deepest > peak.depth) {
-        const lake = state.lakeOf(at);
-        rPeak[j] = { depth: deepest, hour: h, lake, level: state.levelOf(lake), cell: at };
-      }
+      rPeak.offer(j, deepest, h, at, state);
       if (deepest > CAR_LIMIT_M) {
         cars++;
         if (rCars[j]! < 0) rCars[j] = h;
@@ -550,7 +574,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
   };
   const floodedBuildings: FloodedBuilding[] = [];
   for (let i = 0; i < nb; i++) {
-    const p = bPeak[i];
+    const p = bPeak.get(i);
     if (!p) continue;
     floodedBuildings.push({
       buildingId: b.id[i]!,
@@ -565,7 +589,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
   }
   const floodedRoads: RoadFlooding[] = [];
   for (let j = 0; j < nr; j++) {
-    const p = rPeak[j];
+    const p = rPeak.get(j);
     if (!p) continue;
     floodedRoads.push({
       road: prep.roads[j]!,
