@@ -260,7 +260,7 @@ export function benchFlood(buildings: number): WindBenchRow[] {
     volNaive += naive[i]! * CELL_M * CELL_M;
   }
   const peak = r.perHour.reduce((m, h) => (h.householdsFlooded > m.householdsFlooded ? h : m), r.perHour[0]!);
-  const underpasses = r.floodedRoads.filter((x) => x.maxDepthM > 0.3).length;
+  const underpassesClosed = new Set(r.floodedRoads.filter((x) => x.underpass !== null && x.closedToCarsFromHour !== null).map((x) => x.underpass)).size;
   return [
     {
       name: `waterlogging: ${n.toLocaleString('en-US')} bldg, ${(cells / 1e6).toFixed(2)} M cells of ${CELL_M} m × ${HOURS} h (300 mm)`,
@@ -283,7 +283,7 @@ export function benchFlood(buildings: number): WindBenchRow[] {
     {
       name: '  at the peak hour',
       value: `${peak.householdsFlooded.toLocaleString('en-US')} households`,
-      baseline: `${peak.buildingsFlooded.toLocaleString('en-US')} bldg wet, ${peak.roadsClosedToCars} road pieces closed to cars (${underpasses} deeper than 0.3 m at some hour)`,
+      baseline: `${peak.buildingsFlooded.toLocaleString('en-US')} bldg wet, ${peak.roadsClosedToCars} road pieces closed to cars; ${underpassesClosed} of ${district.terrain.features.length} underpasses closed`,
     },
   ];
 }
