@@ -6,7 +6,7 @@
  */
 import type { RoadGraph } from '../../RoadGraph.ts';
 import { selectAtRiskHouseholds, type AtRiskSelection, type EvacuationRule, type RiskBuilding, type RiskConditions, type RiskHousehold } from './rules.ts';
-import { nearestShelterAssignment, optimalShelterAssignment, type AssignmentResult, type NearestShelterResult } from './shelterAssignment.ts';
+import { nearestShelterAssignment, optimalShelterAssignment, type AssignmentResult, type AssignmentRound, type NearestShelterResult } from './shelterAssignment.ts';
 
 export interface PlanBuilding extends RiskBuilding {
   lon: number;
@@ -58,7 +58,7 @@ export interface EvacuationPlan {
     status: string;
     provedOptimal: boolean;
     relativeGap: number;
-    rounds: number;
+    rounds: AssignmentRound[];
     arcs: number;
     solveMs: number;
     /** Person-metres of the solver's flow (before households are kept whole). */
@@ -81,34 +81,57 @@ export interface EvacuationPlan {
 }
 
 /**
- * Road distance in metres from each building to each shelter, building-major (Infinity when no
- * road joins them), including the straight walk from each point to its nearest road node.
+ * Road distances from points (buildings) to shelters. Points that snap to the same road node share
+ * a row: their distances to every shelter differ only by their own walk to the road, a constant
+ * that cannot change which shelter is best, so they can be one source of the transportation
+ * problem (fewer rows for the solver, same optimum). metres[row * shelters + s] is the road
+ * distance from the row's node to shelter s including the shelter's walk (Infinity when no road
+ * joins them); a point's distance is walkM[point] + that.
  */
-export function roadDistanceTable(
+export interface RoadDistances {
+  rowOfPoint: Int32Array;
+  walkM: Float64Array;
+  rows: number;
+  metres: Float32Array;
+}
+
+export function roadDistances(
   roads: RoadGraph,
-  buildings: readonly { lon: number; lat: number }[],
+  points: readonly { lon: number; lat: number }[],
   shelters: readonly { lon: number; lat: number }[],
-): Float32Array {
-  const n = buildings.length;
+): RoadDistances {
+  const n = points.length;
   const m = shelters.length;
-  const out = new Float32Array(n * m).fill(Infinity);
-  if (roads.nodeCount === 0) return out;
-  const bNode = new Int32Array(n);
-  const bWalk = new Float64Array(n);
-  buildings.forEach((b, i) => {
-    const r = roads.nearestNode(b.lon, b.lat);
-    bNode[i] = r.node;
-    bWalk[i] = r.distanceM;
+  const rowOfPoint = new Int32Array(n);
+  const walkM = new Float64Array(n);
+  if (roads.nodeCount === 0) {
+    for (let i = 0; i < n; i++) rowOfPoint[i] = i;
+    return { rowOfPoint, walkM, rows: n, metres: new Float32Array(n * m).fill(Infinity) };
+  }
+  const rowOfNode = new Map<number, number>();
+  const nodeOfRow: number[] = [];
+  points.forEach((pt, i) => {
+    const r = roads.nearestNode(pt.lon, pt.lat);
+    let row = rowOfNode.get(r.node);
+    if (row === undefined) {
+      row = nodeOfRow.length;
+      rowOfNode.set(r.node, row);
+      nodeOfRow.push(r.node);
+    }
+    rowOfPoint[i] = row;
+    walkM[i] = r.distanceM;
   });
+  const rows = nodeOfRow.length;
+  const metres = new Float32Array(rows * m).fill(Infinity);
   shelters.forEach((sh, s) => {
     const from = roads.nearestNode(sh.lon, sh.lat);
     const dist = roads.distancesFrom(from.node);
-    for (let i = 0; i < n; i++) {
-      const d = dist[bNode[i]!]!;
-      if (d !== Infinity) out[i * m + s] = d + bWalk[i]! + from.distanceM;
+    for (let r = 0; r < rows; r++) {
+      const d = dist[nodeOfRow[r]!]!;
+      if (d !== Infinity) metres[r * m + s] = d + from.distanceM;
     }
   });
-  return out;
+  return { rowOfPoint, walkM, rows, metres };
 }
 
 export interface PlanInput {
@@ -138,42 +161,51 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
   if (shelters.length > 0 && shelters.every((s) => s.wheelchairAccessible === null))
     notes.push('wheelchair access: the facilities data do not record it, so shelters are not checked for it (无障碍信息缺失)');
 
-  // Sources: buildings with at-risk households, in building order.
+  // At-risk buildings, in order of first appearance; then sources = their rows of the distance table.
   const buildingIndex = new Map<number, number>();
   input.buildings.forEach((b, i) => buildingIndex.set(b.id, i));
-  const sourceOfBuilding = new Map<number, number>();
-  const sourceBuildings: PlanBuilding[] = [];
-  const supply: number[] = [];
+  const riskBuildingOf = new Map<number, number>();
+  const riskBuildings: PlanBuilding[] = [];
   const missing = new Set<number>();
   for (const h of selection.households) {
-    let s = sourceOfBuilding.get(h.buildingId);
-    if (s === undefined) {
-      const bi = buildingIndex.get(h.buildingId);
-      if (bi === undefined) {
-        missing.add(h.buildingId);
-        continue;
-      }
-      s = sourceBuildings.length;
-      sourceOfBuilding.set(h.buildingId, s);
-      sourceBuildings.push(input.buildings[bi]!);
-      supply.push(0);
+    if (riskBuildingOf.has(h.buildingId)) continue;
+    const bi = buildingIndex.get(h.buildingId);
+    if (bi === undefined) {
+      missing.add(h.buildingId);
+      continue;
     }
-    supply[s]! += h.size;
+    riskBuildingOf.set(h.buildingId, riskBuildings.length);
+    riskBuildings.push(input.buildings[bi]!);
   }
   if (missing.size > 0) notes.push(`${missing.size} building(s) of at-risk households are not in the building list; their households are unplaced`);
   const m = shelters.length;
   const t1 = performance.now();
-  let metres: Float32Array;
+  let table: RoadDistances;
   if ('metres' in input.roads) {
-    metres = new Float32Array(sourceBuildings.length * m);
-    for (let i = 0; i < sourceBuildings.length; i++) {
-      const bi = buildingIndex.get(sourceBuildings[i]!.id)!;
+    // A precomputed table over input.buildings: one source per building, no walk.
+    const rows = riskBuildings.length;
+    const metres = new Float32Array(rows * m);
+    for (let i = 0; i < rows; i++) {
+      const bi = buildingIndex.get(riskBuildings[i]!.id)!;
       metres.set(input.roads.metres.subarray(bi * m, bi * m + m), i * m);
     }
+    table = { rowOfPoint: Int32Array.from(riskBuildings, (_, i) => i), walkM: new Float64Array(rows), rows, metres };
   } else {
     if (input.roads.nodeCount === 0) notes.push('no road network in the twin: no shelter can be reached by road');
-    metres = roadDistanceTable(input.roads, sourceBuildings, shelters);
+    table = roadDistances(input.roads, riskBuildings, shelters);
   }
+  const { metres, walkM, rowOfPoint } = table;
+  const supply = new Float64Array(table.rows);
+  let walkPersonMetres = 0;
+  const householdsOfSource: number[][] = Array.from({ length: table.rows }, () => []);
+  selection.households.forEach((h, j) => {
+    const b = riskBuildingOf.get(h.buildingId);
+    if (b === undefined) return;
+    supply[rowOfPoint[b]!]! += h.size;
+    walkPersonMetres += h.size * walkM[b]!;
+    householdsOfSource[rowOfPoint[b]!]!.push(j);
+  });
+  const walkOf = (j: number): number => walkM[riskBuildingOf.get(selection.households[j]!.buildingId)!]!;
   const t2 = performance.now();
   const problem = { supply, capacity: shelters.map((s) => s.capacity), metres, nearestK: input.nearestK };
   const result: AssignmentResult = await optimalShelterAssignment(problem);
@@ -182,11 +214,6 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
   const t3 = performance.now();
   // Keep households whole.
   const remainingCap = Int32Array.from(shelters, (s) => s.capacity);
-  const householdsOfSource: number[][] = Array.from({ length: sourceBuildings.length }, () => []);
-  selection.households.forEach((h, j) => {
-    const s = sourceOfBuilding.get(h.buildingId);
-    if (s !== undefined) householdsOfSource[s]!.push(j);
-  });
   const planned: PlannedHousehold[] = selection.households.map((h) => ({
     householdId: h.householdId,
     buildingId: h.buildingId,
@@ -199,7 +226,7 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
   }));
   const misfits: number[] = [];
   let repacked = 0;
-  for (let i = 0; i < sourceBuildings.length; i++) {
+  for (let i = 0; i < table.rows; i++) {
     const quota = new Map<number, number>(result.flows[i]!.map(([s, q]) => [s, q]));
     const byDistance = [...quota.keys()].sort((a, b) => metres[i * m + a]! - metres[i * m + b]! || a - b);
     const hs = householdsOfSource[i]!.slice().sort((a, b) => selection.households[b]!.size - selection.households[a]!.size || a - b);
@@ -213,16 +240,17 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
       quota.set(s, quota.get(s)! - size);
       remainingCap[s]! -= size;
       planned[j]!.shelterId = shelters[s]!.id;
-      planned[j]!.roadDistanceM = metres[i * m + s]!;
+      planned[j]!.roadDistanceM = walkOf(j) + metres[i * m + s]!;
     }
   }
   for (const j of misfits) {
     const h = selection.households[j]!;
-    const i = sourceOfBuilding.get(h.buildingId);
-    if (i === undefined) {
+    const b = riskBuildingOf.get(h.buildingId);
+    if (b === undefined) {
       planned[j]!.unplacedReason = 'unreachable_by_road';
       continue;
     }
+    const i = rowOfPoint[b]!;
     let best = -1;
     let reachable = false;
     for (let s = 0; s < m; s++) {
@@ -239,7 +267,7 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
     if (result.unplaced[i]! < h.size) repacked++;
     remainingCap[best]! -= h.size;
     planned[j]!.shelterId = shelters[best]!.id;
-    planned[j]!.roadDistanceM = metres[i * m + best]!;
+    planned[j]!.roadDistanceM = walkOf(j) + metres[i * m + best]!;
   }
   let placedPeople = 0;
   let unplacedPeople = 0;
@@ -263,6 +291,15 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
       `${unplacedHouseholds} household(s) unplaced: ${short} because shelter places run short (need ${selection.households.reduce((a, h) => a + h.size, 0)} places, ${shelters.reduce((a, s) => a + s.capacity, 0)} open), ${noRoad} with no road to any shelter`,
     );
   }
+  // The walks to the road of the people the solver placed (its objective leaves the constant out).
+  const placedWalk = (unplacedPerRow: Int32Array): number => {
+    let w = 0;
+    for (const h of planned) {
+      const b = riskBuildingOf.get(h.buildingId);
+      if (b !== undefined && unplacedPerRow[rowOfPoint[b]!] === 0) w += h.size * walkM[b]!;
+    }
+    return w;
+  };
   const t4 = performance.now();
   return {
     selection,
@@ -280,10 +317,10 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
       status: result.status,
       provedOptimal: result.provedOptimal,
       relativeGap: result.relativeGap,
-      rounds: result.rounds.length,
+      rounds: result.rounds,
       arcs: result.arcsConsidered,
       solveMs: result.solveMs,
-      objectivePersonMetres: result.totalPersonMetres,
+      objectivePersonMetres: result.totalPersonMetres + placedWalk(result.unplaced),
     },
     totals: {
       households: planned.length,
@@ -296,7 +333,7 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
     },
     timings: { selectMs: t1 - t0, distancesMs: t2 - t1, solveMs: t3 - t2, placeMs: t4 - t3 },
     nearestShelter: {
-      personMetres: nearest.totalPersonMetres,
+      personMetres: nearest.totalPersonMetres + walkPersonMetres,
       overflowedShelters: nearest.overflowed.length,
       excessPeople: nearest.excessPeople,
       unreachablePeople: nearest.unreachablePeople,

@@ -40,6 +40,8 @@ export interface AssignmentProblem {
   nearestK?: number;
   /** Safety stop for column generation rounds (the gap is reported if it is hit). */
   maxRounds?: number;
+  /** Arcs brought in per source and round at most (its most improving ones). */
+  columnsPerRound?: number;
 }
 
 export interface AssignmentRound {
@@ -47,6 +49,9 @@ export interface AssignmentRound {
   objectiveM: number;
   lowerBoundM: number;
   added: number;
+  /** Solver time of the round, ms. */
+  solveMs: number;
+  iterations: number;
 }
 
 export interface AssignmentResult {
@@ -134,7 +139,8 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
   const n = p.supply.length;
   const m = p.capacity.length;
   const k = Math.max(1, Math.min(m, p.nearestK ?? 4));
-  const maxRounds = p.maxRounds ?? 50;
+  const maxRounds = p.maxRounds ?? 200;
+  const perRound = Math.max(1, p.columnsPerRound ?? 3);
   let maxD = 0;
   for (let j = 0; j < p.metres.length; j++) {
     const d = p.metres[j]!;
@@ -193,41 +199,93 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     matrix: { format: 'csc', numRows: n + m, numCols: colSource.length, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: new Float64Array(indices.length).fill(1) },
   });
   try {
-    // Simplex returns a vertex, and a transportation problem's vertices are integral.
-    model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off' });
+    // A starting basis from a greedy feasible assignment (sources with most to lose from their
+    // nearest shelter choose first; a source that fits none of its first arcs starts unplaced):
+    // one basic column per source plus every shelter row's slack is a triangular, primal feasible
+    // basis, so simplex starts near the optimum instead of from "everybody unplaced".
+    const colStatus = new Int32Array(colSource.length);
+    const rowStatus = new Int32Array(n + m);
+    for (let s = 0; s < m; s++) rowStatus[n + s] = 1;
+    const firstCol = new Int32Array(n).fill(-1);
+    const colEnd = new Int32Array(n);
+    for (let c = 0; c < colSource.length; c++) {
+      const i = colSource[c]!;
+      if (firstCol[i] === -1) firstCol[i] = c;
+      colEnd[i] = c + 1;
+    }
+    const regret = (i: number): number => {
+      const a = firstCol[i]! + 1;
+      if (colEnd[i]! - a < 2) return Infinity;
+      return p.metres[i * m + colShelter[a + 1]!]! - p.metres[i * m + colShelter[a]!]!;
+    };
+    const roomLeft = Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]!));
+    const byRegret = sources.slice().sort((a, b) => regret(b) - regret(a) || a - b);
+    for (const i of byRegret) {
+      let chosen = firstCol[i]!;
+      for (let c = firstCol[i]! + 1; c < colEnd[i]!; c++) {
+        if (roomLeft[colShelter[c]!]! >= p.supply[i]!) {
+          chosen = c;
+          roomLeft[colShelter[c]!]! -= p.supply[i]!;
+          break;
+        }
+      }
+      colStatus[chosen] = 1;
+    }
+    // Simplex returns a vertex, and a transportation problem's vertices are integral. Primal
+    // simplex (strategy 4) keeps the crash basis feasible and continues from it after columns are
+    // added; presolve off so the basis carries over between rounds.
+    model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off', simplex_strategy: 4 });
+    model.setBasis({ colStatus, rowStatus });
     const rounds: AssignmentRound[] = [];
     let status = 0;
     let provedOptimal = false;
     let objective = 0;
     let bound = -Infinity;
     for (let round = 0; round < maxRounds; round++) {
+      const r0 = performance.now();
       status = model.run().modelStatus;
+      const roundMs = performance.now() - r0;
+      const iterations = Number(model.info.get('simplex_iteration_count'));
       if (status !== highs.constants.modelStatus.optimal) break;
       objective = model.getObjectiveValue();
       const dual = model.getSolution().rowDual;
-      // Price every pair not yet in the model.
+      // Price every pair not yet in the model; bring in each source's few most improving ones
+      // (bringing in all of them floods the model: a source short of places prices every shelter).
       const addSource: number[] = [];
       const addShelter: number[] = [];
       let boundTerm = 0;
+      const pickS = new Int32Array(perRound);
+      const pickR = new Float64Array(perRound);
       for (const i of sources) {
         const u = dual[i]!;
-        let minReduced = 0;
+        let picked = 0;
         const row = i * m;
         for (let s = 0; s < m; s++) {
           if (hasArc[row + s]) continue;
           const d = p.metres[row + s]!;
           if (d === Infinity) continue;
           const reduced = d - u - dual[n + s]!;
-          if (reduced < -1e-7 * (1 + Math.abs(d))) {
-            addSource.push(i);
-            addShelter.push(s);
-            if (reduced < minReduced) minReduced = reduced;
+          if (reduced >= -1e-7 * (1 + Math.abs(d))) continue;
+          // Keep the `perRound` most negative, sorted ascending (insertion into a tiny array).
+          let at = picked < perRound ? picked++ : perRound;
+          if (at === perRound && reduced >= pickR[perRound - 1]!) continue;
+          if (at === perRound) at = perRound - 1;
+          while (at > 0 && pickR[at - 1]! > reduced) {
+            pickR[at] = pickR[at - 1]!;
+            pickS[at] = pickS[at - 1]!;
+            at--;
           }
+          pickR[at] = reduced;
+          pickS[at] = s;
         }
-        boundTerm += p.supply[i]! * minReduced;
+        for (let j = 0; j < picked; j++) {
+          addSource.push(i);
+          addShelter.push(pickS[j]!);
+        }
+        if (picked > 0) boundTerm += p.supply[i]! * pickR[0]!;
       }
       bound = objective + boundTerm;
-      rounds.push({ columns: colSource.length, objectiveM: objective, lowerBoundM: bound, added: addSource.length });
+      rounds.push({ columns: colSource.length, objectiveM: objective, lowerBoundM: bound, added: addSource.length, solveMs: roundMs, iterations });
       if (addSource.length === 0) {
         provedOptimal = true;
         break;
