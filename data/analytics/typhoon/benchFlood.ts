@@ -54,8 +54,9 @@ export function syntheticFloodDistrict(buildings: number): FloodInputs {
   const hw = 55;
   const kind = (bu: number, bv: number): number => hash(bu, bv); // < .35 old walk-ups, < .6 towers on fill
   const underpasses: { x: number; y: number; bu: number; bv: number }[] = [];
-  for (let bu = 2; bu * BLOCK_U < width - 2 * BLOCK_U; bu += 6)
-    for (let bv = 1; bv * BLOCK_V < height; bv += 6) {
+  // Underpasses every 24 blocks each way away from the river (9 in the 100k-building district).
+  for (let bu = 6; bu * BLOCK_U < width - 2 * BLOCK_U; bu += 24)
+    for (let bv = 4; bv * BLOCK_V < height; bv += 24) {
       const y = north - bv * BLOCK_V;
       if (Math.abs(y - riverAt(west + bu * BLOCK_U)) > 900) underpasses.push({ x: west + bu * BLOCK_U, y, bu, bv });
     }

@@ -539,8 +539,8 @@ export class FillState {
     return taken;
   }
 
-  /** Recomputes every node's water level; call after the pours and drains of a step. */
-  public settle(): void {
+  /** Recomputes every node's water level; call after the pours and drains of a step. Returns how many nodes hold water. */
+  public settle(): number {
     const t = this.t;
     const n = t.nodeCount;
     const acf = this.allChildrenFull;
@@ -551,16 +551,19 @@ export class FillState {
     }
     const level = this.level;
     level[OUTSIDE] = -Infinity;
+    let wet = 0;
     for (let x = n - 1; x >= 1; x--) {
       const vol = this.volM3[x]!;
       if (vol <= EPS_M3 || (!t.isLeaf[x] && !acf[x])) {
         level[x] = -Infinity;
         continue;
       }
+      wet++;
       const p = t.parent[x]!;
       if (this.full(x)) level[x] = p > 0 && acf[p] ? Math.max(t.spillZ[x]!, level[p]!) : t.spillZ[x]!;
       else level[x] = levelForVolume(t, x, vol);
     }
+    return wet;
   }
 
   /** Water level over node `x` after `settle` (−∞ when dry). */

@@ -481,7 +481,14 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
         drainedM3 += state.drain(x, ((d - eff) / 1000) * catchM2);
       }
     }
-    state.settle();
+    const wetNodes = state.settle();
+    let ponded = 0;
+    for (let x = 1; x < tree.nodeCount; x++) if (tree.parent[x]! <= OUTSIDE) ponded += state.volM3[x]!;
+    if (wetNodes === 0) {
+      // Dry hour (the rain is within what drains): every depth stays 0.
+      perHour.push({ pondedM3: ponded, roadsClosedToCars: 0, roadsClosedOnFoot: 0, householdsFlooded: 0, buildingsFlooded: 0 });
+      continue;
+    }
     let households = 0;
     let buildingsFlooded = 0;
     for (const i of prep.wettableBuildings) {
@@ -527,8 +534,6 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
         if (rFoot[j]! < 0) rFoot[j] = h;
       }
     }
-    let ponded = 0;
-    for (let x = 1; x < tree.nodeCount; x++) if (tree.parent[x]! <= OUTSIDE) ponded += state.volM3[x]!;
     perHour.push({ pondedM3: ponded, roadsClosedToCars: cars, roadsClosedOnFoot: foot, householdsFlooded: households, buildingsFlooded });
   }
 
