@@ -27,6 +27,7 @@ import { seedTwin } from './twinFiles.ts';
 import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
 import { provisionBenchAccess } from './benchAccess.ts';
 import { benchWindField } from '../../data/analytics/typhoon/benchWindField.ts';
+import { benchFlood } from '../../data/analytics/typhoon/benchFlood.ts';
 import { benchDurability } from './benchKill.ts';
 import { BENCH_SECTIONS, type BenchSection } from './main.ts';
 
@@ -239,7 +240,8 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean; o
     }
     rows.push(...ingestRows, ...browserRows);
     // Typhoon planning: the wind field for every building over a 72 h track, hourly.
-    if (opts.only.has('typhoon')) rows.push(...benchWindField(opts.quick ? 10_000 : opts.buildings));
+    // …and waterlogging over the district, 24 hourly steps.
+    if (opts.only.has('typhoon')) rows.push(...benchWindField(opts.quick ? 10_000 : opts.buildings), ...benchFlood(opts.quick ? 10_000 : opts.buildings));
     // kill -9 loop: acknowledged events survive the host being killed while they stream in.
     if (opts.only.has('durability')) rows.push(...(await benchDurability(dir, opts.quick, progress.onProgress)));
     progress.stop();
