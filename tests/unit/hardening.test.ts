@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import mqtt from 'mqtt';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices, type Services } from '../../electron/services/index.ts';
@@ -14,6 +13,7 @@ import { IngestService } from '../../electron/services/IngestService.ts';
 import { MqttIngest } from '../../electron/services/MqttIngest.ts';
 import { WebHost } from '../../electron/web/WebHost.ts';
 import { tempDir } from './helpers.ts';
+import { freePort } from './twinProcesses.ts';
 
 const tmp = tempDir();
 const LON = 121.42;
@@ -244,15 +244,6 @@ describe('disk full', () => {
   }, 60_000);
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 describe.skipIf(!existsSync('/usr/sbin/mosquitto'))('MQTT keeps flowing past poison', () => {
   let broker: ChildProcess;

@@ -9,12 +9,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import mqtt from 'mqtt';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { IngestService } from '../../electron/services/IngestService.ts';
 import { MqttIngest } from '../../electron/services/MqttIngest.ts';
 import { tempDir } from './helpers.ts';
+import { freePort } from './twinProcesses.ts';
 
 const tmp = tempDir();
 const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -34,15 +34,6 @@ persistent_client_expiration 2d
 `;
 const defaultConfig = (port: number): string => `listener ${port} 127.0.0.1\nallow_anonymous true\n`;
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 let running: ChildProcess | null = null;
 async function startBroker(config: string, port: number): Promise<ChildProcess> {

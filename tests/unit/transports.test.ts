@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import mqtt from 'mqtt';
@@ -15,6 +14,7 @@ import { MqttIngest } from '../../electron/services/MqttIngest.ts';
 import { WebHost } from '../../electron/web/WebHost.ts';
 import { REPO_ROOT } from '../../electron/cli/paths.ts';
 import { tempDir } from './helpers.ts';
+import { freePort } from './twinProcesses.ts';
 
 const tmp = tempDir();
 const LON = 121.42;
@@ -27,15 +27,6 @@ const event = (id: string, minutesAgo = 1): Record<string, unknown> => ({
   data: { resourceId: 1, lon: LON, lat: LAT, heading: 45, speed: 5, status: 'en_route' },
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 async function twin(name: string): Promise<string> {
   const path = tmp.path(name);
