@@ -60,6 +60,9 @@ export interface EvacuationPlan {
     relativeGap: number;
     rounds: AssignmentRound[];
     arcs: number;
+    /** Sources (buildings, or buildings sharing a road node) HiGHS solved over, and those fixed at their cheapest shelter. */
+    solvedSources: number;
+    fixedSources: number;
     solveMs: number;
     /** Person-metres of the solver's flow (before households are kept whole). */
     objectivePersonMetres: number;
@@ -319,6 +322,8 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
       relativeGap: result.relativeGap,
       rounds: result.rounds,
       arcs: result.arcsConsidered,
+      solvedSources: result.solvedSources,
+      fixedSources: result.fixedSources,
       solveMs: result.solveMs,
       objectivePersonMetres: result.totalPersonMetres + placedWalk(result.unplaced),
     },

@@ -42,9 +42,15 @@ export interface AssignmentProblem {
   maxRounds?: number;
   /** Arcs brought in per source and round at most (its most improving ones). */
   columnsPerRound?: number;
+  /** A shelter per source to start from (-1: none): the crash basis uses it where it has room. */
+  startShelter?: Int32Array;
 }
 
 export interface AssignmentRound {
+  /** 'prices' = the sample solve that estimates shelter prices; 'boundary' = the solve over the
+   *  sources near a boundary between shelters' areas (or all sources when few). */
+  phase: 'prices' | 'boundary';
+  sources: number;
   columns: number;
   objectiveM: number;
   lowerBoundM: number;
@@ -57,8 +63,17 @@ export interface AssignmentRound {
 export interface AssignmentResult {
   /** HiGHS model status of the last solve ('Optimal' when proved). */
   status: string;
-  /** True when the last pricing found no improving arc: optimal over every (building, shelter) pair. */
+  /**
+   * True when the duality certificate closes: the plan's cost (with the unplaced penalty) equals
+   * the dual bound Σ supply·u + Σ capacity·v built from the shelter prices over every
+   * (building, shelter) pair, so no assignment of the whole problem is cheaper.
+   */
   provedOptimal: boolean;
+  /** The dual bound in person-metres (penalty included), for the report. */
+  dualBound: number;
+  /** Sources HiGHS solved over, and those fixed to their cheapest shelter at the final prices. */
+  solvedSources: number;
+  fixedSources: number;
   /** Person-metres of the placed people (the objective without the unplaced penalty). */
   totalPersonMetres: number;
   /** Relative gap between the objective and the column-generation lower bound at the end. */
@@ -132,8 +147,13 @@ const STATUS_NAMES: Record<number, string> = {
   13: 'TimeLimit', 14: 'IterationLimit', 15: 'Unknown', 16: 'SolutionLimit', 17: 'Interrupt',
 };
 
-/** Minimum-total-distance assignment with no shelter over capacity, solved exactly by HiGHS. */
-export async function optimalShelterAssignment(p: AssignmentProblem): Promise<AssignmentResult> {
+interface TransportSolution extends AssignmentResult {
+  /** Shelter rows' duals (≤ 0) at the last solve. */
+  shelterDual: Float64Array;
+}
+
+/** One HiGHS model over every source of `p`, grown by column generation. */
+async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: number): Promise<TransportSolution> {
   const highs = await loadSolver();
   const t0 = performance.now();
   const n = p.supply.length;
@@ -147,7 +167,8 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     if (d !== Infinity && d > maxD) maxD = d;
   }
   // Per person unplaced; larger than any augmenting chain's cost so placing comes first.
-  const penalty = (m + 1) * (maxD + 1);
+  const penalty = penaltyPerPerson ?? (m + 1) * (maxD + 1);
+  const shelterDual = new Float64Array(m);
 
   // Columns: per source one "unplaced" column then its arcs. colSource/colShelter (-1 = unplaced).
   const colSource: number[] = [];
@@ -180,6 +201,8 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     const sorted = Array.from(order).filter((s) => p.metres[row + s]! !== Infinity);
     sorted.sort((a, b) => p.metres[row + a]! - p.metres[row + b]! || a - b);
     for (let j = 0; j < Math.min(k, sorted.length); j++) pushCol(i, sorted[j]!);
+    const start = p.startShelter?.[i] ?? -1;
+    if (start >= 0 && p.metres[row + start]! !== Infinity && !hasArc[row + start]) pushCol(i, start);
   }
   const rowLower = new Float64Array(n + m);
   const rowUpper = new Float64Array(n + m);
@@ -222,7 +245,17 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     const byRegret = sources.slice().sort((a, b) => regret(b) - regret(a) || a - b);
     for (const i of byRegret) {
       let chosen = firstCol[i]!;
-      for (let c = firstCol[i]! + 1; c < colEnd[i]!; c++) {
+      const start = p.startShelter?.[i] ?? -1;
+      if (start >= 0 && roomLeft[start]! >= p.supply[i]!) {
+        for (let c = firstCol[i]! + 1; c < colEnd[i]!; c++) {
+          if (colShelter[c] === start) {
+            chosen = c;
+            roomLeft[start]! -= p.supply[i]!;
+            break;
+          }
+        }
+      }
+      for (let c = firstCol[i]! + 1; chosen === firstCol[i]! && c < colEnd[i]!; c++) {
         if (roomLeft[colShelter[c]!]! >= p.supply[i]!) {
           chosen = c;
           roomLeft[colShelter[c]!]! -= p.supply[i]!;
@@ -249,6 +282,7 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
       if (status !== highs.constants.modelStatus.optimal) break;
       objective = model.getObjectiveValue();
       const dual = model.getSolution().rowDual;
+      for (let s = 0; s < m; s++) shelterDual[s] = Math.min(0, dual[n + s]!);
       // Price every pair not yet in the model; bring in each source's few most improving ones
       // (bringing in all of them floods the model: a source short of places prices every shelter).
       const addSource: number[] = [];
@@ -285,7 +319,7 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
         if (picked > 0) boundTerm += p.supply[i]! * pickR[0]!;
       }
       bound = objective + boundTerm;
-      rounds.push({ columns: colSource.length, objectiveM: objective, lowerBoundM: bound, added: addSource.length, solveMs: roundMs, iterations });
+      rounds.push({ phase: 'boundary', sources: sources.length, columns: colSource.length, objectiveM: objective, lowerBoundM: bound, added: addSource.length, solveMs: roundMs, iterations });
       if (addSource.length === 0) {
         provedOptimal = true;
         break;
@@ -341,6 +375,9 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     return {
       status: STATUS_NAMES[status] ?? String(status),
       provedOptimal,
+      dualBound: bound,
+      solvedSources: sources.length,
+      fixedSources: 0,
       totalPersonMetres: total,
       relativeGap: provedOptimal ? 0 : gap,
       placedPeople: placed,
@@ -351,8 +388,204 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
       rounds,
       solveMs: performance.now() - t0,
       arcsConsidered: colSource.length - sources.length,
+      shelterDual,
     };
   } finally {
     model.dispose();
   }
+}
+
+/** Above this many sources, those far from any boundary between shelters' areas are fixed first. */
+const DIRECT_SOURCES = 2500;
+const SAMPLE_SOURCES = 2000;
+/** Share of the sources kept free (smallest margins between their best and second-best shelter). */
+const FREE_SHARE = 0.15;
+
+/** `p` restricted to `sources`, with `capacity` instead of p's. */
+function subProblem(p: AssignmentProblem, sources: readonly number[], capacity: ArrayLike<number>, start?: Int32Array): AssignmentProblem {
+  const m = p.capacity.length;
+  const metres = new Float32Array(sources.length * m);
+  const supply = new Float64Array(sources.length);
+  sources.forEach((i, j) => {
+    supply[j] = p.supply[i]!;
+    for (let s = 0; s < m; s++) metres[j * m + s] = p.metres[i * m + s]!;
+  });
+  return { ...p, supply, capacity, metres, startShelter: start ? Int32Array.from(sources, (i) => start[i]!) : undefined };
+}
+
+/**
+ * Minimum-total-distance assignment with no shelter over capacity, solved exactly by HiGHS.
+ *
+ * A district's problem has tens of thousands of sources but only the sources near a boundary
+ * between two shelters' areas are in question. Above DIRECT_SOURCES: shelter prices are estimated
+ * by solving a sample of the sources (capacities scaled to the sample); every source whose best
+ * shelter at those prices beats its second best by a wide margin is fixed to it; HiGHS solves the
+ * rest exactly over the capacity left; a fixed source whose shelter is no longer its cheapest at the
+ * new prices is freed and the rest solved again. The result is checked, not assumed: the duality
+ * certificate over every pair (`provedOptimal`, `relativeGap`) closes only at the optimum.
+ */
+export async function optimalShelterAssignment(p: AssignmentProblem): Promise<AssignmentResult> {
+  const t0 = performance.now();
+  const n = p.supply.length;
+  const m = p.capacity.length;
+  let maxD = 0;
+  for (let j = 0; j < p.metres.length; j++) {
+    const d = p.metres[j]!;
+    if (d !== Infinity && d > maxD) maxD = d;
+  }
+  const penalty = (m + 1) * (maxD + 1);
+  const active: number[] = [];
+  for (let i = 0; i < n; i++) if (p.supply[i]! > 0) active.push(i);
+  const rounds: AssignmentRound[] = [];
+  const flows: [number, number][][] = Array.from({ length: n }, () => []);
+  const unplaced = new Int32Array(n);
+  let status = 'Optimal';
+  let arcs = 0;
+  let solved = 0;
+  let fixedCount = 0;
+  let v: Float64Array;
+
+  if (active.length <= DIRECT_SOURCES || m < 2) {
+    const r = await solveTransportation(p, penalty);
+    rounds.push(...r.rounds);
+    r.flows.forEach((f, i) => (flows[i] = f));
+    unplaced.set(r.unplaced);
+    status = r.status;
+    arcs = r.arcsConsidered;
+    solved = active.length;
+    v = r.shelterDual;
+  } else {
+    // 1. Prices from a sample.
+    const stride = Math.ceil(active.length / SAMPLE_SOURCES);
+    const sample = active.filter((_, j) => j % stride === 0);
+    let totalSupply = 0;
+    let sampleSupply = 0;
+    for (const i of active) totalSupply += p.supply[i]!;
+    for (const i of sample) sampleSupply += p.supply[i]!;
+    const f = sampleSupply / totalSupply;
+    const pricing = await solveTransportation(subProblem(p, sample, Float64Array.from({ length: m }, (_, s) => p.capacity[s]! * f)), penalty);
+    rounds.push(...pricing.rounds.map((r) => ({ ...r, phase: 'prices' as const })));
+    v = pricing.shelterDual;
+
+    // 2. Margins at those prices; the widest are fixed to their best shelter.
+    const best = new Int32Array(n).fill(-1);
+    const margin = new Float64Array(n).fill(-Infinity);
+    for (const i of active) {
+      let b1 = Infinity;
+      let b2 = Infinity;
+      let s1 = -1;
+      for (let s = 0; s < m; s++) {
+        const d = p.metres[i * m + s]!;
+        if (d === Infinity) continue;
+        const r = d - v[s]!;
+        if (r < b1) {
+          b2 = b1;
+          b1 = r;
+          s1 = s;
+        } else if (r < b2) b2 = r;
+      }
+      if (s1 < 0 || b1 >= penalty) continue;
+      best[i] = s1;
+      margin[i] = b2 - b1;
+    }
+    const sortedMargins = active.map((i) => margin[i]!).sort((a, b) => a - b);
+    const threshold = sortedMargins[Math.floor(sortedMargins.length * FREE_SHARE)]!;
+    const fixed = new Uint8Array(n);
+    for (const i of active) if (best[i]! >= 0 && margin[i]! > threshold) fixed[i] = 1;
+
+    // 3. Solve the free sources over the capacity the fixed ones leave; free violators; repeat.
+    // Each solve starts from the last one's answer (newly freed sources from their fixed shelter).
+    const start = Int32Array.from(best);
+    for (let pass = 0; ; pass++) {
+      const fixedLoad = new Float64Array(m);
+      for (const i of active) if (fixed[i]) fixedLoad[best[i]!]! += p.supply[i]!;
+      // A shelter the fixed sources alone overfill frees its narrowest-margin sources.
+      for (let s = 0; s < m; s++) {
+        if (fixedLoad[s]! <= p.capacity[s]!) continue;
+        const mine = active.filter((i) => fixed[i] && best[i] === s).sort((a, b) => margin[a]! - margin[b]! || a - b);
+        for (const i of mine) {
+          if (fixedLoad[s]! <= p.capacity[s]!) break;
+          fixed[i] = 0;
+          fixedLoad[s]! -= p.supply[i]!;
+        }
+      }
+      const free = active.filter((i) => !fixed[i]);
+      const r = await solveTransportation(subProblem(p, free, Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]! - fixedLoad[s]!)), start), penalty);
+      free.forEach((i, j) => {
+        const f = r.flows[j]!;
+        if (f.length > 0) start[i] = f.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
+      });
+      rounds.push(...r.rounds);
+      status = r.status;
+      arcs = r.arcsConsidered + (active.length - free.length);
+      solved = free.length;
+      v = r.shelterDual;
+      if (status !== 'Optimal') break;
+      // A fixed source must still be at its cheapest shelter at the new prices.
+      let freed = 0;
+      for (const i of active) {
+        if (!fixed[i]) continue;
+        const own = p.metres[i * m + best[i]!]! - v[best[i]!]!;
+        let cheapest = penalty;
+        for (let s = 0; s < m; s++) {
+          const d = p.metres[i * m + s]!;
+          if (d !== Infinity) cheapest = Math.min(cheapest, d - v[s]!);
+        }
+        if (own > cheapest + 1e-3) {
+          fixed[i] = 0;
+          freed++;
+        }
+      }
+      if (freed === 0 || pass >= 8) {
+        for (let j = 0; j < free.length; j++) {
+          flows[free[j]!] = r.flows[j]!;
+          unplaced[free[j]!] = r.unplaced[j]!;
+        }
+        for (const i of active) if (fixed[i]) flows[i] = [[best[i]!, p.supply[i]!]];
+        fixedCount = active.length - free.length;
+        break;
+      }
+    }
+  }
+
+  // The certificate: primal cost against the dual bound over every pair.
+  const load = new Int32Array(m);
+  let total = 0;
+  let placed = 0;
+  let unplacedPeople = 0;
+  let dual = 0;
+  for (const i of active) {
+    for (const [s, q] of flows[i]!) {
+      load[s]! += q;
+      placed += q;
+      total += q * p.metres[i * m + s]!;
+    }
+    unplacedPeople += unplaced[i]!;
+    let u = penalty;
+    for (let s = 0; s < m; s++) {
+      const d = p.metres[i * m + s]!;
+      if (d !== Infinity) u = Math.min(u, d - v[s]!);
+    }
+    dual += p.supply[i]! * u;
+  }
+  for (let s = 0; s < m; s++) dual += Math.max(0, p.capacity[s]!) * v[s]!;
+  const primal = total + unplacedPeople * penalty;
+  const relativeGap = Math.max(0, primal - dual) / Math.max(1, Math.abs(primal));
+  return {
+    status,
+    provedOptimal: status === 'Optimal' && relativeGap <= 1e-7,
+    dualBound: dual,
+    solvedSources: solved,
+    fixedSources: fixedCount,
+    totalPersonMetres: total,
+    relativeGap,
+    placedPeople: placed,
+    unplacedPeople,
+    flows,
+    unplaced,
+    load,
+    rounds,
+    solveMs: performance.now() - t0,
+    arcsConsidered: arcs,
+  };
 }
