@@ -68,6 +68,36 @@ describe('shelter assignment, a hand-checkable instance', () => {
     expect(nearest.overflowed).toEqual([{ shelter: 0, load: 7, capacity: 4, excess: 3 }]);
   });
 
+  it('the boundary method for large districts reaches the same optimum as one solve over every source', async () => {
+    // 1 500 sources on a 6 × 6 km square to 30 shelters, places for 90 % of the people; some
+    // sources have no road to three of the shelters.
+    let seed = 42;
+    const rnd = (): number => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const n = 1500;
+    const m = 30;
+    const sx = Array.from({ length: m }, () => rnd() * 6000);
+    const sy = Array.from({ length: m }, () => rnd() * 6000);
+    const supply = Array.from({ length: n }, () => 1 + Math.floor(rnd() * 6));
+    const metres = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) {
+      const x = rnd() < 0.6 ? 1500 + rnd() * 1500 : rnd() * 6000;
+      const y = rnd() < 0.6 ? 1500 + rnd() * 1500 : rnd() * 6000;
+      for (let s = 0; s < m; s++) metres[i * m + s] = i % 7 === 0 && s < 3 ? Infinity : Math.round(1.3 * Math.hypot(x - sx[s]!, y - sy[s]!));
+    }
+    const people = supply.reduce((a, q) => a + q, 0);
+    const capacity = Array.from({ length: m }, () => Math.round((0.9 * people) / m));
+    const whole = await optimalShelterAssignment({ supply, capacity, metres, directSources: Infinity });
+    const boundary = await optimalShelterAssignment({ supply, capacity, metres, directSources: 100 });
+    expect(whole.provedOptimal).toBe(true);
+    expect(boundary.provedOptimal).toBe(true);
+    expect(boundary.fixedSources).toBeGreaterThan(0);
+    expect(boundary.rounds.some((r) => r.phase === 'prices')).toBe(true);
+    expect(boundary.unplacedPeople).toBe(whole.unplacedPeople);
+    expect(Math.abs(boundary.totalPersonMetres - whole.totalPersonMetres)).toBeLessThan(1e-6 * whole.totalPersonMetres);
+    for (let s = 0; s < m; s++) expect(boundary.load[s]).toBeLessThanOrEqual(capacity[s]!);
+    expect(nearestShelterAssignment({ supply, capacity, metres }).overflowed.length).toBeGreaterThan(0);
+  });
+
   it('lists households no shelter can take, with the reason', async () => {
     // Building 3 has no road to any shelter; 9 people need places, 6 exist.
     const rules: EvacuationRule[] = [{ id: 'marked', kind: 'building_marked', label: { zh: '标记楼栋', en: 'Marked' }, enabled: true }];

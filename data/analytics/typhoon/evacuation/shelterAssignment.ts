@@ -42,6 +42,8 @@ export interface AssignmentProblem {
   maxRounds?: number;
   /** Arcs brought in per source and round at most (its most improving ones). */
   columnsPerRound?: number;
+  /** Sources above which the boundary method is used (default DIRECT_SOURCES). */
+  directSources?: number;
   /** A shelter per source to start from (-1: none): the crash basis uses it where it has room. */
   startShelter?: Int32Array;
 }
@@ -445,7 +447,7 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
   let fixedCount = 0;
   let v: Float64Array;
 
-  if (active.length <= DIRECT_SOURCES || m < 2) {
+  if (active.length <= (p.directSources ?? DIRECT_SOURCES) || m < 2) {
     const r = await solveTransportation(p, penalty);
     rounds.push(...r.rounds);
     r.flows.forEach((f, i) => (flows[i] = f));
@@ -456,7 +458,7 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     v = r.shelterDual;
   } else {
     // 1. Prices from a sample.
-    const stride = Math.ceil(active.length / SAMPLE_SOURCES);
+    const stride = Math.ceil(active.length / Math.min(SAMPLE_SOURCES, Math.max(2, Math.floor(active.length / 4))));
     const sample = active.filter((_, j) => j % stride === 0);
     let totalSupply = 0;
     let sampleSupply = 0;
