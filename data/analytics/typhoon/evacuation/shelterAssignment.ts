@@ -195,14 +195,24 @@ async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: numb
     }
     starts.push(indices.length);
   };
-  const order = new Int32Array(m);
+  const nearestOf = new Int32Array(k);
   for (const i of sources) {
     pushCol(i, -1);
-    for (let s = 0; s < m; s++) order[s] = s;
+    // The k nearest by road, nearest first (insertion into a k-long list; ties by shelter index).
     const row = i * m;
-    const sorted = Array.from(order).filter((s) => p.metres[row + s]! !== Infinity);
-    sorted.sort((a, b) => p.metres[row + a]! - p.metres[row + b]! || a - b);
-    for (let j = 0; j < Math.min(k, sorted.length); j++) pushCol(i, sorted[j]!);
+    let count = 0;
+    for (let s = 0; s < m; s++) {
+      const d = p.metres[row + s]!;
+      if (d === Infinity) continue;
+      if (count === k && d >= p.metres[row + nearestOf[k - 1]!]!) continue;
+      let at = count < k ? count++ : k - 1;
+      while (at > 0 && p.metres[row + nearestOf[at - 1]!]! > d) {
+        nearestOf[at] = nearestOf[at - 1]!;
+        at--;
+      }
+      nearestOf[at] = s;
+    }
+    for (let j = 0; j < count; j++) pushCol(i, nearestOf[j]!);
     const start = p.startShelter?.[i] ?? -1;
     if (start >= 0 && p.metres[row + start]! !== Infinity && !hasArc[row + start]) pushCol(i, start);
   }
@@ -399,9 +409,9 @@ async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: numb
 
 /** Above this many sources, those far from any boundary between shelters' areas are fixed first. */
 const DIRECT_SOURCES = 2500;
-const SAMPLE_SOURCES = 2000;
+const SAMPLE_SOURCES = 4000;
 /** Share of the sources kept free (smallest margins between their best and second-best shelter). */
-const FREE_SHARE = 0.15;
+const FREE_SHARE = 0.25;
 
 /** `p` restricted to `sources`, with `capacity` instead of p's. */
 function subProblem(p: AssignmentProblem, sources: readonly number[], capacity: ArrayLike<number>, start?: Int32Array): AssignmentProblem {
