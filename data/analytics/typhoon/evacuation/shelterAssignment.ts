@@ -409,7 +409,8 @@ async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: numb
 
 /** Above this many sources, those far from any boundary between shelters' areas are fixed first. */
 const DIRECT_SOURCES = 2500;
-const SAMPLE_SOURCES = 4000;
+/** Width of the distance bins sources are aggregated in to estimate shelter prices. */
+const AGGREGATE_BIN_M = 100;
 /** Share of the sources kept free (smallest margins between their best and second-best shelter). */
 const FREE_SHARE = 0.25;
 
@@ -430,7 +431,7 @@ function subProblem(p: AssignmentProblem, sources: readonly number[], capacity: 
  *
  * A district's problem has tens of thousands of sources but only the sources near a boundary
  * between two shelters' areas are in question. Above DIRECT_SOURCES: shelter prices are estimated
- * by solving a sample of the sources (capacities scaled to the sample); every source whose best
+ * by solving an aggregate of the sources (same two nearest shelters, similar distances); every source whose best
  * shelter at those prices beats its second best by a wide margin is fixed to it; HiGHS solves the
  * rest exactly over the capacity left; a fixed source whose shelter is no longer its cheapest at the
  * new prices is freed and the rest solved again. The result is checked, not assumed: the duality
@@ -467,15 +468,43 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     solved = active.length;
     v = r.shelterDual;
   } else {
-    // 1. Prices from a sample.
-    const stride = Math.ceil(active.length / Math.min(SAMPLE_SOURCES, Math.max(2, Math.floor(active.length / 4))));
-    const sample = active.filter((_, j) => j % stride === 0);
-    let totalSupply = 0;
-    let sampleSupply = 0;
-    for (const i of active) totalSupply += p.supply[i]!;
-    for (const i of sample) sampleSupply += p.supply[i]!;
-    const f = sampleSupply / totalSupply;
-    const pricing = await solveTransportation(subProblem(p, sample, Float64Array.from({ length: m }, (_, s) => p.capacity[s]! * f)), penalty);
+    // 1. Prices from an aggregate: sources with the same nearest and second-nearest shelter and
+    // similar distances form one (supply-weighted mean distances, summed supply), so the LP that
+    // sets the prices sees the whole district's demand at a fraction of its size.
+    const clusterOf = new Map<string, number>();
+    const clusterSupply: number[] = [];
+    const clusterSum: number[][] = [];
+    for (const i of active) {
+      let s1 = -1;
+      let s2 = -1;
+      for (let s = 0; s < m; s++) {
+        const d = p.metres[i * m + s]!;
+        if (d === Infinity) continue;
+        if (s1 < 0 || d < p.metres[i * m + s1]!) {
+          s2 = s1;
+          s1 = s;
+        } else if (s2 < 0 || d < p.metres[i * m + s2]!) s2 = s;
+      }
+      const d1 = s1 < 0 ? 0 : p.metres[i * m + s1]!;
+      const d2 = s2 < 0 ? d1 : p.metres[i * m + s2]!;
+      const key = `${s1},${s2},${Math.min(20, Math.floor((d2 - d1) / AGGREGATE_BIN_M))},${Math.min(20, Math.floor(d1 / (2 * AGGREGATE_BIN_M)))}`;
+      let c = clusterOf.get(key);
+      if (c === undefined) {
+        c = clusterSupply.length;
+        clusterOf.set(key, c);
+        clusterSupply.push(0);
+        clusterSum.push(new Array<number>(m).fill(0));
+      }
+      const q = p.supply[i]!;
+      clusterSupply[c]! += q;
+      const sum = clusterSum[c]!;
+      for (let s = 0; s < m; s++) sum[s]! += q * p.metres[i * m + s]!;
+    }
+    const aggMetres = new Float64Array(clusterSupply.length * m);
+    clusterSum.forEach((sum, c) => {
+      for (let s = 0; s < m; s++) aggMetres[c * m + s] = sum[s]! / clusterSupply[c]!;
+    });
+    const pricing = await solveTransportation({ ...p, supply: clusterSupply, metres: aggMetres, startShelter: undefined }, penalty);
     rounds.push(...pricing.rounds.map((r) => ({ ...r, phase: 'prices' as const })));
     v = pricing.shelterDual;
 
