@@ -410,7 +410,7 @@ async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: numb
 /** Above this many sources, those far from any boundary between shelters' areas are fixed first. */
 const DIRECT_SOURCES = 2500;
 /** Width of the distance bins sources are aggregated in to estimate shelter prices. */
-const AGGREGATE_BIN_M = 100;
+const AGGREGATE_BIN_M = 250;
 /** Share of the sources kept free (smallest margins between their best and second-best shelter). */
 const FREE_SHARE = 0.25;
 
