@@ -412,7 +412,7 @@ const DIRECT_SOURCES = 2500;
 /** Width of the distance bins sources are aggregated in to estimate shelter prices. */
 const AGGREGATE_BIN_M = 250;
 /** Share of the sources kept free (smallest margins between their best and second-best shelter). */
-const FREE_SHARE = 0.25;
+const FREE_SHARE = 0.15;
 
 /** `p` restricted to `sources`, with `capacity` instead of p's. */
 function subProblem(p: AssignmentProblem, sources: readonly number[], capacity: ArrayLike<number>, start?: Int32Array): AssignmentProblem {
