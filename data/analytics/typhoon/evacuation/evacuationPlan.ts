@@ -199,13 +199,14 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
   }
   const { metres, walkM, rowOfPoint } = table;
   const supply = new Float64Array(table.rows);
-  let walkPersonMetres = 0;
+  /** Walk to the road per source row, person-metres (added to the nearest-shelter total where it places people). */
+  const walkOfRow = new Float64Array(table.rows);
   const householdsOfSource: number[][] = Array.from({ length: table.rows }, () => []);
   selection.households.forEach((h, j) => {
     const b = riskBuildingOf.get(h.buildingId);
     if (b === undefined) return;
     supply[rowOfPoint[b]!]! += h.size;
-    walkPersonMetres += h.size * walkM[b]!;
+    walkOfRow[rowOfPoint[b]!]! += h.size * walkM[b]!;
     householdsOfSource[rowOfPoint[b]!]!.push(j);
   });
   const walkOf = (j: number): number => walkM[riskBuildingOf.get(selection.households[j]!.buildingId)!]!;
@@ -338,7 +339,7 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
     },
     timings: { selectMs: t1 - t0, distancesMs: t2 - t1, solveMs: t3 - t2, placeMs: t4 - t3 },
     nearestShelter: {
-      personMetres: nearest.totalPersonMetres + walkPersonMetres,
+      personMetres: nearest.totalPersonMetres + walkOfRow.reduce((a, w, r) => a + (nearest.nearest[r]! >= 0 ? w : 0), 0),
       overflowedShelters: nearest.overflowed.length,
       excessPeople: nearest.excessPeople,
       unreachablePeople: nearest.unreachablePeople,
