@@ -125,6 +125,19 @@ describe('shelter assignment, a hand-checkable instance', () => {
     expect(plan.notes.join('\n')).toMatch(/wheelchair/);
   });
 
+  it('nobody at risk gives an empty plan, not an error', async () => {
+    const plan = await planEvacuation({
+      rules: DEFAULT_EVACUATION_RULES,
+      conditions: { floodedFloors: new Map(), force10: new Map(), dangerousBuildings: new Set(), markedBuildings: new Set() },
+      buildings: [],
+      households: [],
+      shelters: [{ id: 1, name: 'A', lon: 0, lat: 0, capacity: 10, wheelchairAccessible: null }],
+      roads: { metres: new Float32Array(0) },
+    });
+    expect(plan.solver.status).toBe('Optimal');
+    expect(plan.totals.households).toBe(0);
+  });
+
   it('refuses a broken rule list with a message naming the rule', async () => {
     const bad = [{ ...DEFAULT_EVACUATION_RULES[0]!, maxFloor: -1 }] as EvacuationRule[];
     await expect(

@@ -178,6 +178,14 @@ async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: numb
   const hasArc = new Uint8Array(n * m);
   const sources: number[] = [];
   for (let i = 0; i < n; i++) if (p.supply[i]! > 0) sources.push(i);
+  if (sources.length === 0) {
+    // Nobody to move (HiGHS would call the empty model 'Empty', not 'Optimal').
+    return {
+      status: 'Optimal', provedOptimal: true, dualBound: 0, solvedSources: 0, fixedSources: 0, totalPersonMetres: 0, relativeGap: 0,
+      placedPeople: 0, unplacedPeople: 0, flows: Array.from({ length: n }, () => []), unplaced: new Int32Array(n), load: new Int32Array(m),
+      rounds: [], solveMs: 0, arcsConsidered: 0, shelterDual,
+    };
+  }
 
   const cost: number[] = [];
   const starts: number[] = [0];
