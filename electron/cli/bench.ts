@@ -28,6 +28,7 @@ import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
 import { provisionBenchAccess } from './benchAccess.ts';
 import { benchWindField } from '../../data/analytics/typhoon/benchWindField.ts';
 import { benchFlood } from '../../data/analytics/typhoon/benchFlood.ts';
+import { benchEvacuation } from '../../data/analytics/typhoon/evacuation/benchEvacuation.ts';
 import { benchDurability } from './benchKill.ts';
 import { BENCH_SECTIONS, type BenchSection } from './main.ts';
 
@@ -241,7 +242,11 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean; o
     rows.push(...ingestRows, ...browserRows);
     // Typhoon planning: the wind field for every building over a 72 h track, hourly.
     // …and waterlogging over the district, 24 hourly steps.
-    if (opts.only.has('typhoon')) rows.push(...benchWindField(opts.quick ? 10_000 : opts.buildings), ...benchFlood(opts.quick ? 10_000 : opts.buildings));
+    // …and the evacuation plan (≈ 1,000,000 households to 200 shelters, HiGHS, against nearest-shelter).
+    if (opts.only.has('typhoon')) {
+      const n = opts.quick ? 10_000 : opts.buildings;
+      rows.push(...benchWindField(n), ...benchFlood(n), ...(await benchEvacuation(n)));
+    }
     // kill -9 loop: acknowledged events survive the host being killed while they stream in.
     if (opts.only.has('durability')) rows.push(...(await benchDurability(dir, opts.quick, progress.onProgress)));
     progress.stop();
