@@ -154,10 +154,31 @@ const LANDFALL_COLUMNS: Record<string, ColumnType> = {
  * A SELECT over rows passed as one JSON parameter `$name`, typed by `columns`; TIMESTAMP columns
  * travel as epoch ms.
  */
-function jsonRows(columns: Record<string, ColumnType>, name: string): string {
-  const structure = JSON.stringify([Object.fromEntries(Object.entries(columns).map(([c, t]) => [c, t === 'TIMESTAMP' ? 'BIGINT' : t]))]);
-  const select = Object.entries(columns).map(([c, t]) => (t === 'TIMESTAMP' ? `epoch_ms(${c}) AS ${c}` : c)).join(', ');
-  return `(SELECT ${select} FROM (SELECT unnest(from_json($${name}::JSON, '${structure.replaceAll("'", "''")}'), recursive := true)))`;
+/**
+ * The rows of JSON array `json` as a subquery with `columns`' types, as SQL literals in a VALUES
+ * list. NOTE: not `unnest(from_json(…))`: rows inserted from it were read back garbled once the
+ * process had done other work (an e2e run stored a storm "J" of agency "E" whose year changed from
+ * read to read: strings pointing into freed memory), so typhoon rows go in as plain values.
+ */
+function jsonRows(columns: Record<string, ColumnType>, json: string): string {
+  const rows = JSON.parse(json) as Record<string, unknown>[];
+  const names = Object.keys(columns);
+  const literal = (v: unknown, type: ColumnType): string => {
+    if (v === null || v === undefined) return type === 'TIMESTAMP' ? 'NULL::TIMESTAMP' : `NULL::${type}`;
+    switch (type) {
+      case 'VARCHAR':
+        return `'${String(v).replaceAll("'", "''")}'`;
+      case 'BOOLEAN':
+        return v ? 'TRUE' : 'FALSE';
+      case 'TIMESTAMP':
+        return Number.isFinite(Number(v)) ? `epoch_ms(${Math.round(Number(v))}::BIGINT)` : 'NULL::TIMESTAMP';
+      default:
+        return Number.isFinite(Number(v)) ? `${Number(v)}::${type}` : `NULL::${type}`;
+    }
+  };
+  if (rows.length === 0) return `(SELECT ${names.map((n) => `${literal(null, columns[n]!)} AS ${n}`).join(', ')} WHERE false)`;
+  const values = rows.map((r) => `(${names.map((n) => literal(r[n], columns[n]!)).join(', ')})`).join(',\n');
+  return `(SELECT * FROM (VALUES ${values}) AS t(${names.join(', ')}))`;
 }
 
 /** Rows of `rows` with the last one of each key kept, in first-seen order of the keys. */
@@ -198,27 +219,22 @@ export async function writeTyphoonRows(store: DuckDbStore, w: TyphoonWrite, nowM
     if (fixes.length > 0) {
       const json = JSON.stringify(fixes);
       await store.run(
-        `DELETE FROM typhoon_track_points t USING ${jsonRows({ storm_id: 'VARCHAR', ts: 'TIMESTAMP' }, 'rows')} r
+        `DELETE FROM typhoon_track_points t USING ${jsonRows({ storm_id: 'VARCHAR', ts: 'TIMESTAMP' }, json)} r
          WHERE NOT t.is_forecast AND t.storm_id = r.storm_id AND t.ts = r.ts`,
-        { rows: json },
       );
-      await store.run(`INSERT INTO typhoon_track_points BY NAME ${jsonRows(POINT_COLUMNS, 'rows')}`, { rows: json });
+      await store.run(`INSERT INTO typhoon_track_points BY NAME ${jsonRows(POINT_COLUMNS, json)}`);
     }
     if (bulletins.length > 0) {
       const json = JSON.stringify(bulletins);
-      const keys = jsonRows({ storm_id: 'VARCHAR', agency: 'VARCHAR', issued_at: 'TIMESTAMP' }, 'rows');
+      const keys = jsonRows({ storm_id: 'VARCHAR', agency: 'VARCHAR', issued_at: 'TIMESTAMP' }, json);
       await store.run(
         `DELETE FROM typhoon_track_points t USING ${keys} r
          WHERE t.is_forecast AND t.storm_id = r.storm_id AND t.agency = r.agency AND t.bulletin_at = r.issued_at`,
-        { rows: json },
       );
-      await store.run(
-        `DELETE FROM typhoon_bulletins t USING ${keys} r WHERE t.storm_id = r.storm_id AND t.agency = r.agency AND t.issued_at = r.issued_at`,
-        { rows: json },
-      );
-      await store.run(`INSERT INTO typhoon_bulletins BY NAME ${jsonRows(BULLETIN_COLUMNS, 'rows')}`, { rows: json });
+      await store.run(`DELETE FROM typhoon_bulletins t USING ${keys} r WHERE t.storm_id = r.storm_id AND t.agency = r.agency AND t.issued_at = r.issued_at`);
+      await store.run(`INSERT INTO typhoon_bulletins BY NAME ${jsonRows(BULLETIN_COLUMNS, json)}`);
       if (forecastPoints.length > 0) {
-        await store.run(`INSERT INTO typhoon_track_points BY NAME ${jsonRows(POINT_COLUMNS, 'rows')}`, { rows: JSON.stringify(forecastPoints) });
+        await store.run(`INSERT INTO typhoon_track_points BY NAME ${jsonRows(POINT_COLUMNS, JSON.stringify(forecastPoints))}`);
       }
     }
     if (replaceLandfalls.length > 0) {
@@ -226,11 +242,8 @@ export async function writeTyphoonRows(store: DuckDbStore, w: TyphoonWrite, nowM
     }
     if (landfalls.length > 0) {
       const json = JSON.stringify(landfalls);
-      await store.run(
-        `DELETE FROM typhoon_landfalls t USING ${jsonRows({ storm_id: 'VARCHAR', ts: 'TIMESTAMP' }, 'rows')} r WHERE t.storm_id = r.storm_id AND t.ts = r.ts`,
-        { rows: json },
-      );
-      await store.run(`INSERT INTO typhoon_landfalls BY NAME ${jsonRows(LANDFALL_COLUMNS, 'rows')}`, { rows: json });
+      await store.run(`DELETE FROM typhoon_landfalls t USING ${jsonRows({ storm_id: 'VARCHAR', ts: 'TIMESTAMP' }, json)} r WHERE t.storm_id = r.storm_id AND t.ts = r.ts`);
+      await store.run(`INSERT INTO typhoon_landfalls BY NAME ${jsonRows(LANDFALL_COLUMNS, json)}`);
     }
   });
 }
@@ -271,5 +284,5 @@ async function upsertStorms(store: DuckDbStore, rows: StormRow[], nowMs: number)
   });
   // DuckDB lets a transaction delete a key and insert it again (as the GeoJSON import relies on).
   await store.run(`DELETE FROM typhoon_storms WHERE id IN ${ID_LIST}`, { ids: JSON.stringify(rows.map((r) => r.id)) });
-  await store.run(`INSERT INTO typhoon_storms BY NAME ${jsonRows(STORM_COLUMNS, 'rows')}`, { rows: JSON.stringify(merged) });
+  await store.run(`INSERT INTO typhoon_storms BY NAME ${jsonRows(STORM_COLUMNS, JSON.stringify(merged))}`);
 }

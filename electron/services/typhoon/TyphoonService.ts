@@ -4,10 +4,19 @@
  * grid (data/analytics/typhoon). Results are per storm and place, never per household.
  */
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
-import { listStorms, readCurrentForecasts, readStormTrack } from '../../../data/store/typhoon/readTracks.ts';
+import {
+  listStorms,
+  readCurrentForecasts,
+  readStormTrack,
+} from '../../../data/store/typhoon/readTracks.ts';
 import { distanceKm } from '../../../data/model/typhoon/track.ts';
 import { HOUR_MS, trackForWindModel, windTimeline } from '../../../data/analytics/typhoon/index.ts';
-import type { DistrictWind, StormListItem, StormTrackView, TyphoonApi } from '../../common/typhoon/contract.ts';
+import type {
+  DistrictWind,
+  StormListItem,
+  StormTrackView,
+  TyphoonApi,
+} from '../../common/typhoon/contract.ts';
 import type { IngestEvent } from '../../../data/feed/events.ts';
 
 /** The district's buildings and grids, read once (they do not change while a host runs). */
@@ -33,7 +42,9 @@ export class TyphoonService implements TyphoonApi {
   /** A new fix or bulletin makes the cached wind stale, and every screen is told which storms changed. */
   public onCommitted(events: readonly IngestEvent[]): void {
     const ids = new Set<string>();
-    for (const e of events) if (e.type === 'typhoon.fix' || e.type === 'typhoon.forecast') ids.add(`${e.data.agency}:${e.data.stormNumber}`);
+    for (const e of events)
+      if (e.type === 'typhoon.fix' || e.type === 'typhoon.forecast')
+        ids.add(`${e.data.agency}:${e.data.stormNumber}`);
     if (ids.size === 0) return;
     this.windCache.clear();
     const change = { stormIds: [...ids] };
@@ -48,23 +59,47 @@ export class TyphoonService implements TyphoonApi {
   public async listStorms(): Promise<StormListItem[]> {
     const { centre } = await this.district();
     const summaries = await listStorms(this.store);
-    const items = await Promise.all(
-      summaries.map(async (s): Promise<StormListItem> => {
-        const track = await readStormTrack(this.store, s.storm.id);
-        const closestKm = track && track.fixes.length > 0 ? Math.min(...track.fixes.map((p) => distanceKm(p.lon, p.lat, centre[0], centre[1]))) : null;
-        const landfall = s.landfalls[0] ?? null;
-        return {
-          id: s.storm.id, agency: s.storm.agency, number: s.storm.number, year: s.storm.year, name: s.storm.name, nameZh: s.storm.nameZh,
-          fixes: s.fixes, firstUtcMs: s.firstUtcMs, lastUtcMs: s.lastUtcMs, peakWindMs: s.peak?.maxWindMs ?? null, peakGrade: s.peak?.grade ?? null,
-          landfallUtcMs: landfall?.timeUtcMs ?? null, landfallPlace: landfall?.place ?? null,
-          closestKm: closestKm === null ? null : Math.round(closestKm), hasForecast: s.bulletins > 0,
-        };
-      }),
-    );
+    // One storm after another: a CI run once read a garbled storm list while these queries ran
+    // at once on the store's connection (under investigation; see the session note).
+    const items: StormListItem[] = [];
+    for (const s of summaries) {
+      items.push(
+        await (async (): Promise<StormListItem> => {
+          const track = await readStormTrack(this.store, s.storm.id);
+          const closestKm =
+            track && track.fixes.length > 0
+              ? Math.min(...track.fixes.map((p) => distanceKm(p.lon, p.lat, centre[0], centre[1])))
+              : null;
+          const landfall = s.landfalls[0] ?? null;
+          return {
+            id: s.storm.id,
+            agency: s.storm.agency,
+            number: s.storm.number,
+            year: s.storm.year,
+            name: s.storm.name,
+            nameZh: s.storm.nameZh,
+            fixes: s.fixes,
+            firstUtcMs: s.firstUtcMs,
+            lastUtcMs: s.lastUtcMs,
+            peakWindMs: s.peak?.maxWindMs ?? null,
+            peakGrade: s.peak?.grade ?? null,
+            landfallUtcMs: landfall?.timeUtcMs ?? null,
+            landfallPlace: landfall?.place ?? null,
+            closestKm: closestKm === null ? null : Math.round(closestKm),
+            hasForecast: s.bulletins > 0,
+          };
+        })(),
+      );
+    }
     // Nearest first (in 25 km steps: two agencies' tracks of one storm are a few km apart), then the
     // record with a landfall (the Wenzhou data has landfalls and wind radii, CMA's best track neither).
     const bucket = (km: number | null): number => (km === null ? Infinity : Math.floor(km / 25));
-    return items.sort((a, b) => bucket(a.closestKm) - bucket(b.closestKm) || Number(b.landfallUtcMs !== null) - Number(a.landfallUtcMs !== null) || b.year - a.year);
+    return items.sort(
+      (a, b) =>
+        bucket(a.closestKm) - bucket(b.closestKm) ||
+        Number(b.landfallUtcMs !== null) - Number(a.landfallUtcMs !== null) ||
+        b.year - a.year,
+    );
   }
 
   public async getStormTrack(stormId: string): Promise<StormTrackView | null> {
@@ -73,10 +108,18 @@ export class TyphoonService implements TyphoonApi {
     const bulletins = await readCurrentForecasts(this.store, stormId);
     const planned = trackForWindModel({ ...track, bulletins });
     const forecast = planned.filter((p) => p.isForecast);
-    const bulletin = bulletins.find((b) => forecast.some((p) => p.bulletinUtcMs === b.issuedUtcMs)) ?? null;
+    const bulletin =
+      bulletins.find((b) => forecast.some((p) => p.bulletinUtcMs === b.issuedUtcMs)) ?? null;
     const s = track.storm;
     return {
-      storm: { id: s.id, agency: s.agency, number: s.number, year: s.year, name: s.name, nameZh: s.nameZh },
+      storm: {
+        id: s.id,
+        agency: s.agency,
+        number: s.number,
+        year: s.year,
+        name: s.name,
+        nameZh: s.nameZh,
+      },
       fixes: track.fixes,
       forecast,
       forecastIssuedUtcMs: bulletin?.issuedUtcMs ?? null,
@@ -90,12 +133,26 @@ export class TyphoonService implements TyphoonApi {
     if (cached) return cached;
     const track = await readStormTrack(this.store, stormId);
     if (!track) return null;
-    const points = trackForWindModel({ ...track, bulletins: await readCurrentForecasts(this.store, stormId) });
+    const points = trackForWindModel({
+      ...track,
+      bulletins: await readCurrentForecasts(this.store, stormId),
+    });
     if (points.length < 2) return null;
     const places = await this.district();
     const start = Math.ceil(points[0]!.timeUtcMs / HOUR_MS) * HOUR_MS;
-    const hours = Math.max(1, Math.floor((points[points.length - 1]!.timeUtcMs - start) / HOUR_MS) + 1);
-    const t = windTimeline({ track: points, lon: places.lon, lat: places.lat, startUtcMs: start, hours, gridOfPoint: places.gridOfPoint, gridCount: places.grids.length });
+    const hours = Math.max(
+      1,
+      Math.floor((points[points.length - 1]!.timeUtcMs - start) / HOUR_MS) + 1,
+    );
+    const t = windTimeline({
+      track: points,
+      lon: places.lon,
+      lat: places.lat,
+      startUtcMs: start,
+      hours,
+      gridOfPoint: places.gridOfPoint,
+      gridCount: places.grids.length,
+    });
     const force: number[] = [];
     const signal: number[] = [];
     let peakForce = 0;
@@ -123,15 +180,29 @@ export class TyphoonService implements TyphoonApi {
     };
     const g = t.grids!;
     const wind: DistrictWind = {
-      stormId, startUtcMs: start, stepMs: HOUR_MS, hours, force, signal,
-      arrival7UtcMs: min(t.arrival7UtcMs), arrival10UtcMs: min(t.arrival10UtcMs), peakForce, peakUtcMs,
+      stormId,
+      startUtcMs: start,
+      stepMs: HOUR_MS,
+      hours,
+      force,
+      signal,
+      arrival7UtcMs: min(t.arrival7UtcMs),
+      arrival10UtcMs: min(t.arrival10UtcMs),
+      peakForce,
+      peakUtcMs,
       grids: places.grids.map((grid, i) => ({
-        gridId: grid.id, name: grid.name, centroid: grid.centroid, buildings: grid.buildings,
-        arrival7UtcMs: nan(g.arrival7UtcMs[i]!), arrival10UtcMs: nan(g.arrival10UtcMs[i]!), maxForce: g.maxForce[i]!,
+        gridId: grid.id,
+        name: grid.name,
+        centroid: grid.centroid,
+        buildings: grid.buildings,
+        arrival7UtcMs: nan(g.arrival7UtcMs[i]!),
+        arrival10UtcMs: nan(g.arrival10UtcMs[i]!),
+        maxForce: g.maxForce[i]!,
       })),
       notes: t.notes,
     };
-    if (this.windCache.size >= WIND_CACHE_LIMIT) this.windCache.delete(this.windCache.keys().next().value!);
+    if (this.windCache.size >= WIND_CACHE_LIMIT)
+      this.windCache.delete(this.windCache.keys().next().value!);
     this.windCache.set(stormId, wind);
     return wind;
   }
@@ -141,7 +212,9 @@ export class TyphoonService implements TyphoonApi {
     const rows = await this.store.all<{ lon: number; lat: number; grid: number | null }>(
       'SELECT centroid_lon AS lon, centroid_lat AS lat, grid_id AS grid FROM buildings ORDER BY id',
     );
-    const gridRows = await this.store.all<{ id: number; name: string }>("SELECT id, name FROM areas WHERE level = 'grid' ORDER BY id");
+    const gridRows = await this.store.all<{ id: number; name: string }>(
+      "SELECT id, name FROM areas WHERE level = 'grid' ORDER BY id",
+    );
     const index = new Map(gridRows.map((g, i) => [g.id, i]));
     const lon = new Float64Array(rows.length);
     const lat = new Float64Array(rows.length);
@@ -164,8 +237,18 @@ export class TyphoonService implements TyphoonApi {
     });
     const n = Math.max(1, rows.length);
     this.places = {
-      lon, lat, gridOfPoint,
-      grids: gridRows.map((g, i) => ({ id: g.id, name: g.name, buildings: sums[i]!.n, centroid: sums[i]!.n > 0 ? [sums[i]!.lon / sums[i]!.n, sums[i]!.lat / sums[i]!.n] : [cLon / n, cLat / n] })),
+      lon,
+      lat,
+      gridOfPoint,
+      grids: gridRows.map((g, i) => ({
+        id: g.id,
+        name: g.name,
+        buildings: sums[i]!.n,
+        centroid:
+          sums[i]!.n > 0
+            ? [sums[i]!.lon / sums[i]!.n, sums[i]!.lat / sums[i]!.n]
+            : [cLon / n, cLat / n],
+      })),
       centre: [cLon / n, cLat / n],
     };
     return this.places;

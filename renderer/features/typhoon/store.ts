@@ -66,7 +66,8 @@ export function selectDefaultStorm(): void {
 export async function selectStorm(id: string): Promise<void> {
   useTyphoonStore.setState({ selectedId: id, loading: true });
   const api = getAppApi().typhoon;
-  const [track, wind] = await Promise.all([hostCall(() => api.getStormTrack(id), null), hostCall(() => api.getDistrictWind(id), null)]);
+  const track = await hostCall(() => api.getStormTrack(id), null);
+  const wind = await hostCall(() => api.getDistrictWind(id), null);
   if (useTyphoonStore.getState().selectedId !== id) return;
   const points = [...(track?.fixes ?? []), ...(track?.forecast ?? [])];
   const last = points.at(-1)?.timeUtcMs ?? null;
