@@ -432,7 +432,10 @@ export class DuckDbStore {
   }
 
   private async execNow(sql: string, params?: Params): Promise<DuckDBMaterializedResult> {
-    if (!params) return this.conn.run(sql);
+    // No parameters to bind: run it as it is. A kept prepared statement with nothing bound
+    // (`{}`), run again after its table changed, returned garbage rows (a storm "J" of agency "E"
+    // whose year changed from read to read; tests/unit/store.test.ts has the case).
+    if (!params || (Array.isArray(params) ? params.length === 0 : Object.keys(params).length === 0)) return this.conn.run(sql);
     let kept = this.statements.get(sql);
     if (!kept) {
       const statement = await this.conn.prepare(sql).catch(() => null);

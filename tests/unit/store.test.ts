@@ -180,3 +180,20 @@ describe('columnar reads', () => {
     store.close();
   });
 });
+
+describe('statements', () => {
+  it('a query with nothing to bind sees the rows written after its first run (no kept statement returns stale or freed rows)', async () => {
+    const tmp = tempDir();
+    const store = await DuckDbStore.open(tmp.path('stmt.duckdb'), { create: true });
+    await store.run('CREATE TABLE storms (id VARCHAR, year INTEGER)');
+    const read = (): Promise<{ id: string; year: number }[]> => store.all('SELECT id, year FROM storms ORDER BY id', {});
+    expect(await read()).toEqual([]);
+    await store.transaction(async () => {
+      await store.run(`DELETE FROM storms WHERE id IN ('CMA:2699')`);
+      await store.run(`INSERT INTO storms VALUES ('CMA:2699', 2026)`);
+    });
+    for (let i = 0; i < 3; i++) expect(await read()).toEqual([{ id: 'CMA:2699', year: 2026 }]);
+    store.close();
+    tmp.cleanup();
+  });
+});

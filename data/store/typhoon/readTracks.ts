@@ -96,9 +96,7 @@ export async function listStorms(store: DuckDbStore, filter: { ids?: readonly st
      FROM typhoon_storms s LEFT JOIN fx ON fx.storm_id = s.id LEFT JOIN bl ON bl.storm_id = s.id
      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY s.year DESC, s.number NULLS LAST, s.id`,
-    // Without a filter, no parameters: run unprepared (a kept prepared statement of this query was
-    // read back garbled after other work in the same process; under investigation).
-    Object.keys(params).length > 0 ? params : undefined,
+    params,
   );
   const landfalls = await store.all<Record<string, unknown>>(
     `SELECT storm_id, epoch_ms(ts)::DOUBLE AS ts, lon, lat, place, pressure_hpa, max_wind_ms, grade FROM typhoon_landfalls
