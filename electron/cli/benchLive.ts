@@ -2,6 +2,7 @@
  * Live-operations benchmarks: ingest throughput (HTTP → DuckDB, batched appender vs one INSERT per
  * event) and the meter detector at scale with precision/recall against the generator's labels.
  */
+import type { BenchRow } from '../../data/analytics/benchRow.ts';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,14 +14,7 @@ import { REPO_ROOT } from './paths.ts';
 import { hostDbThreads } from '../services/index.ts';
 import { provisionBenchAccess } from './benchAccess.ts';
 
-export interface BenchRow {
-  name: string;
-  value: string;
-  baseline?: string;
-  ratio?: string;
-  target?: string;
-  pass?: boolean;
-}
+export type { BenchRow } from '../../data/analytics/benchRow.ts';
 
 const LON = 121.42;
 const LAT = 28.38;

@@ -10,6 +10,7 @@
  * with 7/10/12 radii closing on the district from the south-east, landfall at hour 50, radii-less
  * fixes over land as the Wenzhou data have them): the benchmark needs no data files.
  */
+import type { BenchRow as WindBenchRow } from '../benchRow.ts';
 import type { QuadrantRadii, TrackPoint } from '../../model/typhoon/types.ts';
 import { beaufortForce, warningSignalFor, warningSignalRank, type WindOutlookSample } from '../../model/typhoon/scales.ts';
 import { distanceKm } from '../../model/typhoon/track.ts';
@@ -18,14 +19,7 @@ import { vortexWindAtOffset } from './vortex.ts';
 import { HOUR_MS, windTimeline, type WindTimeline } from './windField.ts';
 
 /** Same shape as the CLI bench table's rows (electron/cli/benchLive.ts BenchRow). */
-export interface WindBenchRow {
-  name: string;
-  value: string;
-  baseline?: string;
-  ratio?: string;
-  target?: string;
-  pass?: boolean;
-}
+export type { BenchRow as WindBenchRow } from '../benchRow.ts';
 
 /** The demo district's origin (data/seed/generateDistrict.ts DEMO_ORIGIN). */
 const ORIGIN_LON = 121.42;

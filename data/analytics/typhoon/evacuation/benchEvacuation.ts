@@ -11,20 +11,14 @@
  * 200 m measured with the real RoadGraph; shelters (schools, parks) spread evenly, with 1.15 × the
  * at-risk people's places in total, so the places exist but not where nearest-shelter sends people.
  */
+import type { BenchRow as EvacuationBenchRow } from '../../benchRow.ts';
 import { BUILDING_USES, CareFlag } from '../../../model/domain.ts';
 import { RoadGraph } from '../../RoadGraph.ts';
 import { DEFAULT_EVACUATION_RULES, selectAtRiskHouseholds, type RiskConditions, type RiskHousehold } from './rules.ts';
 import { planEvacuation, type PlanBuilding, type PlanShelter } from './evacuationPlan.ts';
 
 /** Same shape as the CLI bench table's rows (electron/cli/benchLive.ts BenchRow). */
-export interface EvacuationBenchRow {
-  name: string;
-  value: string;
-  baseline?: string;
-  ratio?: string;
-  target?: string;
-  pass?: boolean;
-}
+export type { BenchRow as EvacuationBenchRow } from '../../benchRow.ts';
 
 const ORIGIN_LON = 121.42;
 const ORIGIN_LAT = 28.38;
