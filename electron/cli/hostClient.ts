@@ -19,7 +19,9 @@ export function createHostClient(baseUrl: string, token: string | null = null): 
   };
   const proxy = (api: string): object =>
     new Proxy({}, { get: (_t, m) => (typeof m === 'string' && m !== 'then' ? (...args: unknown[]) => call(api, m, args) : undefined) });
-  return { store: proxy('store'), live: proxy('live'), window: proxy('window'), auth: proxy('auth') } as unknown as AppApi;
+  // Every section, a feature module's too, is reached the same way (unknown names fail at the host).
+  const sections = new Map<string, object>();
+  return new Proxy({}, { get: (_t, api) => (typeof api === 'string' && api !== 'then' ? (sections.get(api) ?? sections.set(api, proxy(api)).get(api)) : undefined) }) as AppApi;
 }
 
 /** Posts events as NDJSON; throws unless the host committed them. */

@@ -4,14 +4,9 @@
  * the same object from it. Channel names are derived from the keys below, never written twice.
  */
 import type {
-  DispatchOption,
-  IncidentAction,
-  IncidentDetail,
   LiveDelta,
   LiveSnapshot,
-  MeterAlert,
   TimelineRange,
-  VisitOutcome,
   BasemapCollection,
   BuildingColumns,
   BuildingDetail,
@@ -25,8 +20,10 @@ import type {
 } from './dto.ts';
 import { z } from 'zod';
 import type { Access } from './access.ts';
-import { epochMs, idText, m, NO_ARGS, reason, recordId, type MemberSpec, type MethodSpec } from './sections.ts';
+import { epochMs, m, NO_ARGS, reason, recordId, type MemberSpec, type MethodSpec } from './sections.ts';
 import { TYPHOON_SECTION, type TyphoonApi } from './typhoon/contract.ts';
+import { INCIDENTS_SECTION, type IncidentsApi } from './incidents/contract.ts';
+import { ALERTS_SECTION, type AlertsApi } from './alerts/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
@@ -55,21 +52,17 @@ export interface StoreApi {
   findBuildings(text: string, limit: number): Promise<BuildingHit[]>;
 }
 
-/** Live operations: incidents and their closed loop, meter alerts, resources, the timeline. */
+/**
+ * The live picture on the one clock: incidents, meter alerts and resources now or at any past
+ * moment, the timeline's range, and the pushes of what changed. What a console does with one
+ * incident or alert is in that module's section (`incidents`, `alerts`).
+ */
 export interface LiveApi {
   /** Everything live now. */
   getLiveSnapshot(): Promise<LiveSnapshot>;
   /** The state as it was at `atMs`, rebuilt from the event log (timeline scrub and replay). */
   getStateAt(atMs: number): Promise<LiveSnapshot>;
   getTimelineRange(): Promise<TimelineRange>;
-  getIncident(incidentId: string): Promise<IncidentDetail | null>;
-  /** Available grid workers and departments, nearest by road first. */
-  proposeDispatch(incidentId: string): Promise<DispatchOption[]>;
-  /** Accept, dispatch, reassign, close… recorded as an event like any other. */
-  actOnIncident(incidentId: string, action: IncidentAction): Promise<IncidentDetail | null>;
-  /** Recorded under the signed-in person (an event and an audit row with the change). */
-  acknowledgeAlert(alertId: string): Promise<MeterAlert | null>;
-  recordVisitOutcome(alertId: string, outcome: VisitOutcome, reason: string): Promise<MeterAlert | null>;
   /**
    * Pushes what changed, coalesced over 50 ms windows. Returns the unsubscribe
    * function: handler identity does not survive Electron's context bridge, so there is no `off`.
@@ -90,6 +83,10 @@ export interface AppApi {
   audit: AuditApi;
   /** Typhoon planning (feature module: electron/common/typhoon/contract.ts). */
   typhoon: TyphoonApi;
+  /** One incident's closed loop (feature module: electron/common/incidents/contract.ts). */
+  incidents: IncidentsApi;
+  /** Acting on meter alerts (feature module: electron/common/alerts/contract.ts). */
+  alerts: AlertsApi;
 }
 
 /** The audit log, for supervisors (electron/common/auditLog.ts). */
@@ -115,12 +112,6 @@ export interface AuthApi {
   whoAmI(): Promise<SessionInfo | null>;
 }
 
-const incidentAction = z.strictObject({
-  action: z.enum(['accept', 'dispatch', 'reassign', 'handle', 'feedback', 'close', 'cancel']),
-  assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: recordId }).optional(),
-  note: z.string().max(500).optional(),
-  rating: z.number().int().min(1).max(5).optional(),
-});
 const auditFilter = z.strictObject({
   fromMs: epochMs.nullable().optional(),
   toMs: epochMs.nullable().optional(),
@@ -152,11 +143,6 @@ export const SECTIONS = {
     getLiveSnapshot: NO_ARGS('view'),
     getStateAt: m('view', epochMs),
     getTimelineRange: NO_ARGS('view'),
-    getIncident: m('view', idText),
-    proposeDispatch: m('operator', idText),
-    actOnIncident: m('operator', idText, incidentAction),
-    acknowledgeAlert: m('operator', idText),
-    recordVisitOutcome: m('operator', idText, z.enum(['safe', 'needed_help', 'false_alarm']), reason),
     onLiveDelta: 'event',
   } satisfies Record<keyof LiveApi, MemberSpec>,
   window: { getHostInfo: NO_ARGS('public') } satisfies Record<keyof WindowApi, MemberSpec>,
@@ -172,6 +158,8 @@ export const SECTIONS = {
     verify: NO_ARGS('supervisor'),
   } satisfies Record<keyof AuditApi, MemberSpec>,
   typhoon: TYPHOON_SECTION satisfies Record<keyof TyphoonApi, MemberSpec>,
+  incidents: INCIDENTS_SECTION satisfies Record<keyof IncidentsApi, MemberSpec>,
+  alerts: ALERTS_SECTION satisfies Record<keyof AlertsApi, MemberSpec>,
 } as const;
 
 /** Every member of every section with who may call it (`event` for pushed members). */

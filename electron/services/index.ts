@@ -15,7 +15,6 @@ import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { StoreService } from './StoreService.ts';
 import { IngestService } from './IngestService.ts';
 import { LiveService } from './LiveService.ts';
-import { MeterAlertService } from './MeterAlertService.ts';
 import { servingWall } from './wallView.ts';
 import { scheduleRetention } from '../../data/store/retention.ts';
 
@@ -41,7 +40,6 @@ export interface Services {
   api: AppApi;
   ingest: IngestService;
   live: LiveService;
-  alerts: MeterAlertService;
   /** Accounts, sessions and tokens: the hosts resolve each request's caller through it. */
   auth: AuthService;
   /** Stops timers and pushes so no new query starts; then close the store with closeWhenIdle. */
@@ -62,16 +60,6 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   const info = await storeService.getTwinInfo();
   let live: LiveService | null = null;
   let features: Awaited<ReturnType<typeof startFeatureServices>> | null = null;
-  const alerts = new MeterAlertService(store);
-  // Live meter readings are checked at most every 20 s, not per batch.
-  let meterCheck: NodeJS.Timeout | null = null;
-  const scheduleMeterCheck = (): void => {
-    meterCheck ??= setTimeout(() => {
-      meterCheck = null;
-      void alerts.checkLive().then((ids) => live?.alertsChanged(ids), () => undefined);
-    }, 20_000);
-    meterCheck.unref();
-  };
   // Its own connection, so a group commit neither holds up nor takes in the consoles' writes.
   const ingest = new IngestService(await store.connectAgain(), {
     log: options.log,
@@ -79,15 +67,13 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     onCommitted: (events) => {
       live?.onCommitted(events);
       features?.onCommitted(events);
-      if (events.some((e) => e.type === 'meter.reading')) scheduleMeterCheck();
     },
   });
   const log = options.log ?? ((): void => undefined);
-  features = await startFeatureServices({ store, ingest, log, personalData: options.personalData });
   live = new LiveService(store, { ingest, simulated: Boolean(options.simulated), personalData: options.personalData });
   await live.init();
-  await alerts.raiseFromHistory();
-  await alerts.checkLive();
+  // The modules tell the live picture what they change; it pushes to every view.
+  features = await startFeatureServices({ store, ingest, live, log, personalData: options.personalData });
   // The retention policy, daily on the twin this host owns (data/store/retention.ts).
   const retention = scheduleRetention(store);
   const auth = await AuthService.open(store);
@@ -107,14 +93,12 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     ...features.api,
   };
   const stop = (): void => {
-    if (meterCheck) clearTimeout(meterCheck);
-    meterCheck = null;
     live?.stop();
     features?.stop();
     retention.stop();
     ingest.close();
   };
-  return { api, ingest, live, alerts, auth, stop };
+  return { api, ingest, live, auth, stop };
 }
 
 /** Thrown for a call outside the contract; hosts answer it with 404 / a rejected invoke. */

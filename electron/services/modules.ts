@@ -4,21 +4,33 @@
  * the compiler refuses a section without one. `createServices` starts each, hands it the events
  * each commit let in (its projections already wrote their rows), and stops it with the host.
  *
- * The first sections (store, live, window, auth, audit) predate the registry and are built by
- * createServices itself.
+ * The core sections (store, live, window, auth, audit) are built by createServices itself: `live`
+ * is the one clock's picture (incidents, alerts and resources now or at any moment, and its
+ * pushes), which the modules tell of what they change through `ModuleContext.live`.
  */
 import type { AppApi } from '../common/contract.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import type { IngestEvent } from '../../data/feed/events.ts';
 import type { IngestService } from './IngestService.ts';
 import { typhoonServiceModule } from './typhoon/index.ts';
+import { incidentsServiceModule } from './incidents/index.ts';
+import { alertsServiceModule } from './alerts/index.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
 
+/** What a module tells the live picture (LiveService), which pushes it to every open view. */
+export interface LiveChanges {
+  /** Events the module wrote into the log itself (a console's action), pushed like ingested ones. */
+  recorded(events: IngestEvent[]): void;
+  /** Meter alerts raised, acknowledged or closed (`meter_alerts` rows, not feed events). */
+  alertsChanged(ids: string[]): void;
+}
+
 export interface ModuleContext {
   store: DuckDbStore;
   ingest: IngestService;
+  live: LiveChanges;
   log: (line: string) => void;
   personalData: 'masked' | 'none';
 }
@@ -36,6 +48,8 @@ export interface ServiceModule<K extends FeatureSection> {
 
 export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   typhoon: typhoonServiceModule,
+  incidents: incidentsServiceModule,
+  alerts: alertsServiceModule,
 };
 
 /** Starts every feature module's service. */

@@ -41,13 +41,13 @@ function applyAlert(a: MeterAlert | null): void {
 }
 
 export async function acknowledgeAlert(id: string): Promise<boolean> {
-  const a = await hostCall(() => getAppApi().live.acknowledgeAlert(id), null);
+  const a = await hostCall(() => getAppApi().alerts.acknowledgeAlert(id), null);
   applyAlert(a);
   return a !== null;
 }
 
 export async function recordVisitOutcome(id: string, outcome: VisitOutcome, reason: string): Promise<boolean> {
-  const a = await hostCall(() => getAppApi().live.recordVisitOutcome(id, outcome, reason), null);
+  const a = await hostCall(() => getAppApi().alerts.recordVisitOutcome(id, outcome, reason), null);
   applyAlert(a);
   if (a) {
     pushToast('info', t('alerts.outcomeSaved', { address: `${a.address} ${a.unit}` }), 5000);

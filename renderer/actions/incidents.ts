@@ -1,6 +1,6 @@
 /**
  * Incident commands from the console: choose one (the map flies to it), accept, dispatch,
- * reassign and close it. Each action is an event at the host (`live.actOnIncident`); the answer is
+ * reassign and close it. Each action is an event at the host (`incidents.actOnIncident`); the answer is
  * applied at once and the push confirms it. Host errors become toasts.
  */
 import type { DispatchOption, IncidentAction, IncidentDetail } from '../../electron/common/dto.ts';
@@ -29,10 +29,10 @@ function applyIncident(d: IncidentDetail | null): void {
 
 /** The host records the signed-in person as the one who acted. */
 export async function actOnIncident(id: string, action: IncidentAction): Promise<IncidentDetail | null> {
-  const d = await hostCall(() => getAppApi().live.actOnIncident(id, action), null);
+  const d = await hostCall(() => getAppApi().incidents.actOnIncident(id, action), null);
   applyIncident(d);
   return d;
 }
 
-export const fetchIncident = (id: string): Promise<IncidentDetail | null> => hostCall(() => getAppApi().live.getIncident(id), null);
-export const proposeDispatch = (id: string): Promise<DispatchOption[]> => hostCall(() => getAppApi().live.proposeDispatch(id), []);
+export const fetchIncident = (id: string): Promise<IncidentDetail | null> => hostCall(() => getAppApi().incidents.getIncident(id), null);
+export const proposeDispatch = (id: string): Promise<DispatchOption[]> => hostCall(() => getAppApi().incidents.proposeDispatch(id), []);

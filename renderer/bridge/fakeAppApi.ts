@@ -8,8 +8,6 @@
  */
 import type { AppApi, AuthApi, StoreApi, WindowApi } from '../../electron/common/contract.ts';
 
-/** The live API as the fake host offers it (none of it: the live feed is not simulated here). */
-type FakeLiveApi = AppApi extends { live: infer L } ? L : never;
 import type {
   BasemapCollection,
   BasemapFeature,
@@ -428,19 +426,24 @@ export function createFakeAppApi(): AppApi {
     },
   };
   const windowApi: WindowApi = { getHostInfo: () => delay({ host: 'web', version: '0.1.0-fake', personalData: 'masked' }) };
-  // NOTE: a Proxy so the fake keeps compiling while the live contract grows: subscriptions get a
-  // no-op unsubscribe, every request fails the way an absent host feature would.
-  const live = new Proxy(
-    {},
-    {
-      get: (_t, method) =>
-        typeof method !== 'string' || method === 'then'
-          ? undefined
-          : method.startsWith('on')
-            ? () => () => undefined
-            : () => Promise.reject(new Error(`The demo host has no live feed (live.${method}).`)),
-    },
-  ) as FakeLiveApi;
+  // NOTE: Proxies so the fake keeps compiling while these sections grow: the live feed and what a
+  // console does with its incidents and alerts are not simulated here. Subscriptions get a no-op
+  // unsubscribe, every request fails the way an absent host feature would.
+  const withoutLiveFeed = <K extends 'live' | 'incidents' | 'alerts'>(section: K): AppApi[K] =>
+    new Proxy(
+      {},
+      {
+        get: (_t, method) =>
+          typeof method !== 'string' || method === 'then'
+            ? undefined
+            : method.startsWith('on')
+              ? () => () => undefined
+              : () => Promise.reject(new Error(`The demo host has no live feed (${section}.${method}).`)),
+      },
+    ) as AppApi[K];
+  const live = withoutLiveFeed('live');
+  const incidents = withoutLiveFeed('incidents');
+  const alerts = withoutLiveFeed('alerts');
   // The fake host has one person at the console, already signed in.
   const session: SessionInfo = { kind: 'person', name: 'fake', displayName: '演示操作员', role: 'operator', expiresAtMs: Date.now() + 12 * 3600_000 };
   const auth: AuthApi = {
@@ -451,5 +454,5 @@ export function createFakeAppApi(): AppApi {
   };
   // The fake district has no storms imported.
   const typhoon = { listStorms: () => delay([]), getStormTrack: () => delay(null), getDistrictWind: () => delay(null), onStormsChanged: () => () => undefined };
-  return { store, window: windowApi, live, auth, typhoon } as unknown as AppApi;
+  return { store, window: windowApi, live, incidents, alerts, auth, typhoon } as unknown as AppApi;
 }

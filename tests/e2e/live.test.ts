@@ -67,7 +67,7 @@ let page: Page;
 let centre: [number, number];
 
 let session: ApiSession | null = null;
-async function rpc<T>(api: 'live' | 'store', method: string, args: unknown[]): Promise<T> {
+async function rpc<T>(api: 'live' | 'store' | 'incidents', method: string, args: unknown[]): Promise<T> {
   session ??= await signInOverHttp(baseUrl, inject('credentials'));
   return session.call<T>(api, method, args);
 }
@@ -185,7 +185,7 @@ describe('the live twin', () => {
     await expect.poll(() => page.evaluate((id) => window.__live!.incidentStatus(id), incidentId)).toBe('dispatched');
     expect(await detail.getByTestId('incident-assignee').innerText()).not.toBe('');
 
-    const host = await rpc<IncidentDetail>('live', 'getIncident', [incidentId]);
+    const host = await rpc<IncidentDetail>('incidents', 'getIncident', [incidentId]);
     expect(host.status).toBe('dispatched');
     expect(host.steps.map((s) => s.step)).toEqual(['reported', 'accepted', 'dispatched']);
   });
@@ -252,7 +252,7 @@ describe('the live twin', () => {
   });
 
   it('replays the state the host rebuilds for a past moment, then returns to live', async () => {
-    const host = await rpc<IncidentDetail>('live', 'getIncident', [incidentId]);
+    const host = await rpc<IncidentDetail>('incidents', 'getIncident', [incidentId]);
     const acceptedAt = host.steps.find((s) => s.step === 'accepted')!.ts;
     const t = Math.round((reportedAt + acceptedAt) / 2);
     expect(acceptedAt - reportedAt).toBeGreaterThan(20);

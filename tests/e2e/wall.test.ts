@@ -122,7 +122,7 @@ beforeAll(async () => {
   const r = (await store.one<{ id: number; lon: number; lat: number }>('SELECT id, lon, lat FROM resources ORDER BY id LIMIT 1'))!;
   await services.ingest.ingestValues([{ id: `pos-${Date.now()}`, type: 'resource.position', ts: new Date().toISOString(), source: 'gps', data: { resourceId: r.id, lon: r.lon + 0.0005, lat: r.lat, status: 'en_route' } }], 'http');
   const alert = (await store.one<{ id: string }>(`SELECT id FROM meter_alerts WHERE status = 'open' ORDER BY id LIMIT 1`))!;
-  await operator.call('live', 'acknowledgeAlert', [alert.id]);
+  await operator.call('alerts', 'acknowledgeAlert', [alert.id]);
   await page.waitForFunction(() => (window.__civictwin as unknown as WallHooks).incidentIds().includes('INC-WALL-PUSH'), undefined, { timeout: 30_000 });
   // The acknowledged alert reaches the wall as its building's counts.
   for (const until = Date.now() + 30_000; !received.some((c) => c.what.startsWith('WS') && JSON.stringify(c.value).includes('"alertCounts"')); ) {
@@ -151,7 +151,7 @@ describe('a wall display (#wall=<token>)', () => {
     await page.getByTestId('building-panel').waitFor({ timeout: 15_000 });
 
     // Bodies are read after their responses arrive: wait for the last ones opened above.
-    for (const rpc of ['store.getBuildings', 'live.getLiveSnapshot', 'live.getIncident', 'store.findBuildings', 'store.getBuildingDetail']) {
+    for (const rpc of ['store.getBuildings', 'live.getLiveSnapshot', 'incidents.getIncident', 'store.findBuildings', 'store.getBuildingDetail']) {
       await expect.poll(() => received.some((c) => c.what.includes(`/api/rpc/${rpc} `)), { timeout: 15_000 }).toBe(true);
     }
     expect(framesReceived).toBeGreaterThan(0);

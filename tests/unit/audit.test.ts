@@ -325,7 +325,7 @@ describe('actions at a console', () => {
 
   it('record an incident step under the signed-in person, with its event and audit row in one transaction', async () => {
     // A name the client sends is not taken (the contract no longer has one; a stale client's is ignored).
-    const detail = await asOperator(() => services.api.live.actOnIncident(incidentId, { action: 'accept', actor: 'someone-else' } as never));
+    const detail = await asOperator(() => services.api.incidents.actOnIncident(incidentId, { action: 'accept', actor: 'someone-else' } as never));
     expect(detail?.status).toBe('accepted');
     expect(detail?.steps.at(-1)).toMatchObject({ step: 'accepted', actor: 'wang.li' });
     const audit = await store.all<{ actor: string; action: string; subject: string }>(`SELECT actor, action, subject FROM audit_log WHERE subject = 'incident:${incidentId}'`);
@@ -341,33 +341,33 @@ describe('actions at a console', () => {
     // The step's table cannot be written: the audit row and the event went in first, in the same transaction.
     await store.run('ALTER TABLE incident_steps RENAME TO incident_steps_away');
     try {
-      await expect(asOperator(() => services.api.live.actOnIncident(incidentId, { action: 'handle' }))).rejects.toThrow(/incident_steps/);
+      await expect(asOperator(() => services.api.incidents.actOnIncident(incidentId, { action: 'handle' }))).rejects.toThrow(/incident_steps/);
     } finally {
       await store.run('ALTER TABLE incident_steps_away RENAME TO incident_steps');
     }
     expect(await counts(store, incidentId)).toEqual(before);
     expect((await verifyAuditChain(store)).ok).toBe(true);
     // And the next action records normally.
-    expect((await asOperator(() => services.api.live.actOnIncident(incidentId, { action: 'handle' })))?.status).toBe('handling');
+    expect((await asOperator(() => services.api.incidents.actOnIncident(incidentId, { action: 'handle' })))?.status).toBe('handling');
     expect((await counts(store, incidentId)).audit).toBe(before.audit + 1);
   });
 
   it('refuse an unknown incident and a caller that is not a person', async () => {
     const before = await counts(store, 'NOPE');
-    await expect(asOperator(() => services.api.live.actOnIncident('NOPE', { action: 'accept' }))).rejects.toThrow(/No incident "NOPE"/);
+    await expect(asOperator(() => services.api.incidents.actOnIncident('NOPE', { action: 'accept' }))).rejects.toThrow(/No incident "NOPE"/);
     const wall = { caller: { kind: 'wall', tokenId: 1, name: 'hall' } as const, via: 'http' as const };
-    await expect(runAs(wall, () => services.api.live.actOnIncident(incidentId, { action: 'feedback' }))).rejects.toThrow(/wall may not/);
+    await expect(runAs(wall, () => services.api.incidents.actOnIncident(incidentId, { action: 'feedback' }))).rejects.toThrow(/wall may not/);
     expect(await counts(store, 'NOPE')).toEqual(before);
   });
 
   it('make alert actions events, audited under the person, and refuse closing twice', async () => {
     const alert = (await services.api.live.getLiveSnapshot()).alerts[0]!;
     expect(alert).toBeDefined();
-    expect(await asOperator(() => services.api.live.acknowledgeAlert(alert.id))).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'wang.li' });
+    expect(await asOperator(() => services.api.alerts.acknowledgeAlert(alert.id))).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'wang.li' });
     // A second acknowledgement changes nothing and records nothing.
-    await asOperator(() => services.api.live.acknowledgeAlert(alert.id));
-    expect(await asOperator(() => services.api.live.recordVisitOutcome(alert.id, 'safe', '已上门，老人在家安好'))).toMatchObject({ status: 'closed', outcome: 'safe' });
-    await expect(asOperator(() => services.api.live.recordVisitOutcome(alert.id, 'false_alarm', '改一下'))).rejects.toThrow(/already closed/);
+    await asOperator(() => services.api.alerts.acknowledgeAlert(alert.id));
+    expect(await asOperator(() => services.api.alerts.recordVisitOutcome(alert.id, 'safe', '已上门，老人在家安好'))).toMatchObject({ status: 'closed', outcome: 'safe' });
+    await expect(asOperator(() => services.api.alerts.recordVisitOutcome(alert.id, 'false_alarm', '改一下'))).rejects.toThrow(/already closed/);
     const audit = await store.all<{ actor: string; action: string; reason: string | null }>(`SELECT actor, action, reason FROM audit_log WHERE subject = 'alert:${alert.id}' ORDER BY id`);
     expect(audit).toEqual([
       { actor: 'wang.li', action: 'alert.acknowledge', reason: null },

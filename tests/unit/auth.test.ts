@@ -128,9 +128,9 @@ describe('roles', () => {
   it('a viewer may look but not act: dispatching is refused and the incident is unchanged', async () => {
     await openIncident('AUTH-1');
     const headers = await signIn('viewer1');
-    expect((await rpc('live.getIncident', ['AUTH-1'], headers)).status).toBe(200);
+    expect((await rpc('incidents.getIncident', ['AUTH-1'], headers)).status).toBe(200);
     const before = await stepsOf('AUTH-1');
-    const r = await rpc('live.actOnIncident', ['AUTH-1', { action: 'accept' }], headers);
+    const r = await rpc('incidents.actOnIncident', ['AUTH-1', { action: 'accept' }], headers);
     expect(r.status).toBe(403);
     expect(r.body!.error).toMatch(/needs operator/);
     expect(await stepsOf('AUTH-1')).toBe(before);
@@ -141,7 +141,7 @@ describe('roles', () => {
     await openIncident('AUTH-2');
     const headers = await signIn('operator1');
     const before = await stepsOf('AUTH-2');
-    const r = await rpc('live.actOnIncident', ['AUTH-2', { action: 'accept' }], headers);
+    const r = await rpc('incidents.actOnIncident', ['AUTH-2', { action: 'accept' }], headers);
     expect(r.status).toBe(200);
     expect(await stepsOf('AUTH-2')).toBe(before + 1);
   });
@@ -166,8 +166,8 @@ describe('a wall', () => {
       ['store.getHousehold', [householdId]],
       ['store.getBuildingUnits', [1]],
       ['store.revealHousehold', [householdId, '核实独居老人情况']],
-      ['live.actOnIncident', ['AUTH-1', { action: 'accept' }]],
-      ['live.proposeDispatch', ['AUTH-1']],
+      ['incidents.actOnIncident', ['AUTH-1', { action: 'accept' }]],
+      ['incidents.proposeDispatch', ['AUTH-1']],
     ] as const) {
       expect((await rpc(name, [...args], headers)).status, name).toBe(403);
     }
@@ -189,14 +189,14 @@ describe('other sites and other names', () => {
     await openIncident('AUTH-3');
     const headers = await signIn('operator1');
     const before = await stepsOf('AUTH-3');
-    const r = await rpc('live.actOnIncident', ['AUTH-3', { action: 'cancel' }], { ...headers, origin: 'http://evil.example' });
+    const r = await rpc('incidents.actOnIncident', ['AUTH-3', { action: 'cancel' }], { ...headers, origin: 'http://evil.example' });
     expect(r.status).toBe(403);
     expect(await stepsOf('AUTH-3')).toBe(before);
   });
 
   it('a plain text/plain form POST (no preflight) is refused', async () => {
     const headers = await signIn('operator1');
-    const res = await fetch(`${base}/api/rpc/live.actOnIncident`, {
+    const res = await fetch(`${base}/api/rpc/incidents.actOnIncident`, {
       method: 'POST', headers: { 'content-type': 'text/plain', cookie: headers.cookie! }, body: '{"args":["AUTH-3",{"action":"cancel"}]}',
     });
     expect(res.status).toBe(403);
@@ -259,7 +259,7 @@ describe('ingest tokens', () => {
   it('a source may read the layout it addresses, masked, but never act or reveal', async () => {
     const auth = { authorization: `Bearer ${ingestToken}` };
     expect((await rpc('store.getBuildings', [], auth)).status).toBe(200);
-    expect((await rpc('live.actOnIncident', ['AUTH-1', { action: 'accept' }], auth)).status).toBe(403);
+    expect((await rpc('incidents.actOnIncident', ['AUTH-1', { action: 'accept' }], auth)).status).toBe(403);
     expect((await rpc('store.revealHousehold', [householdId, '核实独居老人情况'], auth)).status).toBe(403);
   });
 });
@@ -272,9 +272,9 @@ describe('arguments', () => {
       ['store.getBuildingDetail', [2 ** 40], /argument 1: .*2147483647/],
       ['store.findBuildings', ['路'.repeat(5000), 8], /argument 1: .*100/],
       ['store.findBuildings', ['路', 8, 'extra'], /argument/],
-      ['live.actOnIncident', ['AUTH-1', { action: 'explode' }], /argument 2\.action/],
-      ['live.actOnIncident', ['AUTH-1', { action: 'accept', actor: 'someone else' }], /argument 2/],
-      ['live.recordVisitOutcome', ['A-1', 'fine', 'x'], /argument 2/],
+      ['incidents.actOnIncident', ['AUTH-1', { action: 'explode' }], /argument 2\.action/],
+      ['incidents.actOnIncident', ['AUTH-1', { action: 'accept', actor: 'someone else' }], /argument 2/],
+      ['alerts.recordVisitOutcome', ['A-1', 'fine', 'x'], /argument 2/],
     ];
     for (const [name, args, message] of cases) {
       const r = await rpc(name, args, headers);

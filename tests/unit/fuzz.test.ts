@@ -125,7 +125,7 @@ describe.skipIf(!hasMosquitto)('MQTT: a 200 KB deeply nested JSON array', () => 
       await expect
         .poll(async () => {
           if (!host.alive) return `host exited: ${host.logTail(800)}`;
-          const r = await contractCall(host.url, access, session, 'live.getIncident', [incidentId]).catch(() => null);
+          const r = await contractCall(host.url, access, session, 'incidents.getIncident', [incidentId]).catch(() => null);
           return r && r.status === 200 && r.value !== null ? 'committed' : 'waiting';
         }, { timeout: 30_000, interval: 250 })
         .toBe('committed');

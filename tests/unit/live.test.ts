@@ -49,37 +49,37 @@ describe('closed loop', () => {
     const t = Date.now() - 20 * 60_000;
     const report = { id: 'lc-1', type: 'incident.reported', ts: iso(t), source: 'camera-9', data: { incidentId: 'LC-1', category: 'garbage', severity: 2, lon, lat, reporter: 'camera' } };
     expect((await services.ingest.ingestValues([report], 'http')).accepted).toBe(1);
-    let incident = await services.api.live.getIncident('LC-1');
+    let incident = await services.api.incidents.getIncident('LC-1');
     expect(incident?.status).toBe('reported');
     expect(incident?.address).toBeNull(); // a camera on a street names no building
     // A resident's report names the building: the queue shows its address.
     const building = (await store.one<{ id: number; address: string }>('SELECT id, address FROM buildings ORDER BY id LIMIT 1'))!;
     await services.ingest.ingestValues([{ ...report, id: 'lc-0', data: { ...report.data, incidentId: 'LC-0', buildingId: building.id, reporter: 'resident' } }], 'http');
-    expect((await services.api.live.getIncident('LC-0'))?.address).toBe(building.address);
+    expect((await services.api.incidents.getIncident('LC-0'))?.address).toBe(building.address);
 
-    incident = await services.api.live.actOnIncident('LC-1', { action: 'accept' });
+    incident = await services.api.incidents.actOnIncident('LC-1', { action: 'accept' });
     expect(incident?.status).toBe('accepted');
-    const options = await services.api.live.proposeDispatch('LC-1');
+    const options = await services.api.incidents.proposeDispatch('LC-1');
     expect(options.length).toBeGreaterThan(1);
     // Sorted by road distance; road distance is never shorter than the straight line.
     for (let i = 1; i < options.length; i++) expect(options[i]!.roadDistanceM).toBeGreaterThanOrEqual(options[i - 1]!.roadDistanceM);
     for (const o of options) expect(o.roadDistanceM + 1).toBeGreaterThanOrEqual(o.straightDistanceM);
     const chosen = options.find((o) => o.kind === 'grid_worker')!;
-    incident = await services.api.live.actOnIncident('LC-1', { action: 'dispatch', assignee: { kind: chosen.kind, id: chosen.id } });
+    incident = await services.api.incidents.actOnIncident('LC-1', { action: 'dispatch', assignee: { kind: chosen.kind, id: chosen.id } });
     expect(incident?.status).toBe('dispatched');
     expect(incident?.assignee).toMatchObject({ kind: 'grid_worker', id: chosen.id, label: chosen.label });
     // A dispatched worker is no longer proposed for the next incident.
     await services.ingest.ingestValues([{ ...report, id: 'lc-2', data: { ...report.data, incidentId: 'LC-2' } }], 'http');
-    expect((await services.api.live.proposeDispatch('LC-2')).some((o) => o.kind === 'grid_worker' && o.id === chosen.id)).toBe(false);
+    expect((await services.api.incidents.proposeDispatch('LC-2')).some((o) => o.kind === 'grid_worker' && o.id === chosen.id)).toBe(false);
 
-    for (const action of ['handle', 'feedback'] as const) await services.api.live.actOnIncident('LC-1', { action });
-    incident = await services.api.live.actOnIncident('LC-1', { action: 'close', rating: 5, note: '已清运' });
+    for (const action of ['handle', 'feedback'] as const) await services.api.incidents.actOnIncident('LC-1', { action });
+    incident = await services.api.incidents.actOnIncident('LC-1', { action: 'close', rating: 5, note: '已清运' });
     expect(incident?.status).toBe('closed');
     expect(incident?.steps.map((s) => s.step)).toEqual(['reported', 'accepted', 'dispatched', 'handling', 'feedback', 'closed']);
     expect(incident?.steps.every((s, i, all) => i === 0 || s.ts >= all[i - 1]!.ts)).toBe(true);
     expect(incident?.handledAt).not.toBeNull();
     // Refuses a dispatch without an assignee and an unknown incident action, with a reason.
-    await expect(services.api.live.actOnIncident('LC-2', { action: 'dispatch' })).rejects.toThrow(/assignee/);
+    await expect(services.api.incidents.actOnIncident('LC-2', { action: 'dispatch' })).rejects.toThrow(/assignee/);
   });
 });
 
@@ -90,10 +90,10 @@ describe('meter alerts', () => {
     const alert = snapshot.alerts.find((a) => a.kind === 'no_usage')!;
     expect(alert.explanation.usualWaterL).toBeGreaterThan(20);
     expect(alert.explanation.waterL).toBeLessThan(5);
-    const acked = await services.api.live.acknowledgeAlert(alert.id);
+    const acked = await services.api.alerts.acknowledgeAlert(alert.id);
     expect(acked?.status).toBe('acknowledged');
-    await expect(services.api.live.recordVisitOutcome(alert.id, 'safe', '  ')).rejects.toThrow(/reason/);
-    const closed = await services.api.live.recordVisitOutcome(alert.id, 'safe', '老人外出探亲，已电话确认');
+    await expect(services.api.alerts.recordVisitOutcome(alert.id, 'safe', '  ')).rejects.toThrow(/reason/);
+    const closed = await services.api.alerts.recordVisitOutcome(alert.id, 'safe', '老人外出探亲，已电话确认');
     expect(closed).toMatchObject({ status: 'closed', outcome: 'safe', outcomeReason: '老人外出探亲，已电话确认' });
     const audit = await store.all<{ action: string }>(`SELECT action FROM audit_log WHERE subject = 'alert:${alert.id}' ORDER BY id`);
     expect(audit.map((a) => a.action)).toEqual(['alert.acknowledge', 'alert.outcome']);

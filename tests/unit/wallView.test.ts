@@ -123,7 +123,7 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     'live.getLiveSnapshot': [],
     'live.getStateAt': [Date.now()],
     'live.getTimelineRange': [],
-    'live.getIncident': [incidentId],
+    'incidents.getIncident': [incidentId],
     'typhoon.listStorms': [],
     'typhoon.getStormTrack': ['CMA:1909'],
     'typhoon.getDistrictWind': ['CMA:1909'],
@@ -212,7 +212,7 @@ describe('a wall token on a console host', () => {
     await reportIncident(twin, incidentId);
     await movePosition(twin);
     const alert = await firstOpenAlert(twin);
-    expect((await operator.call('live.acknowledgeAlert', [alert.id])).status).toBe(200);
+    expect((await operator.call('alerts.acknowledgeAlert', [alert.id])).status).toBe(200);
     await wallClient.frameWhere((d) => d.incidents.some((i) => i.id === incidentId), 'the reported incident');
     await wallClient.frameWhere((d) => d.positions.count > 0, 'a position');
     await wallClient.frameWhere((d) => (d.alertCounts ?? []).some((c) => c.buildingId === alert.buildingId), "the acknowledged alert's building");
@@ -246,7 +246,7 @@ describe('a wall token on a console host', () => {
   });
 
   it('sees the incident with what was typed masked, and its steps without notes of anyone or operators', async () => {
-    const detail = (await wallClient.call<IncidentDetail>('live.getIncident', [incidentId])).value;
+    const detail = (await wallClient.call<IncidentDetail>('incidents.getIncident', [incidentId])).value;
     expect(detail.description).toBe('独居老人' + twin.secrets.resident.name[0] + '某（身份证[证件号]）在[门牌]摔倒，女儿电话 [电话]');
     expect(detail.steps.map((s) => s.actor)).toEqual([null, null]);
     expect(detail.steps[1]!.note).toBe(`已联系${twin.secrets.resident.name[0]}某本人，电话[电话]，[年龄]`);

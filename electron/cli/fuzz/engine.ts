@@ -393,7 +393,7 @@ class Phase {
       rpc('store.getBuildingUnits', '{"args":["1; DROP TABLE buildings"]}'),
       rpc('live.getStateAt', '{"args":[-1e309]}'),
       rpc('live.getStateAt', `{"args":[${2 ** 63}]}`),
-      rpc('live.getIncident', '{"args":[{"__proto__":{"x":1}}]}'),
+      rpc('incidents.getIncident', '{"args":[{"__proto__":{"x":1}}]}'),
       rpc('store.findBuildings', `{"args":["%_%\\\\", 1000000000]}`),
       rpc('store.findBuildings', `{"args":["${'中'.repeat(10_000)}", -1]}`),
       rpc('__proto__.toString', '{"args":[]}'),
@@ -715,13 +715,13 @@ class Phase {
       await this.sup.ready();
       if (this.sup.stopped) return;
       try {
-        const { status, value } = await contractCall(this.sup.baseUrl, this.sup.access, this.sup.session, 'live.getIncident', [incidentId], 2000);
+        const { status, value } = await contractCall(this.sup.baseUrl, this.sup.access, this.sup.session, 'incidents.getIncident', [incidentId], 2000);
         if (status === 200 && value !== null) {
           this.s.notes.push(`MQTT ingest kept flowing: a valid event published after the fuzz was committed ${((performance.now() - t0) / 1000).toFixed(1)} s later`);
           return;
         }
         if (status === 401 || status === 403) {
-          this.s.notes.push(`MQTT drain not checked: the host refused live.getIncident (${status}) to the fuzzer's wall session and ingest token`);
+          this.s.notes.push(`MQTT drain not checked: the host refused incidents.getIncident (${status}) to the fuzzer's wall session and ingest token`);
           return;
         }
       } catch {

@@ -34,9 +34,10 @@ export function registerIpc(services: AppApi, auth: AuthService): () => void {
   // Events (`onX`) go the other way: subscribe once here and send to every signed-in window.
   const unsubscribers = contractEvents().map(({ api, method }) => {
     const channel = channelOf(api, method);
-    const subscribe = (services[api] as unknown as Record<string, (l: (payload: unknown) => void) => () => void>)[method]!;
+    const section = services[api] as unknown as Record<string, (l: (payload: unknown) => void) => () => void>;
     const forWall = WALL_VIEW_OF_EVENT[`${api}.${method}`];
-    return subscribe((payload) => {
+    // Called on its section: the services keep their listeners on `this`.
+    return section[method]!.call(section, (payload) => {
       // A window signed in as a wall gets the wall's view of the event (aggregates, no one), built
       // once, or nothing when the event has no wall view.
       let wallPayload: unknown = null;

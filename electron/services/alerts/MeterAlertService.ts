@@ -7,9 +7,9 @@
  * Alert ids are `<kind>-<household>-<first day>`, so raising twice never duplicates an alert.
  */
 import { listValue, type DuckDBListValue } from '@duckdb/node-api';
-import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
-import { dayAt, detectEpisodes, forEachMeterSlice, type MeterEpisode } from '../../data/analytics/meterDetector.ts';
-import type { MeterAlertExplanation } from '../common/dto.ts';
+import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
+import { dayAt, detectEpisodes, forEachMeterSlice, type MeterEpisode } from '../../../data/analytics/meterDetector.ts';
+import type { MeterAlertExplanation } from '../../common/dto.ts';
 
 /** Hours without use before a live no-usage alert. */
 export const LIVE_NO_USAGE_HOURS = 24;
