@@ -116,6 +116,8 @@ export interface FloodReason {
   drainageMmPerHour: number;
   /** What drains the low point: sewers, or the pump station that limits them. */
   drainage: string;
+  /** The pump station that limits the drainage there, or null (sewers at their capacity). */
+  pumpStation: string | null;
   catchmentHa: number;
   lowPointElevM: number;
   groundElevM: number;
@@ -169,6 +171,17 @@ export interface FloodResult {
   /** Water that ran off the district (m³) and the drainage's total (m³). */
   runOffM3: number;
   drainedM3: number;
+  /**
+   * With `keepLevels`: the water level over every depression node at the end of each hour,
+   * nodeLevelM[h * nodeCount + x] (−Infinity when dry). A cell's depth is its node's level less its
+   * ground (floodRaster.ts draws the whole surface from it without keeping a raster per hour).
+   */
+  nodeLevelM?: Float32Array;
+}
+
+/** What simulateFlood keeps beyond its summary. */
+export interface SimulateOptions {
+  keepLevels?: boolean;
 }
 
 /** The twin has no terrain: the model cannot run, and says why and what to do. */
@@ -424,7 +437,7 @@ class Peaks {
 }
 
 /** Runs a rainfall scenario over the prepared terrain, hour by hour. Pure and deterministic. */
-export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): FloodResult {
+export function simulateFlood(prep: PreparedFlood, scenario: RainScenario, options: SimulateOptions = {}): FloodResult {
   const hourly = scenario.hourlyMm;
   if (!Array.isArray(hourly) || hourly.length === 0 || hourly.length > 24 * 14)
     throw new RangeError(`A rain scenario needs 1 to 336 hourly values (mm), got ${Array.isArray(hourly) ? hourly.length : typeof hourly}.`);
@@ -463,6 +476,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
   const cumRain: number[] = [];
   let rainSum = 0;
   const b = inputs.buildings;
+  const nodeLevelM = options.keepLevels ? new Float32Array(hours * tree.nodeCount).fill(-Infinity) : undefined;
 
   for (let h = 0; h < hours; h++) {
     const eff = hourly[h]! * runoff;
@@ -482,6 +496,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
       }
     }
     const wetNodes = state.settle();
+    if (nodeLevelM && wetNodes > 0) for (let x = 1; x < tree.nodeCount; x++) nodeLevelM[h * tree.nodeCount + x] = state.levelOf(x);
     let ponded = 0;
     for (let x = 1; x < tree.nodeCount; x++) if (tree.parent[x]! <= OUTSIDE) ponded += state.volM3[x]!;
     if (wetNodes === 0) {
@@ -558,6 +573,7 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
       drainage: limitedByPump
         ? `${pumps[k]!.name} (${pumps[k]!.capacityM3s} m³/s over ${round1(prep.pumpAreaM2[k]! / 10_000)} ha)`
         : `sewers (${sewer} mm/h)`,
+      pumpStation: limitedByPump ? pumps[k]!.name : null,
       catchmentHa: round1((tree.catchCells[lake]! * area) / 10_000),
       lowPointElevM: round2(tree.minZ[lake]!),
       groundElevM: round2(tree.z[p.cell]!),
@@ -623,14 +639,15 @@ export function simulateFlood(prep: PreparedFlood, scenario: RainScenario): Floo
     floodedRoads,
     runOffM3: state.outflowM3,
     drainedM3,
+    ...(nodeLevelM ? { nodeLevelM } : {}),
   };
 }
 
 /** Reads the twin and runs one scenario; a twin without terrain gets `NoTerrain`, never an exception. */
-export async function runFloodScenario(store: DuckDbStore, scenario: RainScenario): Promise<FloodResult | NoTerrain> {
+export async function runFloodScenario(store: DuckDbStore, scenario: RainScenario, options: SimulateOptions = {}): Promise<FloodResult | NoTerrain> {
   const inputs = await readFloodInputs(store);
   if ('noTerrain' in inputs) return inputs;
-  return simulateFlood(prepareFlood(inputs, scenario.pumpReachM ?? DEFAULT_PUMP_REACH_M), scenario);
+  return simulateFlood(prepareFlood(inputs, scenario.pumpReachM ?? DEFAULT_PUMP_REACH_M), scenario, options);
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;

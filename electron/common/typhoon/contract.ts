@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Landfall, TrackPoint } from '../../../data/model/typhoon/types.ts';
 import type { TcGrade } from '../../../data/model/typhoon/scales.ts';
 import { m, NO_ARGS, type MemberSpec } from '../sections.ts';
+import { rainChoice, whatIfScenario, type FloodUnavailable, type FloodView, type RainChoice, type ScenarioComparison, type WhatIfScenario } from './flood.ts';
 
 export interface StormListItem {
   id: string;
@@ -81,6 +82,15 @@ export interface TyphoonApi {
   getDistrictWind(stormId: string): Promise<DistrictWind | null>;
   /** Pushed when a fix or bulletin arrives: the storm ids it changed. Returns the unsubscribe. */
   onStormsChanged(listener: (change: { stormIds: string[] }) => void): () => void;
+  /**
+   * The flood a rain scenario brings (electron/common/typhoon/flood.ts): water depth per step as a
+   * raster for the map, flooded roads and buildings with household counts and each place's reason.
+   * A design storm peaks at the storm's landfall (storm clock); without a storm, from the next hour.
+   * Says so when the twin has no terrain model or the gauges no readings.
+   */
+  getFlood(stormId: string | null, rain: RainChoice): Promise<FloodView | FloodUnavailable>;
+  /** Two scenarios side by side (rain, track shifted north/south): households at risk, shelter load, roads cut. Counts only. */
+  compareScenarios(stormId: string, a: WhatIfScenario, b: WhatIfScenario): Promise<ScenarioComparison | null>;
 }
 
 const stormId = z.string().min(3).max(64).regex(/^[A-Z][A-Z0-9_-]{1,15}:[\w-]{1,40}$/, 'a storm id is <agency>:<number>, e.g. CMA:1909');
@@ -90,4 +100,6 @@ export const TYPHOON_SECTION = {
   getStormTrack: m('view', stormId),
   getDistrictWind: m('view', stormId),
   onStormsChanged: 'event',
+  getFlood: m('view', stormId.nullable(), rainChoice),
+  compareScenarios: m('view', stormId, whatIfScenario, whatIfScenario),
 } as const satisfies Record<keyof TyphoonApi, MemberSpec>;

@@ -18,6 +18,8 @@ import type {
   TyphoonApi,
 } from '../../common/typhoon/contract.ts';
 import type { IngestEvent } from '../../../data/feed/events.ts';
+import type { FloodUnavailable, FloodView, RainChoice, ScenarioComparison, WhatIfScenario } from '../../common/typhoon/flood.ts';
+import { FloodScenarios, type StormTiming } from './floodScenarios.ts';
 
 /** The district's buildings and grids, read once (they do not change while a host runs). */
 interface DistrictPlaces {
@@ -35,7 +37,15 @@ export class TyphoonService implements TyphoonApi {
   private places: DistrictPlaces | null = null;
   private readonly windCache = new Map<string, DistrictWind>();
 
-  public constructor(private readonly store: DuckDbStore) {}
+  /** Waterlogging and what-if scenarios (floodScenarios.ts). */
+  private readonly floods: FloodScenarios;
+
+  public constructor(
+    private readonly store: DuckDbStore,
+    personalData: 'masked' | 'none' = 'masked',
+  ) {
+    this.floods = new FloodScenarios(store, personalData, (id) => this.stormTiming(id));
+  }
 
   private readonly listeners = new Set<(change: { stormIds: string[] }) => void>();
 
@@ -47,6 +57,7 @@ export class TyphoonService implements TyphoonApi {
         ids.add(`${e.data.agency}:${e.data.stormNumber}`);
     if (ids.size === 0) return;
     this.windCache.clear();
+    this.floods.stormsChanged();
     const change = { stormIds: [...ids] };
     for (const l of this.listeners) l(change);
   }
@@ -205,6 +216,25 @@ export class TyphoonService implements TyphoonApi {
       this.windCache.delete(this.windCache.keys().next().value!);
     this.windCache.set(stormId, wind);
     return wind;
+  }
+
+  public getFlood(stormId: string | null, rain: RainChoice): Promise<FloodView | FloodUnavailable> {
+    return this.floods.flood(stormId, rain);
+  }
+
+  public compareScenarios(stormId: string, a: WhatIfScenario, b: WhatIfScenario): Promise<ScenarioComparison | null> {
+    return this.floods.compare(stormId, a, b);
+  }
+
+  /** The track the flood and the what-if plan on, and when the rain peaks: landfall, else the strongest wind over the district. */
+  private async stormTiming(stormId: string): Promise<StormTiming | null> {
+    const track = await readStormTrack(this.store, stormId);
+    if (!track) return null;
+    const points = trackForWindModel({ ...track, bulletins: await readCurrentForecasts(this.store, stormId) });
+    if (points.length === 0) return null;
+    const landfall = track.landfalls[0]?.timeUtcMs ?? null;
+    const anchorUtcMs = landfall ?? (await this.getDistrictWind(stormId))?.peakUtcMs ?? points[points.length - 1]!.timeUtcMs;
+    return { points, anchorUtcMs };
   }
 
   private async district(): Promise<DistrictPlaces> {

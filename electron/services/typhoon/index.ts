@@ -3,8 +3,8 @@ import type { ServiceModule } from '../modules.ts';
 import { TyphoonService } from './TyphoonService.ts';
 
 export const typhoonServiceModule: ServiceModule<'typhoon'> = {
-  start: async ({ store }) => {
-    const service = new TyphoonService(store);
+  start: async ({ store, personalData }) => {
+    const service = new TyphoonService(store, personalData);
     return { api: service, onCommitted: (events) => service.onCommitted(events) };
   },
 };
