@@ -8,6 +8,7 @@ import { meterEvents } from './meters/events.ts';
 import { resourceEvents } from './resources/events.ts';
 import { sensorEvents } from './sensors/events.ts';
 import { TYPHOON_EVENT_SCHEMAS } from './typhoon/events.ts';
+import { EVACUATION_EVENT_SCHEMAS } from './typhoon/evacuationEvents.ts';
 
 export const EVENT_DATA_SCHEMAS = {
   ...incidentEvents,
@@ -15,4 +16,5 @@ export const EVENT_DATA_SCHEMAS = {
   ...resourceEvents,
   ...sensorEvents,
   ...TYPHOON_EVENT_SCHEMAS,
+  ...EVACUATION_EVENT_SCHEMAS,
 } as const;

@@ -14,6 +14,7 @@ export const INCIDENT_CATEGORIES = [
   'medical', // 医疗急救
   'elderly_care', // 独居老人关怀 (raised by a meter alert or a neighbour)
   'facility_damage', // 设施损坏
+  'typhoon_evacuation', // 台风转移 (tasks of a dispatched evacuation plan)
   'other',
 ] as const;
 export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
@@ -53,6 +54,8 @@ export const SLA_MINUTES: Record<IncidentCategory, number> = {
   garbage: 480,
   streetlight: 1440,
   facility_damage: 1440,
+  // An evacuation task is due with its grid's evacuation clock; the queue's own SLA is a working shift.
+  typhoon_evacuation: 480,
   other: 1440,
 };
 /** Acceptance (受理) is due within this many minutes for every category. */

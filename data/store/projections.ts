@@ -10,8 +10,9 @@ import { meterProjection } from './meters/projection.ts';
 import { resourceProjection } from './resources/projection.ts';
 import { sensorProjection } from './sensors/projection.ts';
 import { typhoonProjection } from './typhoon/projection.ts';
+import { evacuationProgressProjection } from './typhoon/evacuationProjection.ts';
 
-const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection, typhoonProjection];
+const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection, typhoonProjection, evacuationProgressProjection];
 
 /** Every projection table, by name. */
 export const PROJECTION_TABLES: Readonly<Record<string, ProjectionTable>> = Object.freeze(
@@ -34,7 +35,7 @@ export const APPLIED_PROJECTIONS: readonly ProjectionModule[] = MODULES.filter((
  * Compile-time: every event type (data/feed/registry.ts) has a projection here. A type added to
  * the registry without one makes this line fail to compile.
  */
-const PROJECTED = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading', 'typhoon.fix', 'typhoon.forecast'] as const;
+const PROJECTED = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading', 'typhoon.fix', 'typhoon.forecast', 'typhoon.evacuation_progress'] as const;
 export type MissingProjection = Exclude<EventType, (typeof PROJECTED)[number]>;
 export const EVERY_TYPE_PROJECTED: [MissingProjection] extends [never] ? true : MissingProjection = true;
 for (const type of PROJECTED) if (!Object.hasOwn(PROJECTORS, type)) throw new Error(`No projection for ${type}.`);

@@ -29,7 +29,8 @@ import {
   type ParseResult,
 } from '../../data/feed/events.ts';
 
-export type Transport = 'http' | 'ws' | 'mqtt' | 'simulator' | 'replay';
+/** `console`: what a service writes for a person at a console (an evacuation plan's dispatched tasks). */
+export type Transport = 'http' | 'ws' | 'mqtt' | 'simulator' | 'replay' | 'console';
 
 export interface RejectedEvent {
   /** 1-based line (NDJSON) or element (JSON array) number within the request. */

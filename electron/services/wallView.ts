@@ -173,4 +173,6 @@ export const WALL_VIEW_OF_EVENT: Readonly<Record<string, (payload: unknown) => u
   'live.onLiveDelta': (payload) => wallViewOfDelta(payload as LiveDelta),
   // Storm ids only: nothing about anyone.
   'typhoon.onStormsChanged': (payload) => payload,
+  // A plan id and grid ids: which board to reload, nothing about anyone.
+  'typhoon.onPlanProgress': (payload) => payload,
 };

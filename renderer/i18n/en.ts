@@ -218,6 +218,7 @@ export const en: Messages = {
     medical: 'Medical',
     elderly_care: 'Elderly welfare',
     facility_damage: 'Damaged facility',
+    typhoon_evacuation: 'Typhoon evacuation',
     other: 'Other',
   },
   incidentStatus: {

@@ -216,6 +216,7 @@ export const zhCN = {
     medical: '医疗急救',
     elderly_care: '独居老人关怀',
     facility_damage: '设施损坏',
+    typhoon_evacuation: '台风转移',
     other: '其他事件',
   },
   incidentStatus: {

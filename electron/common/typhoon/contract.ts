@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Landfall, TrackPoint } from '../../../data/model/typhoon/types.ts';
 import type { TcGrade } from '../../../data/model/typhoon/scales.ts';
 import { m, NO_ARGS, type MemberSpec } from '../sections.ts';
+import { EVACUATION_PLAN_SECTION, type EvacuationPlanApi } from './evacuationContract.ts';
 import { rainChoice, whatIfScenario, type FloodUnavailable, type FloodView, type RainChoice, type ScenarioComparison, type WhatIfScenario } from './flood.ts';
 
 export interface StormListItem {
@@ -73,7 +74,8 @@ export interface DistrictWind {
   notes: string[];
 }
 
-export interface TyphoonApi {
+/** The evacuation plan and one-click dispatch are part of the section (evacuationContract.ts). */
+export interface TyphoonApi extends EvacuationPlanApi {
   /** Storms in the twin, nearest to the district first. */
   listStorms(): Promise<StormListItem[]>;
   /** A storm's fixes, its current forecast and its landfalls. */
@@ -96,6 +98,7 @@ export interface TyphoonApi {
 const stormId = z.string().min(3).max(64).regex(/^[A-Z][A-Z0-9_-]{1,15}:[\w-]{1,40}$/, 'a storm id is <agency>:<number>, e.g. CMA:1909');
 
 export const TYPHOON_SECTION = {
+  ...EVACUATION_PLAN_SECTION,
   listStorms: NO_ARGS('view'),
   getStormTrack: m('view', stormId),
   getDistrictWind: m('view', stormId),

@@ -54,6 +54,8 @@ const DESCRIPTIONS: Record<IncidentCategory, string[]> = {
   noise: ['夜间装修噪音', '广场舞音响扰民'],
   facility_damage: ['井盖破损', '护栏倒伏'],
   elderly_care: ['独居老人多日未出门，邻居求助', '独居老人电话无人接听'],
+  // Made by a dispatched evacuation plan, never by the simulator.
+  typhoon_evacuation: [],
   medical: ['老人在家摔倒', '路人晕倒'],
   fire: ['楼道冒烟', '电动车充电起火'],
   other: ['其他'],

@@ -17,6 +17,7 @@ import type {
   StormTrackView,
   TyphoonApi,
 } from '../../common/typhoon/contract.ts';
+import type { EvacuationPlanApi } from '../../common/typhoon/evacuationContract.ts';
 import type { IngestEvent } from '../../../data/feed/events.ts';
 import type { FloodUnavailable, FloodView, RainChoice, ScenarioComparison, WhatIfScenario } from '../../common/typhoon/flood.ts';
 import { FloodScenarios, type StormTiming } from './floodScenarios.ts';
@@ -33,7 +34,8 @@ interface DistrictPlaces {
 /** A storm's wind over the district is computed once per storm and bulletin, then served from here. */
 const WIND_CACHE_LIMIT = 8;
 
-export class TyphoonService implements TyphoonApi {
+/** The storm half of the section; the evacuation plan's half is EvacuationPlanService (index.ts joins them). */
+export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi> {
   private places: DistrictPlaces | null = null;
   private readonly windCache = new Map<string, DistrictWind>();
 

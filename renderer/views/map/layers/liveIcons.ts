@@ -19,6 +19,7 @@ export const INCIDENT_GLYPHS: Record<IncidentCategory, string> = {
   medical: '急',
   elderly_care: '老',
   facility_damage: '损',
+  typhoon_evacuation: '转',
   other: '事',
 };
 export const INCIDENT_GLYPH_TEXT = Object.values(INCIDENT_GLYPHS).join('');
