@@ -5,13 +5,17 @@ import { LoadingScreen } from '../components/LoadingScreen.tsx';
 import { SignInScreen } from '../components/SignInScreen.tsx';
 import { Shell } from './Shell.tsx';
 import { Toasts } from '../components/Toasts.tsx';
+import { requestedPage } from './pageRoute.ts';
 
 export function App(): React.JSX.Element {
   const status = useTwinStore((s) => s.status);
   const session = useSessionStore((s) => s.status);
+  // A module's page (`#brief=…`) takes the window instead of the console.
+  const page = requestedPage();
+  const main = page ? <page.def.component value={page.value} /> : <Shell />;
   return (
     <>
-      {session !== 'signed-in' ? <SignInScreen /> : status === 'ready' ? <Shell /> : <LoadingScreen />}
+      {session !== 'signed-in' ? <SignInScreen /> : status === 'ready' ? main : <LoadingScreen />}
       <Toasts />
     </>
   );

@@ -40,9 +40,20 @@ export interface MapLayersDef {
   build(context: LayerContext): Layer[];
 }
 
+/**
+ * A whole-window page that a link opens by its fragment (`#<key>=<value>`) in place of the console,
+ * e.g. the typhoon briefing `#brief=CMA:1909`, which the hosts print to PDF.
+ */
+export interface FeaturePageDef {
+  /** The fragment's key; unique over all modules. */
+  key: string;
+  component: ComponentType<{ value: string }>;
+}
+
 export interface FeatureModule {
   id: string;
   panels?: readonly RightPanelDef[];
+  pages?: readonly FeaturePageDef[];
   mapLayers?: readonly MapLayersDef[];
   /** UI strings under the module's own key, merged into both languages at start. */
   i18n?: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };

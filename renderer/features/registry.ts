@@ -2,7 +2,7 @@
  * The feature modules of the screen: one line per module, in the order their tabs and layers
  * appear. The right-hand column, the map and i18n read their parts from here.
  */
-import type { FeatureModule, MapLayersDef, RightPanelDef } from './feature.ts';
+import type { FeatureModule, FeaturePageDef, MapLayersDef, RightPanelDef } from './feature.ts';
 import { incidentsFeature } from './incidents/index.ts';
 import { alertsFeature } from './alerts/index.ts';
 import { buildingsFeature } from './buildings/index.ts';
@@ -12,3 +12,4 @@ export const FEATURES: readonly FeatureModule[] = [incidentsFeature, alertsFeatu
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);
+export const PAGE_DEFS: readonly FeaturePageDef[] = FEATURES.flatMap((f) => f.pages ?? []);

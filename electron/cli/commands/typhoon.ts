@@ -16,6 +16,7 @@ import { openTwin } from '../../../data/store/openTwin.ts';
 import { landfallsOfNumber, type StormSummary } from '../../../data/store/typhoon/readTracks.ts';
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import { progressReporter } from '../progress.ts';
+import { registerTyphoonBriefCommand } from './typhoonBrief.ts';
 
 /** Said after "FILE is open in civictwin serve (PID …)": a host cannot take track files yet. */
 const HOST_HOLDS_TWIN = 'stop that host first, then import the tracks again (a running host cannot take track files yet)';
@@ -61,6 +62,7 @@ export function registerTyphoonCommands(program: Command): void {
         store?.close();
       }
     });
+  registerTyphoonBriefCommand(typhoon);
 }
 
 /**

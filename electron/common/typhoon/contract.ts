@@ -12,6 +12,7 @@ import type { TcGrade } from '../../../data/model/typhoon/scales.ts';
 import { m, NO_ARGS, type MemberSpec } from '../sections.ts';
 import { EVACUATION_PLAN_SECTION, type EvacuationPlanApi } from './evacuationContract.ts';
 import { rainChoice, whatIfScenario, type FloodUnavailable, type FloodView, type RainChoice, type ScenarioComparison, type WhatIfScenario } from './flood.ts';
+import type { TyphoonBrief } from './brief.ts';
 
 export interface StormListItem {
   id: string;
@@ -93,6 +94,12 @@ export interface TyphoonApi extends EvacuationPlanApi {
   getFlood(stormId: string | null, rain: RainChoice): Promise<FloodView | FloodUnavailable>;
   /** Two scenarios side by side (rain, track shifted north/south): households at risk, shelter load, roads cut. Counts only. */
   compareScenarios(stormId: string, a: WhatIfScenario, b: WhatIfScenario): Promise<ScenarioComparison | null>;
+  /**
+   * A briefing on the storm (electron/common/typhoon/brief.ts): track and timing, counts per grid,
+   * shelters, resources, and the previous briefing's figures. Each call is a briefing made: its key
+   * figures are kept, so the next one can say what changed. Null for an unknown storm.
+   */
+  makeBrief(stormId: string): Promise<TyphoonBrief | null>;
 }
 
 const stormId = z.string().min(3).max(64).regex(/^[A-Z][A-Z0-9_-]{1,15}:[\w-]{1,40}$/, 'a storm id is <agency>:<number>, e.g. CMA:1909');
@@ -105,4 +112,5 @@ export const TYPHOON_SECTION = {
   onStormsChanged: 'event',
   getFlood: m('view', stormId.nullable(), rainChoice),
   compareScenarios: m('view', stormId, whatIfScenario, whatIfScenario),
+  makeBrief: m('viewer', stormId),
 } as const satisfies Record<keyof TyphoonApi, MemberSpec>;

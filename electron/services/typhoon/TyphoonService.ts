@@ -21,6 +21,8 @@ import type { EvacuationPlanApi } from '../../common/typhoon/evacuationContract.
 import type { IngestEvent } from '../../../data/feed/events.ts';
 import type { FloodUnavailable, FloodView, RainChoice, ScenarioComparison, WhatIfScenario } from '../../common/typhoon/flood.ts';
 import { FloodScenarios, type StormTiming } from './floodScenarios.ts';
+import type { TyphoonBrief } from '../../common/typhoon/brief.ts';
+import { makeBrief } from './brief.ts';
 
 /** The district's buildings and grids, read once (they do not change while a host runs). */
 interface DistrictPlaces {
@@ -218,6 +220,10 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
       this.windCache.delete(this.windCache.keys().next().value!);
     this.windCache.set(stormId, wind);
     return wind;
+  }
+
+  public makeBrief(stormId: string): Promise<TyphoonBrief | null> {
+    return makeBrief(this.store, this, stormId);
   }
 
   public getFlood(stormId: string | null, rain: RainChoice): Promise<FloodView | FloodUnavailable> {

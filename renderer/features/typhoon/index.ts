@@ -4,12 +4,15 @@ import { typhoonLayers } from './layers.ts';
 import { TyphoonPanel } from './TyphoonPanel.tsx';
 import { activeStormCount, followBulletins, loadStorms, useTyphoonStore } from './store.ts';
 import { typhoonStrings } from './strings.ts';
+import { BriefPage } from './brief/BriefPage.tsx';
 
 export const typhoonFeature: FeatureModule = {
   id: 'typhoon',
   // The tab's number is the storms active now (fixed in the last two days), not the archive's.
   panels: [{ id: 'typhoon', useCount: () => useTyphoonStore((s) => activeStormCount(s.storms)), component: TyphoonPanel }],
   mapLayers: [typhoonLayers],
+  // The briefing (`#brief=<stormId>`), printed to PDF by the hosts.
+  pages: [{ key: 'brief', component: BriefPage }],
   i18n: typhoonStrings,
   start: () => {
     followBulletins();

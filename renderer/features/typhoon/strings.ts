@@ -1,4 +1,6 @@
 /** Typhoon planning's UI strings (zh-CN first), merged under `typhoon.` at start. */
+import { briefStrings } from './brief/strings.ts';
+
 export const typhoonStrings = {
   'zh-CN': {
     title: '台风应急预案',
@@ -25,6 +27,7 @@ export const typhoonStrings = {
     gale10: '10 级风',
     maxForce: '最大',
     signal: { none: '无预警', blue: '台风蓝色预警', yellow: '台风黄色预警', orange: '台风橙色预警', red: '台风红色预警' },
+    brief: briefStrings['zh-CN'],
   },
   en: {
     title: 'Typhoon plan',
@@ -51,5 +54,6 @@ export const typhoonStrings = {
     gale10: 'Force 10',
     maxForce: 'Max',
     signal: { none: 'No warning', blue: 'Blue typhoon warning', yellow: 'Yellow typhoon warning', orange: 'Orange typhoon warning', red: 'Red typhoon warning' },
+    brief: briefStrings.en,
   },
 };
