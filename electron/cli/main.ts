@@ -3,8 +3,9 @@
  * cause ends in one clear message and a non-zero exit, never a stack trace.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { APP_VERSION } from '../services/index.ts';
 import { defaultDemoDb } from './paths.ts';
 import { registerTwinCommands } from './commands/index.ts';
@@ -130,6 +131,19 @@ export function buildProgram(): Command {
       // The simulator runs by default only on the demo district, never on an imported twin.
       const simulate = o.simulate && o.db === undefined;
       await start({ db: resolve(o.db ?? defaultDemoDb()), browser: Boolean(o.browser), port: o.port, simulate });
+    });
+
+  program
+    .command('demo')
+    .description('the demo to officials: a fresh, sealed demo district with a day behind it (simulated data)')
+    .option('--browser', 'use browser mode even when Electron is available')
+    .option('--port <n>', 'port for browser mode', int('--port', 0, 65535), 8787)
+    .action(async (o: { browser?: boolean; port: number }) => {
+      // Sealed: its own twin in a temporary folder, removed when the demo ends; the user's twins are untouched.
+      const dir = mkdtempSync(join(tmpdir(), 'civictwin-demo-'));
+      const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
+      process.once('exit', cleanup);
+      await start({ db: join(dir, 'demo.duckdb'), browser: Boolean(o.browser), port: o.port, simulate: true, demo: true });
     });
 
   registerTwinCommands(program); // doctor, backup, restore

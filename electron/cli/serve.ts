@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTwin } from '../../data/store/openTwin.ts';
+import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices, hostDbThreads, type Services } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
 import { startControlChannel } from '../services/ControlSocket.ts';
 import { authRoutes } from '../services/authOps.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
-import { startSimulator } from '../services/simulator/startSimulator.ts';
+import { startSimulator, type StartSimulatorOptions } from '../services/simulator/startSimulator.ts';
+import { attentionOf } from '../services/incidents/attention.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { servedRendererDir } from './paths.ts';
 
@@ -22,6 +24,10 @@ export interface ServeOptions {
   renderer?: boolean;
   /** Run the built-in feed simulator in this process. */
   simulate?: boolean;
+  /** The simulator's past and pace (the demo). */
+  simulation?: Pick<StartSimulatorOptions, 'historyHours' | 'pace'>;
+  /** Runs on the open twin after the services started, before the feed (the demo's backlog). */
+  beforeFeed?: (store: DuckDbStore, log: (line: string) => void) => Promise<unknown>;
   /** Accept ingest without a token (a lab). */
   openIngest?: boolean;
   /** HTTPS with these PEM files; required (or `insecureLan`) when `host` is not loopback. */
@@ -71,7 +77,11 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   const port = await host.listen();
   await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log, routes: authRoutes(services, store) }); // backup, doctor, users, tokens
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
-  const runner = opts.simulate ? await startSimulator(api, ingest, log) : null;
+  await opts.beforeFeed?.(store, log);
+  // The simulated colleagues leave alone what a person at a console holds; a demo gets a past.
+  const runner = opts.simulate
+    ? await startSimulator(api, ingest, log, { heldByPerson: (id) => attentionOf(store).heldByPerson(id), ...opts.simulation })
+    : null;
   // Order: stop producing (feed, MQTT, HTTP), stop timers, let queries finish, close the store.
   const shutdown = (): void => {
     runner?.stop();

@@ -14,6 +14,7 @@ import { ELECTRON_MAIN, REPO_ROOT, RENDERER_DIST, civicTwinHome } from './paths.
 import { progressReporter } from './progress.ts';
 import { seedTwin } from './twinFiles.ts';
 import { serveTwin } from './serve.ts';
+import { DEMO_SIMULATION, demoEndDay, prepareDemoTwin } from '../services/demo/index.ts';
 
 export interface StartOptions {
   db: string;
@@ -21,6 +22,11 @@ export interface StartOptions {
   port: number;
   /** Run the built-in live feed (on by default for the demo district; marked SIMULATED). */
   simulate: boolean;
+  /**
+   * The demo to officials: a sealed twin made fresh for this run (meter history up to yesterday,
+   * a day of the street behind it, the alert backlog of a well-run street), removed at exit.
+   */
+  demo?: boolean;
 }
 
 export async function start(opts: StartOptions): Promise<void> {
@@ -29,7 +35,12 @@ export async function start(opts: StartOptions): Promise<void> {
     const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
     if (r.status !== 0) throw new Error('The build failed; see the messages above.');
   }
-  if (!existsSync(opts.db)) {
+  if (opts.demo) {
+    console.log('Demo: creating a fresh demo district for this presentation (simulated data, 模拟数据)…');
+    const progress = progressReporter();
+    await seedTwin(opts.db, 1, 2000, progress.onProgress, () => undefined, demoEndDay());
+    progress.stop();
+  } else if (!existsSync(opts.db)) {
     console.log(`First start: creating the demo district at ${opts.db}`);
     const progress = progressReporter();
     const summary = await seedTwin(opts.db, 1, 2000, progress.onProgress);
@@ -38,12 +49,18 @@ export async function start(opts: StartOptions): Promise<void> {
   }
   const electron = opts.browser ? null : electronBinary();
   if (electron) {
-    const child = spawn(electron, [ELECTRON_MAIN, `--db=${opts.db}`, ...(opts.simulate ? ['--simulate'] : [])], { stdio: 'inherit' });
+    const child = spawn(electron, [ELECTRON_MAIN, `--db=${opts.db}`, ...(opts.simulate ? ['--simulate'] : []), ...(opts.demo ? ['--demo'] : [])], { stdio: 'inherit' });
     await new Promise<void>((ok) => child.on('exit', () => ok()));
     return;
   }
   if (!opts.browser) console.log('Electron binary not available here (it could not be downloaded): opening CivicTwin in browser mode.');
-  const { url: base, services } = await serveTwin({ db: opts.db, port: opts.port, wall: false, simulate: opts.simulate });
+  const { url: base, services } = await serveTwin({
+    db: opts.db,
+    port: opts.port,
+    wall: false,
+    simulate: opts.simulate,
+    ...(opts.demo ? { simulation: DEMO_SIMULATION, beforeFeed: (store, log) => prepareDemoTwin(store, log) } : {}),
+  });
   // The person who started the app signs in by a one-time link (in the fragment, so it reaches
   // neither a log nor a Referer): they can read the twin and its key anyway. Others use accounts.
   const local = await services.auth.localAccount(userInfo().username);

@@ -31,6 +31,8 @@ export async function seedTwin(
   buildings: number,
   onProgress?: ProgressFn,
   onNote: (line: string) => void = (l) => console.log(l),
+  /** Last meter day (YYYY-MM-DD); the generator's fixed default when absent. */
+  endDay?: string,
 ): Promise<SeedSummary> {
   mkdirSync(dirname(out), { recursive: true });
   for (const note of cleanLeftovers(out)) onNote(note);
@@ -40,7 +42,7 @@ export async function seedTwin(
   const store = await DuckDbStore.open(tmp, { create: true });
   let summary: SeedSummary;
   try {
-    summary = await generateDistrict(store, { seed, buildings, onProgress });
+    summary = await generateDistrict(store, { seed, buildings, onProgress, endDay });
     onProgress?.('building stats', 0, 1);
     await refreshBuildingStats(store);
     onProgress?.('building stats', 1, 1);

@@ -12,6 +12,8 @@ import { authRoutes } from '../services/authOps.ts';
 import { createServices, hostDbThreads } from '../services/index.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
+import { attentionOf } from '../services/incidents/attention.ts';
+import { DEMO_SIMULATION, prepareDemoTwin } from '../services/demo/index.ts';
 import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
 import { userInfo } from 'node:os';
@@ -52,10 +54,18 @@ async function main(): Promise<void> {
   const key = await keyFromKeychain(dbPath, (l) => console.log(l)); // a key sealed by the OS keychain (opt-in)
   store = await openTwin(dbPath, { threads: hostDbThreads(), onNote: (l) => console.log(l), key }); // cleans killed runs' leftovers; clear errors, also for the key
   const simulate = process.argv.includes('--simulate');
+  const openStore = store;
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
   await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l), routes: authRoutes(services, store) }); // backup, doctor, users, tokens
   registerIpc(services.api, services.auth);
-  if (simulate) simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l));
+  // The demo (`civictwin demo`): the backlog of a well-run street and a day behind it in the replay.
+  const demo = process.argv.includes('--demo');
+  if (demo) await prepareDemoTwin(openStore, (l) => console.log(l));
+  if (simulate)
+    simulator = await startSimulator(services.api, services.ingest, (l) => console.log(l), {
+      heldByPerson: (id) => attentionOf(openStore).heldByPerson(id),
+      ...(demo ? DEMO_SIMULATION : {}),
+    });
   stopServices = services.stop;
 
   const win = new BrowserWindow({

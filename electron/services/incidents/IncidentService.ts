@@ -15,6 +15,7 @@ import { recordConsoleEvent } from '../consoleEvents.ts';
 import type { LiveChanges } from '../modules.ts';
 import { servingWall, wallIncidentDetail } from '../wallView.ts';
 import { INCIDENTS_AT, STEP_RANK, toIncident, type IncidentRow } from './incidentQueries.ts';
+import { attentionOf } from './attention.ts';
 
 /** Travel speeds for ETAs, m/s: grid workers on e-bikes, vehicles in town traffic. */
 const SPEED_MS: Record<AssigneeKind, number> = { grid_worker: 3.5, department: 7 };
@@ -41,6 +42,7 @@ export class IncidentService implements IncidentsApi {
 
   public async getIncident(incidentId: string): Promise<IncidentDetail | null> {
     const id = String(incidentId).slice(0, 64);
+    attentionOf(this.store).note(id, false);
     const t = new Date(this.now() + 1000).toISOString();
     const row = await this.store.one<IncidentRow>(INCIDENTS_AT('i.id = $id', 'incident_id = $id'), {
       t,
@@ -177,6 +179,7 @@ export class IncidentService implements IncidentsApi {
       throw new RangeError('Dispatch needs an assignee.');
     const actor = currentActor();
     const id = String(incidentId).slice(0, 64);
+    attentionOf(this.store).note(id, true);
     const at = this.now();
     const checked = validateEvent(
       {

@@ -30,7 +30,15 @@ export interface SimulatorOptions {
   maxFixesPerSecond: number;
   /** Unique per run so ids never collide with an earlier run's (replays keep their ids). */
   runId: string;
+  /**
+   * True for an incident a person at a console holds (opened, asked for a dispatch list, acted
+   * on): the simulated colleagues never act on it (electron/services/incidents/attention.ts).
+   */
+  heldByPerson?: (incidentId: string) => boolean;
 }
+
+/** How the simulated street runs while the past is written (`fastForward`): every incident handled, fewer fixes. */
+export const HISTORY_PACE: Pick<SimulatorOptions, 'autoHandleShare' | 'maxFixesPerSecond'> = { autoHandleShare: 1, maxFixesPerSecond: 1 };
 
 export const DEFAULT_SIMULATOR: Omit<SimulatorOptions, 'runId'> = { seed: 1, incidentsPerHour: 90, autoHandleShare: 0.6, maxFixesPerSecond: 50 };
 
@@ -89,7 +97,7 @@ interface PendingStep {
 
 export class FeedSimulator {
   private readonly world: SimWorld;
-  private readonly opts: SimulatorOptions;
+  private opts: SimulatorOptions;
   private readonly rand: () => number;
   private readonly movers: Mover[];
   private readonly steps: PendingStep[] = [];
@@ -175,13 +183,51 @@ export class FeedSimulator {
     }
     // Scheduled lifecycle steps of incidents the simulated operators handle.
     this.steps.sort((a, b) => a.atMs - b.atMs);
-    while (this.steps.length > 0 && this.steps[0]!.atMs <= nowMs) out.push(this.applyStep(this.steps.shift()!, nowMs));
+    while (this.steps.length > 0 && this.steps[0]!.atMs <= nowMs) {
+      const step = this.steps.shift()!;
+      // A person has taken this one: the simulated colleagues leave it to them.
+      if (this.opts.heldByPerson?.(step.incidentId)) continue;
+      out.push(this.applyStep(step, nowMs));
+    }
     out.push(...this.moveFleet(nowMs, dt));
     // An hourly reading is sent once its hour is over (its timestamps are then all in the past).
     const hour = Math.floor(nowMs / 3600_000);
     if (this.lastMeterHour === 0) this.lastMeterHour = hour - 1;
     while (this.lastMeterHour < hour - 1) out.push(...this.meterHour(++this.lastMeterHour));
     return out;
+  }
+
+  /**
+   * Runs the street from `fromMs` to `toMs` on a simulated clock, `stepMs` at a time, at the
+   * history pace (every incident handled by the simulated colleagues, fewer fixes), and hands the
+   * events to `sink` a chunk at a time: a demo that starts now has a day behind it in the replay.
+   * The live run continues from where this leaves the world.
+   */
+  public async fastForward(fromMs: number, toMs: number, stepMs: number, sink: (events: WireEvent[]) => Promise<unknown>): Promise<number> {
+    const live = this.opts;
+    this.opts = { ...live, ...HISTORY_PACE, heldByPerson: undefined };
+    let sent = 0;
+    try {
+      const first = this.backfill(fromMs);
+      await sink(first);
+      sent += first.length;
+      this.lastMs = fromMs;
+      this.nextIncidentMs = 0;
+      let chunk: WireEvent[] = [];
+      for (let t = fromMs + stepMs; t <= toMs; t += stepMs) {
+        chunk.push(...this.step(t));
+        if (chunk.length >= 5_000) {
+          await sink(chunk);
+          sent += chunk.length;
+          chunk = [];
+        }
+      }
+      if (chunk.length > 0) await sink(chunk);
+      sent += chunk.length;
+    } finally {
+      this.opts = live;
+    }
+    return sent;
   }
 
   private reportIncident(atMs: number): WireEvent[] {

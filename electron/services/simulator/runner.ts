@@ -26,9 +26,12 @@ export class SimulatorRunner {
     if (options.recordFile) writeFileSync(options.recordFile, '');
   }
 
-  /** Sends the meter backfill, then steps every tick until stopped. */
-  public async start(): Promise<void> {
-    await this.send(this.sim.backfill(Date.now()));
+  /**
+   * Sends the meter backfill (unless the past was already written with `fastForward`), then steps
+   * every tick until stopped.
+   */
+  public async start(options: { backfill?: boolean } = {}): Promise<void> {
+    if (options.backfill !== false) await this.send(this.sim.backfill(Date.now()));
     this.timer = setInterval(() => void this.tick(), this.options.tickMs ?? 1000);
   }
 

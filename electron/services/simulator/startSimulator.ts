@@ -4,12 +4,27 @@ import { DEFAULT_SIMULATOR, FeedSimulator } from './FeedSimulator.ts';
 import { SimulatorRunner } from './runner.ts';
 import { loadWorld } from './world.ts';
 
+export interface StartSimulatorOptions {
+  /** Incidents a person at a console holds: the simulated colleagues leave them alone. */
+  heldByPerson?: (incidentId: string) => boolean;
+  /** Write this many hours of the street's past first (the demo: a replay from the first minute). */
+  historyHours?: number;
+  /** Pace overrides (the demo runs a quieter, well-run street). */
+  pace?: Partial<Pick<typeof DEFAULT_SIMULATOR, 'incidentsPerHour' | 'autoHandleShare' | 'maxFixesPerSecond'>>;
+}
+
 /** Starts the in-process demo feed: events go straight to this host's ingest. */
-export async function startSimulator(api: AppApi, ingest: IngestService, log: (l: string) => void): Promise<SimulatorRunner> {
+export async function startSimulator(api: AppApi, ingest: IngestService, log: (l: string) => void, options: StartSimulatorOptions = {}): Promise<SimulatorRunner> {
   const world = await loadWorld(api);
-  const sim = new FeedSimulator(world, { ...DEFAULT_SIMULATOR, runId: Date.now().toString(36) });
-  const runner = new SimulatorRunner(sim, { sink: (events) => ingest.ingestValues(events, 'simulator'), log });
-  await runner.start();
+  const sim = new FeedSimulator(world, { ...DEFAULT_SIMULATOR, ...options.pace, runId: Date.now().toString(36), heldByPerson: options.heldByPerson });
+  const sink = (events: Parameters<IngestService['ingestValues']>[0]): Promise<unknown> => ingest.ingestValues(events, 'simulator');
+  const runner = new SimulatorRunner(sim, { sink, log });
+  if (options.historyHours) {
+    const now = Date.now();
+    const sent = await sim.fastForward(now - options.historyHours * 3_600_000, now, 5_000, sink);
+    log(`simulator: wrote the last ${options.historyHours} h of the street (${sent.toLocaleString('en')} events) for the replay`);
+  }
+  await runner.start({ backfill: !options.historyHours });
   log(`simulator: running (${world.resources.length} resources, ${world.elderlyAloneHouseholds.length + world.otherHouseholds.length} metered households)`);
   return runner;
 }
