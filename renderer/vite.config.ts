@@ -22,7 +22,6 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 // The build config, not renderer code: the <meta> policy is the hosts' own, from the one place it is written.
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { contentSecurityPolicy } from '../electron/common/csp.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
