@@ -19,6 +19,14 @@ import { createServices, type Services } from '../../services/index.ts';
 import { WebHost } from '../../web/WebHost.ts';
 import { servedRendererDir } from '../paths.ts';
 
+/** What the page-side functions touch (this file is type-checked for Node, without the DOM). */
+interface PageGlobals {
+  document: {
+    documentElement: { dataset: Record<string, string | undefined> };
+    querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+  };
+}
+
 /** A briefing that cannot be made for a reason the user can fix; printed as one line. */
 class BriefError extends Error {
   public override name = 'BriefError';
@@ -99,17 +107,23 @@ export async function typhoonBriefPdf(opts: { db: string; out: string; storm?: s
     });
     await page.goto(url);
     const outcome = await page
-      // Page-side code as text: this file is type-checked for Node, without the DOM.
+      // Functions, not strings: the app's Content-Security-Policy forbids evaluating text.
       .waitForFunction(
-        "document.documentElement.dataset.briefReady ?? (document.documentElement.dataset.briefError ? 'error:' + document.documentElement.dataset.briefError : null)",
+        () => {
+          const data = (globalThis as unknown as PageGlobals).document.documentElement.dataset;
+          return data.briefReady ?? (data.briefError ? `error:${data.briefError}` : null);
+        },
         null,
         { timeout: READY_TIMEOUT_MS, polling: 250 },
       )
       .then((h) => h.jsonValue() as Promise<string>)
-      .catch(() => null);
+      .catch((err: unknown) => {
+        if (err instanceof Error && err.name === 'TimeoutError') return null;
+        throw new BriefError(`The briefing page failed: ${String((err as Error).message ?? err).split('\n')[0]}${errors.length ? ` (${errors[0]})` : ''}`);
+      });
     if (outcome === null) throw new BriefError(`The briefing page did not finish within ${READY_TIMEOUT_MS / 60_000} minutes${errors.length ? `: ${errors[0]}` : ''}.`);
     if (outcome.startsWith('error:')) throw new BriefError(outcome.slice('error:'.length));
-    const number = Number(await page.evaluate("document.querySelector('[data-brief-number]')?.getAttribute('data-brief-number') ?? '0'"));
+    const number = Number(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-brief-number]')?.getAttribute('data-brief-number') ?? '0'));
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
     writeFileSync(opts.out, pdf);

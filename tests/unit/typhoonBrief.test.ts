@@ -1,0 +1,152 @@
+/**
+ * `civictwin typhoon brief` as a user runs it: a real process on a seeded twin with Lekima (1909)
+ * imported from the real files, printing the app's briefing page through Chromium. The PDF is read
+ * back with poppler (pdfinfo, pdftotext, pdffonts, pdftoppm) as a person would look at it: A4,
+ * several pages, the storm's Chinese name and every grid's name in its text, the bundled CJK font
+ * embedded, maps drawn in colour. A second briefing says what changed since the first.
+ *
+ * Needs the built app (`npm run build`, which `npm test` runs first), Chromium and poppler-utils.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { seedTwin } from '../../electron/cli/twinFiles.ts';
+import { importTrackFiles } from '../../data/import/typhoon/importTracks.ts';
+import { RENDERER_DIST } from '../../electron/cli/paths.ts';
+import { chooseStorm } from '../../electron/cli/commands/typhoonBrief.ts';
+import { briefChanges } from '../../renderer/features/typhoon/brief/briefChanges.ts';
+import type { BriefFigures } from '../../electron/common/typhoon/brief.ts';
+import type { StormListItem } from '../../electron/common/typhoon/contract.ts';
+import { civictwin } from './twinProcesses.ts';
+import { realDataDir, tempDir } from './helpers.ts';
+
+const real = realDataDir();
+const tmp = tempDir();
+const has = (cmd: string): boolean => spawnSync('which', [cmd]).status === 0;
+const ready = Boolean(real) && existsSync(join(RENDERER_DIST, 'index.html')) && (existsSync('/usr/bin/chromium') || Boolean(process.env.CIVICTWIN_CHROMIUM)) && has('pdftoppm');
+let db = '';
+let gridNames: string[] = [];
+
+const poppler = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+
+describe.skipIf(!ready)('civictwin typhoon brief: the briefing as an A4 PDF', () => {
+  beforeAll(async () => {
+    db = tmp.path('brief.duckdb');
+    await seedTwin(db, 1, 300, undefined, () => undefined);
+    const store = await DuckDbStore.open(db);
+    await importTrackFiles(store, [join(real!, 'typhoon')], { storms: ['1909'] });
+    gridNames = (
+      await store.all<{ name: string }>("SELECT DISTINCT g.name FROM areas g JOIN buildings b ON b.grid_id = g.id WHERE g.level = 'grid' ORDER BY g.name")
+    ).map((r) => r.name);
+    store.close();
+  }, 240_000);
+  afterAll(() => tmp.cleanup());
+
+  it('prints A4 pages with the storm, every grid, the bundled font and the maps', async () => {
+    const out = tmp.path('brief-1.pdf');
+    const run = await civictwin(['typhoon', 'brief', '--db', db, '--out', out, '--storm', '利奇马']);
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/Briefing no\. 1 on 利奇马 Lekima 1909 \(WZTF:1909\): \d+ A4 pages/);
+
+    const info = poppler('pdfinfo', [out]);
+    expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBeGreaterThanOrEqual(2);
+    expect(info).toMatch(/Page size:\s+595(\.\d+)? x 842(\.\d+)? pts \(A4\)|Page size:\s+594\.96 x 841\.92 pts \(A4\)/);
+
+    // The text is text (searchable), not pictures of text.
+    const text = poppler('pdftotext', ['-layout', out, '-']);
+    expect(text).toContain('台风应急简报');
+    expect(text).toContain('利奇马');
+    expect(gridNames.length).toBeGreaterThan(3);
+    for (const name of gridNames) expect(text, name).toContain(name);
+    expect(text).toContain('这是本台风的第一期简报');
+
+    // The app's bundled Noto Sans SC, embedded (so it prints the same on any machine).
+    const fonts = poppler('pdffonts', [out]);
+    const noto = fonts.split('\n').filter((l) => /NotoSansSC/.test(l));
+    expect(noto.length, fonts).toBeGreaterThan(0);
+    for (const line of noto) expect(line, line).toMatch(/\syes\s+yes\s+yes\s/);
+
+    // Page 1 has the track map: a large area of colour (the dark map and the track), not white paper.
+    poppler('pdftoppm', ['-f', '1', '-l', '1', '-r', '50', '-png', out, tmp.path('page')]);
+    const png = PNG.sync.read(readFileSync(tmp.path('page-1.png')));
+    let dark = 0;
+    let coloured = 0;
+    for (let i = 0; i < png.data.length; i += 4) {
+      const [r, g, b] = [png.data[i]!, png.data[i + 1]!, png.data[i + 2]!];
+      if (r + g + b < 120) dark++;
+      // The track's grade colours (saturated): max − min channel well apart.
+      if (Math.max(r, g, b) - Math.min(r, g, b) > 90) coloured++;
+    }
+    const pixels = png.width * png.height;
+    expect(dark / pixels, 'the dark map').toBeGreaterThan(0.15);
+    expect(coloured, 'coloured pixels of the track and circles').toBeGreaterThan(200);
+  }, 300_000);
+
+  it('a second briefing compares itself with the first', async () => {
+    const out = tmp.path('brief-2.pdf');
+    const run = await civictwin(['typhoon', 'brief', '--db', db, '--out', out]);
+    expect(run.code, run.out).toBe(0);
+    // Without --storm: the nearest storm (Lekima's Wenzhou record, which has the landfall).
+    expect(run.out).toMatch(/Briefing no\. 2 on 利奇马/);
+    const text = poppler('pdftotext', ['-layout', out, '-']);
+    expect(text).toMatch(/上期：第 1 期/);
+    expect(text).toMatch(/与上期（第 1 期）相比/);
+  }, 300_000);
+
+  it('says in one line what to fix: an unknown storm, a twin that is not there', async () => {
+    const unknown = await civictwin(['typhoon', 'brief', '--db', db, '--out', tmp.path('x.pdf'), '--storm', 'Haiyan']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out.trim().split('\n')).toHaveLength(1);
+    expect(unknown.out).toMatch(/--storm Haiyan: no such storm in the twin; it has WZTF:1909/);
+    const missing = await civictwin(['typhoon', 'brief', '--db', tmp.path('none.duckdb'), '--out', tmp.path('x.pdf')]);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/none\.duckdb does not exist/);
+    expect(existsSync(tmp.path('x.pdf'))).toBe(false);
+  });
+});
+
+describe('what changed since the previous briefing', () => {
+  const base: BriefFigures = {
+    arrival7UtcMs: Date.UTC(2019, 7, 9, 0),
+    arrival10UtcMs: Date.UTC(2019, 7, 9, 12),
+    peakForce: 15,
+    peakUtcMs: Date.UTC(2019, 7, 9, 18),
+    landfallUtcMs: Date.UTC(2019, 7, 9, 17, 45),
+    landfallPlace: '浙江省温岭市',
+    forecastIssuedUtcMs: null,
+    grids: { 第1网格: { arrival7UtcMs: Date.UTC(2019, 7, 9, 0), arrival10UtcMs: Date.UTC(2019, 7, 9, 12), maxForce: 15 } },
+    plan: null,
+  };
+
+  it('names the figures that moved, and ignores minutes of refit noise', () => {
+    expect(briefChanges(base, { ...base, arrival7UtcMs: base.arrival7UtcMs! + 10 * 60_000 })).toEqual([]);
+    const later: BriefFigures = {
+      ...base,
+      arrival10UtcMs: base.arrival10UtcMs! - 2 * 3_600_000,
+      peakForce: 16,
+      grids: { 第1网格: { ...base.grids['第1网格']!, arrival10UtcMs: null } },
+      plan: { households: 120, people: 300, vulnerable: 40, placed: 300, unplaced: 0, shelters: { 一小: 300 } },
+    };
+    const changes = briefChanges(base, later);
+    expect(changes).toContainEqual({ kind: 'time', what: 'arrival10', grid: undefined, beforeMs: base.arrival10UtcMs, afterMs: base.arrival10UtcMs! - 2 * 3_600_000 });
+    expect(changes).toContainEqual({ kind: 'value', what: 'peak', grid: undefined, before: 15, after: 16 });
+    expect(changes).toContainEqual({ kind: 'time', what: 'gale10', grid: '第1网格', beforeMs: base.arrival10UtcMs, afterMs: null });
+    expect(changes).toContainEqual({ kind: 'value', what: 'plan.households', grid: undefined, before: null, after: 120 });
+    expect(changes).toContainEqual({ kind: 'value', what: 'plan.shelter', grid: '一小', before: null, after: 300 });
+  });
+
+  it('the default storm is the live one, else the nearest', () => {
+    const storm = (id: string, lastUtcMs: number): StormListItem => ({
+      id, agency: 'CMA', number: id.slice(4), year: 2019, name: id, nameZh: null, fixes: 10, firstUtcMs: 0, lastUtcMs, peakWindMs: 40,
+      peakGrade: 'TY', landfallUtcMs: null, landfallPlace: null, closestKm: 10, hasForecast: false,
+    });
+    const now = Date.UTC(2026, 11, 2);
+    expect(chooseStorm([storm('CMA:1909', 0), storm('CMA:2601', now - 3_600_000)], undefined, now).id).toBe('CMA:2601');
+    expect(chooseStorm([storm('CMA:1909', 0), storm('CMA:1801', 0)], undefined, now).id).toBe('CMA:1909');
+    expect(chooseStorm([storm('CMA:1909', 0)], 'cma:1909', now).id).toBe('CMA:1909');
+    expect(() => chooseStorm([], undefined, now)).toThrow(/no typhoon tracks: import one first/);
+  });
+});
