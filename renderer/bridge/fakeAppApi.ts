@@ -453,6 +453,6 @@ export function createFakeAppApi(): AppApi {
     whoAmI: () => delay(session),
   };
   // The fake district has no storms imported.
-  const typhoon = { listStorms: () => delay([]), getStormTrack: () => delay(null), getDistrictWind: () => delay(null), onStormsChanged: () => () => undefined };
+  const typhoon = { listStorms: () => delay([]), getStormTrack: () => delay(null), getDistrictWind: () => delay(null), onStormsChanged: () => () => undefined, listEvacuationPlans: () => delay([]), onPlanProgress: () => () => undefined };
   return { store, window: windowApi, live, incidents, alerts, auth, typhoon } as unknown as AppApi;
 }

@@ -616,9 +616,9 @@ export class EvacuationPlanService implements EvacuationPlanApi {
   }
 
   /**
-   * The plan's tasks as events: per grid worker their door-knock list, per grid the vehicle trips
+   * The plan's tasks as events: per grid worker their door-knock list, per community the vehicle trips
    * (民政 or the emergency office), per shelter used its opening (emergency office), per pump truck
-   * and boat its waiting place (its own department). Each is reported, accepted and dispatched.
+   * and boat its waiting place (its own department); vehicle trips per community. Each is reported, accepted and dispatched.
    * Ids come from the plan id and what the task is, never from the time.
    */
   private async tasksOf(kept: KeptPlan, actor: string, atMs: number): Promise<{ events: unknown[]; incidentIds: string[] }> {
@@ -683,20 +683,27 @@ export class EvacuationPlanService implements EvacuationPlanApi {
         assignee: worker?.resourceId != null ? { kind: 'grid_worker', id: worker.resourceId } : null,
       });
     }
-    const tripsByGrid = new Map<number | null, typeof p.vehicleTrips>();
-    for (const t of p.vehicleTrips) tripsByGrid.set(t.gridId, [...(tripsByGrid.get(t.gridId) ?? []), t]);
-    for (const [gridId, trips] of [...tripsByGrid].sort(([a], [b]) => (a ?? -1) - (b ?? -1))) {
+    // Vehicle trips: one task per community for the department with the vans (民政, else the emergency office).
+    const communityOfGrid = new Map(p.grids.map((g) => [g.gridId, g.communityId]));
+    const communityName = new Map(p.communities.map((c) => [c.communityId, c.name]));
+    const tripsByCommunity = new Map<number | null, typeof p.vehicleTrips>();
+    for (const t of p.vehicleTrips) {
+      const c = t.gridId === null ? null : (communityOfGrid.get(t.gridId) ?? null);
+      tripsByCommunity.set(c, [...(tripsByCommunity.get(c) ?? []), t]);
+    }
+    for (const [communityId, trips] of [...tripsByCommunity].sort(([a], [b]) => (a ?? -1) - (b ?? -1))) {
       const b = buildings.get(trips[0]!.buildingId);
       if (!b) continue;
-      const g = gridId === null ? null : gridById.get(gridId);
+      const late = trips.some((t) => t.gridId !== null && gridById.get(t.gridId)?.clock.late);
       const people = trips.reduce((a, t) => a + t.people, 0);
+      const grids = new Set(trips.map((t) => t.gridId)).size;
       const dept = deptOf('civil_affairs', 'emergency');
-      task(`V${gridId ?? 'x'}`, {
+      task(`V${communityId ?? 'x'}`, {
         lon: b.lon,
         lat: b.lat,
         buildingId: b.id,
-        severity: g?.clock.late ? 4 : 3,
-        description: `车辆转运 ${trips.length} 趟 ${people} 人（行动不便住户）· ${g?.name ?? '无网格'} → ${[...new Set(trips.map((t) => shelterById.get(t.shelterId)?.name ?? ''))].slice(0, 3).join('、')} · 计划 ${kept.planId}`,
+        severity: late ? 4 : 3,
+        description: `车辆转运 ${trips.length} 趟 ${people} 人（行动不便住户）· ${communityId === null ? '无社区' : (communityName.get(communityId) ?? '')} ${grids} 个网格 → ${[...new Set(trips.map((t) => shelterById.get(t.shelterId)?.name ?? ''))].slice(0, 3).join('、')} 等 · 计划 ${kept.planId}`,
         assignee: dept === null ? null : { kind: 'department', id: dept },
       });
     }
@@ -717,7 +724,7 @@ export class EvacuationPlanService implements EvacuationPlanApi {
         lon: x.spot.lon,
         lat: x.spot.lat,
         severity: x.spot.households > 0 ? 4 : 3,
-        description: `${what} ${x.callsign} 预置：${x.spot.label} · 最深 ${x.spot.depthM} 米${x.spot.fromHour !== null ? ` · 第 ${x.spot.fromHour + 1} 小时起进水` : ''} · 计划 ${kept.planId}`,
+        description: `${x.callsign.startsWith(what) ? x.callsign : `${what} ${x.callsign}`} 预置：${x.spot.label} · 最深 ${x.spot.depthM} 米${x.spot.fromHour !== null ? ` · 第 ${x.spot.fromHour + 1} 小时起进水` : ''} · 计划 ${kept.planId}`,
         assignee: x.departmentId === null ? null : { kind: 'department', id: x.departmentId },
       });
     }

@@ -14,6 +14,7 @@ import { seekTo } from '../../sources/replay.ts';
 import { selectDefaultStorm, selectStorm, setTyphoonVisible, toPlayer, toStorm, useTyphoonStore } from './store.ts';
 import { flyToBounds } from '../../actions/camera.ts';
 import type { TrackPoint } from '../../../data/model/typhoon/types.ts';
+import { PlanBoard } from './plan/PlanBoard.tsx';
 
 const SIGNALS = ['none', 'blue', 'yellow', 'orange', 'red'] as const;
 
@@ -170,6 +171,7 @@ export function TyphoonPanel(): React.JSX.Element {
           </tbody>
         </table>
       )}
+      <PlanBoard />
     </div>
   );
 }

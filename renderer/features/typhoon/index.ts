@@ -4,6 +4,7 @@ import { typhoonLayers } from './layers.ts';
 import { TyphoonPanel } from './TyphoonPanel.tsx';
 import { activeStormCount, followBulletins, loadStorms, useTyphoonStore } from './store.ts';
 import { typhoonStrings } from './strings.ts';
+import { followPlans } from './plan/planStore.ts';
 import { BriefPage } from './brief/BriefPage.tsx';
 
 export const typhoonFeature: FeatureModule = {
@@ -16,6 +17,7 @@ export const typhoonFeature: FeatureModule = {
   i18n: typhoonStrings,
   start: () => {
     followBulletins();
+    followPlans();
     void loadStorms();
   },
 };

@@ -1,4 +1,5 @@
 /** Typhoon planning's UI strings (zh-CN first), merged under `typhoon.` at start. */
+import { planStrings } from './plan/strings.ts';
 import { briefStrings } from './brief/strings.ts';
 
 export const typhoonStrings = {
@@ -28,6 +29,7 @@ export const typhoonStrings = {
     maxForce: '最大',
     signal: { none: '无预警', blue: '台风蓝色预警', yellow: '台风黄色预警', orange: '台风橙色预警', red: '台风红色预警' },
     brief: briefStrings['zh-CN'],
+    plan: planStrings['zh-CN'],
   },
   en: {
     title: 'Typhoon plan',
@@ -55,5 +57,6 @@ export const typhoonStrings = {
     maxForce: 'Max',
     signal: { none: 'No warning', blue: 'Blue typhoon warning', yellow: 'Yellow typhoon warning', orange: 'Orange typhoon warning', red: 'Red typhoon warning' },
     brief: briefStrings.en,
+    plan: planStrings.en,
   },
 };

@@ -19,6 +19,7 @@ import { evacuationClock, type EvacuationClock } from '../evacuationClock.ts';
 import { DEFAULT_EVACUATION_RULES, type EvacuationRule, type RiskConditions } from './rules.ts';
 import { planEvacuation, type EvacuationPlan, type UnplacedReason } from './evacuationPlan.ts';
 import { loadEvacuationInputs } from './evacuationInputs.ts';
+import { joinDanglingEnds } from './roadJoins.ts';
 import {
   needsVehicle,
   planDoorKnocks,
@@ -204,8 +205,8 @@ async function readRoadLines(store: DuckDbStore): Promise<{ id: number; coords: 
  * The road network without the stretches under water too deep to walk (flood.ts WALK_LIMIT_M):
  * the bits of a road within 20 m of a closed piece's line are left out.
  */
-function passableRoads(lines: { id: number; coords: [number, number][] }[], closed: readonly RoadPiece[]): RoadGraph {
-  if (closed.length === 0) return RoadGraph.fromLines(lines.map((l) => l.coords));
+function passableLines(lines: { id: number; coords: [number, number][] }[], closed: readonly RoadPiece[]): number[][][] {
+  if (closed.length === 0) return lines.map((l) => l.coords);
   const byFeature = new Map<number, RoadPiece[]>();
   for (const p of closed) byFeature.set(p.featureId, [...(byFeature.get(p.featureId) ?? []), p]);
   const out: number[][][] = [];
@@ -245,7 +246,7 @@ function passableRoads(lines: { id: number; coords: [number, number][] }[], clos
     }
     flush();
   }
-  return RoadGraph.fromLines(out);
+  return out;
 }
 
 function pointSegmentM(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
@@ -289,7 +290,7 @@ function floodSpots(flood: FloodResult, buildingPos: ReadonlyMap<number, { lon: 
       depthM: Math.round(c.depthM * 100) / 100,
       households: c.households,
       fromHour: c.fromHour,
-      label: `${c.n} 栋楼 ${c.households} 户进水 (buildings ${c.buildings.slice(0, 5).join(', ')}${c.buildings.length > 5 ? ' …' : ''})`,
+      label: `${c.n} 栋楼 ${c.households} 户进水`,
     });
   }
   for (const r of flood.floodedRoads) {
@@ -369,7 +370,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   let flood: FloodResult | null = null;
   let floodSummary: StormPlanFlood | null = null;
   const floodedFloors = new Map<number, number[]>();
-  let roads = inputs.roads;
+  let closedOnFoot: RoadPiece[] = [];
   if (options.rainTotalMm !== null && options.rainTotalMm > 0) {
     const label = `${options.rainTotalMm} mm / ${options.rainHours} h`;
     const galeAt = minOf(arrival7);
@@ -387,11 +388,8 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
         if (b.groundFloorFromHour !== null) floors.push(1);
         if (floors.length > 0) floodedFloors.set(b.buildingId, floors);
       }
-      const closedOnFoot = result.floodedRoads.filter((r) => r.closedOnFootFromHour !== null).map((r) => r.road);
-      if (closedOnFoot.length > 0) {
-        roads = passableRoads(await readRoadLines(store), closedOnFoot);
-        notes.push(`${closedOnFoot.length} road stretch(es) deeper than 0.5 m are left out of the walking routes to shelters`);
-      }
+      closedOnFoot = result.floodedRoads.filter((r) => r.closedOnFootFromHour !== null).map((r) => r.road);
+      if (closedOnFoot.length > 0) notes.push(`${closedOnFoot.length} road stretch(es) deeper than 0.5 m are left out of the walking routes to shelters`);
       const peak = result.perHour.reduce((a, h) => (h.householdsFlooded > a.householdsFlooded ? h : a), result.perHour[0]!);
       floodSummary = {
         label,
@@ -406,6 +404,10 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     }
   }
 
+  // The network people walk: lanes joined to the street they stop short of, flooded stretches left out.
+  const joinedLines = joinDanglingEnds(passableLines(await readRoadLines(store), closedOnFoot));
+  if (joinedLines.joined > 0) notes.push(`${joinedLines.joined} lane end(s) that stop short of a road are joined to it on foot (within 80 m)`);
+  const roads = RoadGraph.fromLines(joinedLines.lines);
   const known = new Set(buildings.map((b) => b.id));
   const unknownMarked = [...options.markedBuildingIds, ...options.dangerousBuildingIds].filter((id) => !known.has(id));
   if (unknownMarked.length > 0) notes.push(`building(s) ${unknownMarked.slice(0, 10).join(', ')} marked in the options are not in the twin`);
