@@ -3,12 +3,13 @@
  * handling, and the timeline: the state rebuilt for a past moment equals the state that was live
  * at that moment.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { generateDistrict } from '../../data/seed/generateDistrict.ts';
 import { refreshBuildingStats } from '../../data/store/buildingStats.ts';
 import { createServices, type Services } from '../../electron/services/index.ts';
 import { slaState, SLA_MINUTES } from '../../data/model/incidents.ts';
+import type { LiveDelta } from '../../electron/common/dto.ts';
 import { tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -97,6 +98,41 @@ describe('meter alerts', () => {
     expect(closed).toMatchObject({ status: 'closed', outcome: 'safe', outcomeReason: '老人外出探亲，已电话确认' });
     const audit = await store.all<{ action: string }>(`SELECT action FROM audit_log WHERE subject = 'alert:${alert.id}' ORDER BY id`);
     expect(audit.map((a) => a.action)).toEqual(['alert.acknowledge', 'alert.outcome']);
+  });
+
+  it('are raised from live readings: an elderly resident living alone without use for 24 h reaches every open view', async () => {
+    const elder = await store.one<{ id: number }>(
+      `SELECT h.id FROM households h WHERE (h.care_flags & 1) <> 0
+       AND NOT EXISTS (SELECT 1 FROM meter_alerts a WHERE a.household_id = h.id) ORDER BY h.id LIMIT 1`,
+    );
+    const now = Date.now();
+    // 30 hours of readings: no water, no more than a fridge's standby power.
+    const readings = Array.from({ length: 30 }, (_, i) => ({
+      id: `mr-live-${i}`,
+      type: 'meter.reading',
+      ts: iso(now - (30 - i) * 3600_000),
+      source: 'head-end',
+      data: { householdId: elder!.id, waterL: 0, powerKwh: 0.02, intervalMin: 60 },
+    }));
+    const pushed: LiveDelta[] = [];
+    const off = services.api.live.onLiveDelta((d) => pushed.push(d));
+    // The readings are checked at most every 20 s: the check's timer runs on a fake clock.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await services.ingest.ingestValues(readings, 'http');
+      await vi.advanceTimersByTimeAsync(20_000);
+      await vi.waitFor(
+        () => {
+          const alert = pushed.flatMap((d) => d.alerts).find((a) => a.householdId === elder!.id);
+          expect(alert).toMatchObject({ kind: 'no_usage', status: 'open', elderlyAlone: true });
+          expect(alert!.explanation.hours).toBeGreaterThanOrEqual(24);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+    } finally {
+      vi.useRealTimers();
+      off();
+    }
   });
 });
 

@@ -14,6 +14,8 @@ import { seekTo } from '../../sources/replay.ts';
 import { selectDefaultStorm, selectStorm, setTyphoonVisible, toPlayer, toStorm, useTyphoonStore } from './store.ts';
 import { flyToBounds } from '../../actions/camera.ts';
 import type { TrackPoint } from '../../../data/model/typhoon/types.ts';
+import { FloodSection } from './FloodSection.tsx';
+import { ScenarioCompare } from './ScenarioCompare.tsx';
 import { PlanBoard } from './plan/PlanBoard.tsx';
 
 const SIGNALS = ['none', 'blue', 'yellow', 'orange', 'red'] as const;
@@ -149,6 +151,7 @@ export function TyphoonPanel(): React.JSX.Element {
           </button>
         )}
       </div>
+      <FloodSection />
       {grids.length > 0 && (
         <table className="typhoon-grids" data-testid="typhoon-grids">
           <thead>
@@ -172,6 +175,7 @@ export function TyphoonPanel(): React.JSX.Element {
         </table>
       )}
       <PlanBoard />
+      <ScenarioCompare />
     </div>
   );
 }

@@ -4,6 +4,8 @@ import { typhoonLayers } from './layers.ts';
 import { TyphoonPanel } from './TyphoonPanel.tsx';
 import { activeStormCount, followBulletins, loadStorms, useTyphoonStore } from './store.ts';
 import { typhoonStrings } from './strings.ts';
+import { floodLayers } from './floodLayer.ts';
+import { followStorm as followStormFlood } from './floodStore.ts';
 import { followPlans } from './plan/planStore.ts';
 import { BriefPage } from './brief/BriefPage.tsx';
 
@@ -11,12 +13,13 @@ export const typhoonFeature: FeatureModule = {
   id: 'typhoon',
   // The tab's number is the storms active now (fixed in the last two days), not the archive's.
   panels: [{ id: 'typhoon', useCount: () => useTyphoonStore((s) => activeStormCount(s.storms)), component: TyphoonPanel }],
-  mapLayers: [typhoonLayers],
+  mapLayers: [typhoonLayers, floodLayers],
   // The briefing (`#brief=<stormId>`), printed to PDF by the hosts.
   pages: [{ key: 'brief', component: BriefPage }],
   i18n: typhoonStrings,
   start: () => {
     followBulletins();
+    followStormFlood();
     followPlans();
     void loadStorms();
   },

@@ -1,4 +1,5 @@
 /** Typhoon planning's UI strings (zh-CN first), merged under `typhoon.` at start. */
+import { floodStrings } from './floodStrings.ts';
 import { planStrings } from './plan/strings.ts';
 import { briefStrings } from './brief/strings.ts';
 
@@ -28,6 +29,7 @@ export const typhoonStrings = {
     gale10: '10 级风',
     maxForce: '最大',
     signal: { none: '无预警', blue: '台风蓝色预警', yellow: '台风黄色预警', orange: '台风橙色预警', red: '台风红色预警' },
+    flood: floodStrings['zh-CN'],
     brief: briefStrings['zh-CN'],
     plan: planStrings['zh-CN'],
   },
@@ -56,6 +58,7 @@ export const typhoonStrings = {
     gale10: 'Force 10',
     maxForce: 'Max',
     signal: { none: 'No warning', blue: 'Blue typhoon warning', yellow: 'Yellow typhoon warning', orange: 'Orange typhoon warning', red: 'Red typhoon warning' },
+    flood: floodStrings.en,
     brief: briefStrings.en,
     plan: planStrings.en,
   },
