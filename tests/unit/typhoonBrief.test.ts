@@ -20,6 +20,7 @@ import { chooseStorm } from '../../electron/cli/commands/typhoonBrief.ts';
 import { briefChanges } from '../../renderer/features/typhoon/brief/briefChanges.ts';
 import type { BriefFigures } from '../../electron/common/typhoon/brief.ts';
 import type { StormListItem } from '../../electron/common/typhoon/contract.ts';
+import { createServices } from '../../electron/services/index.ts';
 import { civictwin } from './twinProcesses.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
@@ -62,6 +63,7 @@ describe.skipIf(!ready)('civictwin typhoon brief: the briefing as an A4 PDF', ()
     expect(gridNames.length).toBeGreaterThan(3);
     for (const name of gridNames) expect(text, name).toContain(name);
     expect(text).toContain('这是本台风的第一期简报');
+    expect(text).toContain('尚无疏散方案');
 
     // The app's bundled Noto Sans SC, embedded (so it prints the same on any machine).
     const fonts = poppler('pdffonts', [out]);
@@ -85,7 +87,17 @@ describe.skipIf(!ready)('civictwin typhoon brief: the briefing as an A4 PDF', ()
     expect(coloured, 'coloured pixels of the track and circles').toBeGreaterThan(200);
   }, 300_000);
 
-  it('a second briefing compares itself with the first', async () => {
+  it('with an evacuation plan: its totals, each grid worker\'s door-knock list, and what changed since the first briefing', async () => {
+    // A plan made the way the plan service makes it, a day before Lekima's landfall.
+    const store = await DuckDbStore.open(db);
+    const services = await createServices(store, { host: 'web', personalData: 'masked' });
+    const plan = await services.api.typhoon.planEvacuation('WZTF:1909', { nowUtcMs: Date.UTC(2019, 7, 9, 17, 45) - 24 * 3_600_000 });
+    const lists = (await services.api.typhoon.getDoorKnockLists(plan.planId)).filter((l) => l.stops.length > 0);
+    services.stop();
+    store.close();
+    expect(plan.totals.households).toBeGreaterThan(0);
+    expect(lists.length).toBeGreaterThan(0);
+
     const out = tmp.path('brief-2.pdf');
     const run = await civictwin(['typhoon', 'brief', '--db', db, '--out', out]);
     expect(run.code, run.out).toBe(0);
@@ -93,7 +105,17 @@ describe.skipIf(!ready)('civictwin typhoon brief: the briefing as an A4 PDF', ()
     expect(run.out).toMatch(/Briefing no\. 2 on 利奇马/);
     const text = poppler('pdftotext', ['-layout', out, '-']);
     expect(text).toMatch(/上期：第 1 期/);
-    expect(text).toMatch(/与上期（第 1 期）相比/);
+    expect(text).toMatch(/与上期（第 1 期）相比：\d+ 项变化/);
+    expect(text).toContain(`需转移户数：— → ${plan.totals.households}`);
+    expect(text).toContain(`需转移 ${plan.totals.households} 户 ${plan.totals.people} 人`);
+    expect(text).not.toContain('尚无疏散方案');
+    // Each list with its worker, and (the local administrator prints it) the households in visiting order.
+    const compact = text.replace(/\s+/g, ' ');
+    for (const l of lists) expect(compact).toContain(`${l.callsign} · ${l.gridName} · ${l.households} 户 ${l.people} 人`);
+    expect(compact).toContain(lists[0]!.stops[0]!.address);
+    // Shelter load as planned.
+    const shelter = plan.shelters.find((s) => s.planned > 0)!;
+    expect(compact).toMatch(new RegExp(`${shelter.name} ${shelter.capacity} ${shelter.planned}（\\d+%）`));
   }, 300_000);
 
   it('says in one line what to fix: an unknown storm, a twin that is not there', async () => {

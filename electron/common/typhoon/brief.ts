@@ -7,6 +7,7 @@
  * carry addresses and flat numbers, which a viewer is shown anyway in the app.
  */
 import type { DistrictWind, StormTrackView } from './contract.ts';
+import type { DoorKnockListView, EvacuationPlanView } from './evacuationContract.ts';
 
 /** A grid (网格) as the briefing prints it: its people, its grid workers, when gales reach it. */
 export interface BriefGrid {
@@ -69,6 +70,18 @@ export interface BriefFigures {
   plan: { households: number; people: number; vulnerable: number; placed: number; unplaced: number; shelters: Record<string, number> } | null;
 }
 
+/** The storm's newest evacuation plan, as the briefing prints it. */
+export interface BriefPlan {
+  view: EvacuationPlanView;
+  /**
+   * Each grid worker's door-knock list, in route order. Households are named (address, flat,
+   * masked contact) only for operators and above, as in the app; otherwise `stops` are empty.
+   */
+  doorKnock: DoorKnockListView[];
+  /** Stops beyond what one briefing prints (the lists stay whole in the app). */
+  stopsLeftOut: number;
+}
+
 export interface TyphoonBrief {
   stormId: string;
   districtName: string;
@@ -82,6 +95,8 @@ export interface TyphoonBrief {
   grids: BriefGrid[];
   shelters: BriefShelter[];
   resources: BriefResourceGroup[];
+  /** Null until an evacuation plan is made for the storm. */
+  plan: BriefPlan | null;
   figures: BriefFigures;
   /** The briefing before this one for the same storm, or null for the first. */
   previous: { madeAtUtcMs: number; madeBy: string; number: number; figures: BriefFigures } | null;

@@ -22,7 +22,7 @@ import type { IngestEvent } from '../../../data/feed/events.ts';
 import type { FloodUnavailable, FloodView, RainChoice, ScenarioComparison, WhatIfScenario } from '../../common/typhoon/flood.ts';
 import { FloodScenarios, type StormTiming } from './floodScenarios.ts';
 import type { TyphoonBrief } from '../../common/typhoon/brief.ts';
-import { makeBrief } from './brief.ts';
+import { makeBrief, type BriefPlanSource } from './brief.ts';
 
 /** The district's buildings and grids, read once (they do not change while a host runs). */
 interface DistrictPlaces {
@@ -47,6 +47,8 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
   public constructor(
     private readonly store: DuckDbStore,
     personalData: 'masked' | 'none' = 'masked',
+    /** The evacuation plans a briefing prints (the section's other half). */
+    private readonly plans: BriefPlanSource | null = null,
   ) {
     this.floods = new FloodScenarios(store, personalData, (id) => this.stormTiming(id));
   }
@@ -223,7 +225,7 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
   }
 
   public makeBrief(stormId: string): Promise<TyphoonBrief | null> {
-    return makeBrief(this.store, this, stormId);
+    return makeBrief(this.store, { getStormTrack: (id) => this.getStormTrack(id), getDistrictWind: (id) => this.getDistrictWind(id), plans: this.plans }, stormId);
   }
 
   public getFlood(stormId: string | null, rain: RainChoice): Promise<FloodView | FloodUnavailable> {

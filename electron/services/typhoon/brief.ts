@@ -16,13 +16,39 @@ import {
   shelters,
 } from '../../../data/store/typhoon/briefs.ts';
 import { auditName } from '../../common/access.ts';
-import type { BriefFigures, BriefGrid, TyphoonBrief } from '../../common/typhoon/brief.ts';
+import type { BriefFigures, BriefGrid, BriefPlan, TyphoonBrief } from '../../common/typhoon/brief.ts';
+import type { EvacuationPlanApi } from '../../common/typhoon/evacuationContract.ts';
 import type { DistrictWind, StormTrackView } from '../../common/typhoon/contract.ts';
 import { currentCaller } from '../callContext.ts';
+
+/** Where the briefing finds the storm's evacuation plans (EvacuationPlanService). */
+export type BriefPlanSource = Pick<EvacuationPlanApi, 'listEvacuationPlans' | 'getEvacuationPlan' | 'getDoorKnockLists'>;
 
 export interface BriefSources {
   getStormTrack(stormId: string): Promise<StormTrackView | null>;
   getDistrictWind(stormId: string): Promise<DistrictWind | null>;
+  plans?: BriefPlanSource | null;
+}
+
+/** Door-knock stops one briefing prints at most (a 100k-building district may plan tens of thousands). */
+export const MAX_PRINTED_STOPS = 4000;
+
+/** The storm's newest plan with its door-knock lists, or null before the first. */
+async function newestPlan(plans: BriefPlanSource, stormId: string): Promise<BriefPlan | null> {
+  const newest = (await plans.listEvacuationPlans(stormId))[0];
+  if (!newest) return null;
+  const view = await plans.getEvacuationPlan(newest.planId);
+  if (!view) return null;
+  const lists = await plans.getDoorKnockLists(newest.planId);
+  let room = MAX_PRINTED_STOPS;
+  let stopsLeftOut = 0;
+  const doorKnock = lists.map((l) => {
+    const kept = l.stops.slice(0, Math.max(0, room));
+    room -= kept.length;
+    stopsLeftOut += l.stops.length - kept.length;
+    return { ...l, stops: kept };
+  });
+  return { view, doorKnock, stopsLeftOut };
 }
 
 /** Makes a briefing on `stormId` and records its figures; null for an unknown storm or one without a usable track. */
@@ -38,6 +64,8 @@ export async function makeBrief(store: DuckDbStore, typhoon: BriefSources, storm
   const shelterRows = await shelters(store);
   const resources = await resourceGroups(store);
   const nameRow = await store.one<{ value: string }>("SELECT value FROM twin_meta WHERE key = 'name'");
+  const plan = typhoon.plans ? await newestPlan(typhoon.plans, stormId) : null;
+  const load = new Map(plan?.view.shelters.map((s) => [s.shelterId, s.planned]) ?? []);
   const windOf = new Map(wind.grids.map((g) => [g.gridId, g]));
   const grids: BriefGrid[] = counts.map((c) => {
     const w = windOf.get(c.gridId);
@@ -72,7 +100,16 @@ export async function makeBrief(store: DuckDbStore, typhoon: BriefSources, storm
     grids: Object.fromEntries(
       grids.filter((g) => g.buildings > 0).map((g) => [g.name, { arrival7UtcMs: g.arrival7UtcMs, arrival10UtcMs: g.arrival10UtcMs, maxForce: g.maxForce }]),
     ),
-    plan: null,
+    plan: plan
+      ? {
+          households: plan.view.totals.households,
+          people: plan.view.totals.people,
+          vulnerable: plan.view.totals.vulnerable,
+          placed: plan.view.totals.placedPeople,
+          unplaced: plan.view.totals.unplacedHouseholds,
+          shelters: Object.fromEntries(plan.view.shelters.map((s) => [s.name, s.planned])),
+        }
+      : null,
   };
   const caller = currentCaller();
   const madeBy = caller ? auditName(caller) : 'system:brief';
@@ -93,8 +130,9 @@ export async function makeBrief(store: DuckDbStore, typhoon: BriefSources, storm
     track,
     wind,
     grids,
-    shelters: shelterRows.map((s) => ({ ...s, load: null })),
+    shelters: shelterRows.map((s) => ({ ...s, load: plan ? (load.get(s.id) ?? 0) : null })),
     resources,
+    plan,
     figures,
     previous: previous ? { madeAtUtcMs: previous.madeAtUtcMs, madeBy: previous.madeBy, number: number - 1, figures: previous.figures as unknown as BriefFigures } : null,
   };

@@ -17,8 +17,8 @@ function methodsOf<T extends object>(service: T): T {
 
 export const typhoonServiceModule: ServiceModule<'typhoon'> = {
   start: async ({ store, ingest, personalData }) => {
-    const service = new TyphoonService(store, personalData);
     const plans = new EvacuationPlanService({ store, ingest, personalData });
+    const service = new TyphoonService(store, personalData, plans);
     const api = { ...methodsOf(service), ...methodsOf(plans) } as TyphoonApi;
     return {
       api,

@@ -242,13 +242,18 @@ function BriefDocument({ brief, maps, shiftMs }: { brief: TyphoonBrief; maps: Ma
 
       <section className="brief-page">
         <h2>{tb('planTitle')}</h2>
-        <p className="brief-note" data-testid="brief-no-plan">
-          {tb('noPlan')}
-        </p>
+        {brief.plan ? (
+          <PlanSummary plan={brief.plan} />
+        ) : (
+          <p className="brief-note" data-testid="brief-no-plan">
+            {tb('noPlan')}
+          </p>
+        )}
         <figure className="brief-map">
           <img src={maps.plan} alt={tb('planMap')} data-testid="brief-map-plan" />
-          <figcaption>{tb('planMap')}</figcaption>
+          <figcaption>{brief.plan ? tb('planMapRoutes') : tb('planMap')}</figcaption>
         </figure>
+        {brief.plan && <PlanGrids plan={brief.plan} p={p} />}
         <h3>{tb('sheltersTitle')}</h3>
         <table className="brief-table" data-testid="brief-shelters">
           <thead>
@@ -264,7 +269,7 @@ function BriefDocument({ brief, maps, shiftMs }: { brief: TyphoonBrief; maps: Ma
               <tr key={s.id}>
                 <td>{s.name}</td>
                 <td className="num">{s.capacity ?? tb('none')}</td>
-                <td className="num">{s.load ?? tb('none')}</td>
+                <td className="num">{s.load === null ? tb('none') : `${s.load}${s.capacity ? `（${Math.round((100 * s.load) / s.capacity)}%）` : ''}`}</td>
                 <td>{tb(`status_${s.status}`, { defaultValue: s.status })}</td>
               </tr>
             ))}
@@ -293,8 +298,38 @@ function BriefDocument({ brief, maps, shiftMs }: { brief: TyphoonBrief; maps: Ma
             ))}
           </tbody>
         </table>
-        <h3>{tb('doorKnockTitle')}</h3>
-        <p className="brief-small">{tb('noDoorKnock')}</p>
+        {brief.plan && brief.plan.view.prePositions.length > 0 && (
+          <>
+            <h3>{tb('prePositionsTitle')}</h3>
+            <table className="brief-table" data-testid="brief-prepositions">
+              <thead>
+                <tr>
+                  <th>{tb('callsigns')}</th>
+                  <th>{tb('kind')}</th>
+                  <th>{tb('spot')}</th>
+                  <th>{tb('depth')}</th>
+                  <th>{tb('households')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {brief.plan.view.prePositions.map((r) => (
+                  <tr key={r.resourceId}>
+                    <td>{r.callsign}</td>
+                    <td>{String(t(`resourceKind.${r.kind}`, { defaultValue: r.kind }))}</td>
+                    <td>{r.label}</td>
+                    <td className="num">{r.depthM.toFixed(2)}</td>
+                    <td className="num">{r.households}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </section>
+
+      <section className="brief-page" data-testid="brief-door-knock">
+        <h2>{tb('doorKnockTitle')}</h2>
+        {brief.plan ? <DoorKnockLists plan={brief.plan} /> : <p className="brief-small">{tb('noDoorKnock')}</p>}
       </section>
 
       <section className="brief-page brief-changes" data-testid="brief-changes">
@@ -410,7 +445,7 @@ function changeText(c: BriefChange, p: (ms: number | null) => string): string {
   const whatKey: Record<string, string> = {
     arrival7: 'arrival7', arrival10: 'arrival10', peak: 'peak', landfall: 'landfall', landfallPlace: 'landfall', bulletin: 'bulletin',
     gale7: 'gale7', gale10: 'gale10', maxForce: 'maxForce',
-    'plan.households': 'households', 'plan.people': 'residents', 'plan.vulnerable': 'elderlyAlone', 'plan.placed': 'load', 'plan.unplaced': 'load', 'plan.shelter': 'load',
+    'plan.households': 'planHouseholds', 'plan.people': 'planPeople', 'plan.vulnerable': 'planVulnerable', 'plan.placed': 'planPlaced', 'plan.unplaced': 'planUnplaced', 'plan.shelter': 'planShelter',
   };
   const label = tb(whatKey[c.what] ?? c.what);
   const what = c.grid ? tb('gridWhat', { grid: c.grid, what: label }) : label;
@@ -431,6 +466,183 @@ function districtCentre(brief: TyphoonBrief): [number, number] {
     return info ? [(info.bbox[0] + info.bbox[2]) / 2, (info.bbox[1] + info.bbox[3]) / 2] : [0, 0];
   }
   return [g.reduce((a, x) => a + x.centroid[0], 0) / g.length, g.reduce((a, x) => a + x.centroid[1], 0) / g.length];
+}
+
+type Plan = NonNullable<TyphoonBrief['plan']>;
+
+function PlanSummary({ plan }: { plan: Plan }): React.JSX.Element {
+  const v = plan.view;
+  const km = (m: number): string => (m / 1000).toFixed(1);
+  return (
+    <div data-testid="brief-plan">
+      <p className="brief-small">
+        {tb('planMeta', {
+          id: v.planId,
+          time: bjtFull.format(v.createdAtMs),
+          by: v.createdBy ?? tb('none'),
+          dispatch: v.dispatchedAtMs === null ? tb('planNotDispatched') : tb('planDispatched', { time: bjtFull.format(v.dispatchedAtMs) }),
+        })}
+      </p>
+      <p className="brief-note">
+        {tb('planSummary', {
+          households: v.totals.households,
+          people: v.totals.people,
+          vulnerable: v.totals.vulnerable,
+          placed: v.totals.placedPeople,
+          unplaced: v.totals.unplacedHouseholds,
+          vehicle: v.totals.vehicleHouseholds,
+          trips: v.totals.vehicleTrips,
+          late: v.totals.lateGrids,
+        })}
+      </p>
+      <p className="brief-small">
+        {v.flood
+          ? tb('planFlood', { label: v.flood.label, buildings: v.flood.buildingsFlooded, households: v.flood.householdsFlooded, foot: v.flood.roadsClosedOnFoot, cars: v.flood.roadsClosedToCars })
+          : tb('planNoFlood')}{' '}
+        {tb('planCompare', {
+          optimal: km(v.comparison.optimalPersonMetres),
+          nearest: km(v.comparison.nearestPersonMetres),
+          overflow: v.comparison.overflowedShelters,
+          excess: v.comparison.excessPeople,
+          status: v.comparison.solverStatus,
+          proved: v.comparison.provedOptimal ? tb('provedOptimal') : '',
+        })}
+      </p>
+      <h3>{tb('rulesTitle')}</h3>
+      <table className="brief-table" data-testid="brief-rules">
+        <thead>
+          <tr>
+            <th>{tb('rule')}</th>
+            <th>{tb('households')}</th>
+            <th>{tb('residents')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {v.byRule.map((r) => (
+            <tr key={r.ruleId}>
+              <td>{r.label.zh}</td>
+              <td className="num">{r.households}</td>
+              <td className="num">{r.people}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {planNotes(v.notes).length > 0 && (
+        <>
+          <h3>{tb('planNotes')}</h3>
+          <ul className="brief-small">
+            {planNotes(v.notes).map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The plan's notes a commander acts on. The wind model's per-fix fitting notes (they start with
+ * the fix's ISO time) are the modeller's business and stay in the app.
+ */
+function planNotes(notes: readonly string[]): string[] {
+  return notes.filter((n) => !/^\d{4}-\d{2}-\d{2}T/.test(n));
+}
+
+function PlanGrids({ plan, p }: { plan: Plan; p: (ms: number | null) => string }): React.JSX.Element {
+  const v = plan.view;
+  const clockText = (c: Plan['view']['grids'][number]['clock']): string => {
+    if (c.status === 'late') return tb('clock_late', { m: Math.abs(c.minutesToSpare ?? 0) });
+    if (c.status === 'on-time') return tb('clock_onTime', { m: c.minutesToSpare ?? 0 });
+    return tb(`clock_${c.status}`);
+  };
+  const communityOf = new Map(v.communities.map((c) => [c.communityId, c.name]));
+  return (
+    <>
+      <h3>{tb('planGridsTitle')}</h3>
+      <table className="brief-table" data-testid="brief-plan-grids">
+        <thead>
+          <tr>
+            <th>{tb('grid')}</th>
+            <th>{tb('moveHouseholds')}</th>
+            <th>{tb('movePeople')}</th>
+            <th>{tb('vulnerableH')}</th>
+            <th>{tb('vehicleH')}</th>
+            <th>{tb('unplacedH')}</th>
+            <th>{tb('workersN')}</th>
+            <th>{tb('doneBy')}</th>
+            <th>{tb('clock')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {v.grids.map((g) => (
+            <tr key={g.gridId} className={g.clock.late ? 'late' : undefined}>
+              <td>
+                {g.name}
+                {g.communityId !== null && !g.name.startsWith(communityOf.get(g.communityId) ?? '\u0000') ? `（${communityOf.get(g.communityId) ?? ''}）` : ''}
+              </td>
+              <td className="num">{g.households}</td>
+              <td className="num">{g.people}</td>
+              <td className="num">{g.vulnerable}</td>
+              <td className="num">{g.vehicleHouseholds}</td>
+              <td className="num">{g.unplaced}</td>
+              <td className="num">{g.workers}</td>
+              <td className="num">{p(g.clock.mustBeDoneByUtcMs)}</td>
+              <td>{clockText(g.clock)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+function DoorKnockLists({ plan }: { plan: Plan }): React.JSX.Element {
+  const lists = plan.doorKnock.filter((l) => l.households > 0);
+  const named = lists.some((l) => l.named);
+  return (
+    <>
+      {!named && <p className="brief-note">{tb('notNamed')}</p>}
+      {lists.map((l) => (
+        <div key={l.workerId} className="brief-knock" data-testid="brief-knock-list">
+          <h3>{tb('doorKnockHead', { callsign: l.callsign, grid: l.gridName, households: l.households, people: l.people, vehicle: l.vehicleHouseholds, km: (l.routeM / 1000).toFixed(1) })}</h3>
+          {l.stops.length > 0 && (
+            <table className="brief-table">
+              <thead>
+                <tr>
+                  <th>{tb('order')}</th>
+                  <th>{tb('address')}</th>
+                  <th>{tb('unit')}</th>
+                  <th>{tb('size')}</th>
+                  <th>{tb('contact')}</th>
+                  <th>{tb('phone')}</th>
+                  <th>{tb('vehicle')}</th>
+                  <th>{tb('shelterTo')}</th>
+                  <th>{tb('progress')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {l.stops.map((s) => (
+                  <tr key={s.householdId}>
+                    <td className="num">{s.order}</td>
+                    <td>{s.address}</td>
+                    <td>{s.unit}</td>
+                    <td className="num">{s.size}</td>
+                    <td>{s.contactName}</td>
+                    <td className="num">{s.contactPhone}</td>
+                    <td>{s.needsVehicle ? tb('yes') : ''}</td>
+                    <td>{s.shelterName ?? (s.unplacedReason ? tb(`unplaced_${s.unplacedReason}`) : tb('none'))}</td>
+                    <td>{s.status ? tb(`progress_${s.status}`) : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      ))}
+      {plan.stopsLeftOut > 0 && <p className="brief-note">{tb('stopsLeftOut', { n: plan.stopsLeftOut })}</p>}
+    </>
+  );
 }
 
 //#region maps
@@ -519,7 +731,11 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
     ],
   });
 
-  // 4. The plan's map: shelters by capacity, and where resources wait.
+  // 4. The plan's map: each grid worker's door-knock route, shelters by capacity (with the plan's
+  // load), pump trucks and boats where the plan puts them, and where the other resources wait.
+  const routes = planRoutes(brief, geometry);
+  const plannedLoad = new Map(brief.plan?.view.shelters.map((s) => [s.shelterId, s.planned]) ?? []);
+  const prePositions = brief.plan?.view.prePositions ?? [];
   const depots = new Map<string, number>();
   for (const r of brief.resources) if (r.waitsAt) depots.set(r.waitsAt, (depots.get(r.waitsAt) ?? 0) + r.count);
   const depotPlaces = facilities.filter((f) => depots.has(f.name)).map((f) => ({ position: [f.lon, f.lat] as [number, number], text: `${f.name} ${depots.get(f.name)}` }));
@@ -546,8 +762,52 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
         getRadius: (s: TyphoonBrief['shelters'][number]) => 8 + 22 * Math.sqrt((s.capacity ?? 0) / maxCap),
         parameters: { depthCompare: 'always', depthWriteEnabled: false },
       }),
-      textLayer('brief-shelter-labels', brief.shelters.map((s) => ({ position: [s.lon, s.lat] as [number, number], text: `${s.name} ${s.capacity ?? ''}` })), 13, [170, 255, 200, 255], [0, -30]),
-      textLayer('brief-depot-labels', depotPlaces, 12, [255, 214, 120, 255], [0, 18]),
+      new PathLayer({
+        id: 'brief-routes',
+        data: routes,
+        getPath: (r: { path: [number, number][] }) => r.path,
+        getColor: (r: { colour: Rgb }) => [...r.colour, 230] as [number, number, number, number],
+        getWidth: 2.5,
+        widthUnits: 'pixels',
+        jointRounded: true,
+        capRounded: true,
+        parameters: { depthCompare: 'always', depthWriteEnabled: false },
+      }),
+      new ScatterplotLayer({
+        id: 'brief-route-starts',
+        data: routes,
+        getPosition: (r: { path: [number, number][] }) => r.path[0]!,
+        getFillColor: (r: { colour: Rgb }) => [...r.colour, 255] as [number, number, number, number],
+        getLineColor: [255, 255, 255, 255],
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 1.5,
+        radiusUnits: 'pixels',
+        getRadius: 4,
+        parameters: { depthCompare: 'always', depthWriteEnabled: false },
+      }),
+      new ScatterplotLayer({
+        id: 'brief-prepositions',
+        data: prePositions,
+        getPosition: (r: { lon: number; lat: number }) => [r.lon, r.lat],
+        getFillColor: (r: { kind: string }) => (r.kind === 'rescue_boat' ? [80, 170, 255, 255] : [255, 150, 40, 255]),
+        getLineColor: [255, 255, 255, 255],
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 2,
+        radiusUnits: 'pixels',
+        getRadius: 6,
+        parameters: { depthCompare: 'always', depthWriteEnabled: false },
+      }),
+      textLayer('brief-preposition-labels', prePositions.map((r) => ({ position: [r.lon, r.lat] as [number, number], text: r.callsign })), 12, [255, 200, 140, 255], [0, 16]),
+      textLayer(
+        'brief-shelter-labels',
+        brief.shelters.map((s) => ({ position: [s.lon, s.lat] as [number, number], text: brief.plan ? `${s.name} ${plannedLoad.get(s.id) ?? 0}/${s.capacity ?? '?'}` : `${s.name} ${s.capacity ?? ''}` })),
+        13,
+        [170, 255, 200, 255],
+        [0, -30],
+      ),
+      ...(brief.plan ? [] : [textLayer('brief-depot-labels', depotPlaces, 12, [255, 214, 120, 255], [0, 18])]),
     ],
   });
   return { track, circles, risk, plan };
@@ -618,6 +878,28 @@ function graticuleLines(b: LonLatBounds, stepDeg: number): Layer {
     widthUnits: 'pixels',
     parameters: { depthCompare: 'always', depthWriteEnabled: false },
   });
+}
+
+/** Distinct colours for neighbouring routes on the dark map. */
+const ROUTE_COLOURS: Rgb[] = [
+  [255, 99, 132], [54, 200, 235], [255, 206, 86], [120, 230, 120], [200, 140, 255], [255, 159, 64], [80, 220, 200], [240, 120, 220],
+];
+
+/** Each door-knock list as a line through its buildings in visiting order (lists named for the caller only). */
+function planRoutes(brief: TyphoonBrief, geometry: TwinData['geometry']): { path: [number, number][]; colour: Rgb }[] {
+  const out: { path: [number, number][]; colour: Rgb }[] = [];
+  for (const list of brief.plan?.doorKnock ?? []) {
+    const path: [number, number][] = [];
+    let last = -1;
+    for (const stop of list.stops) {
+      if (stop.buildingId === last) continue;
+      last = stop.buildingId;
+      const row = geometry.rowOfId.get(stop.buildingId);
+      if (row !== undefined) path.push([geometry.centroids[2 * row]!, geometry.centroids[2 * row + 1]!]);
+    }
+    if (path.length > 1) out.push({ path, colour: ROUTE_COLOURS[out.length % ROUTE_COLOURS.length]! });
+  }
+  return out;
 }
 
 function ringCentre(ring: [number, number][]): [number, number] {
