@@ -202,6 +202,8 @@ export interface PlanBoardGrid {
   left: number;
   /** Recomputed with the households left, at the board's moment. */
   clock: EvacuationClockView;
+  /** The grid's outline [lon, lat][] for the map, or null when the twin has none. */
+  ring: [number, number][] | null;
   /** Households still left in list order; empty for callers who see counts only. */
   leftList: { householdId: number; order: number | null; address: string; unit: string; contactName: string; status: EvacuationProgressStatus | null }[];
 }

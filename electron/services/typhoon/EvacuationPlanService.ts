@@ -17,6 +17,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import { fieldAad } from '../../../data/store/crypto.ts';
+import { gridRings } from '../../../data/store/typhoon/briefs.ts';
 import { maskName, maskPhone, type ContactPii } from '../../../data/model/masking.ts';
 import { validateEvent, type IngestEvent } from '../../../data/feed/events.ts';
 import { evacuationClock, type EvacuationClock } from '../../../data/analytics/typhoon/evacuationClock.ts';
@@ -113,6 +114,8 @@ export class EvacuationPlanService implements EvacuationPlanApi {
   private readonly personalData: 'masked' | 'none';
   private readonly now: () => number;
   private readonly plans = new Map<string, KeptPlan>();
+  /** Grid outlines (they do not change while a host runs). */
+  private rings: Map<number, [number, number][]> | null = null;
   private readonly listeners = new Set<(change: { planId: string; gridIds: number[] }) => void>();
 
   public constructor(options: EvacuationPlanServiceOptions) {
@@ -493,6 +496,8 @@ export class EvacuationPlanService implements EvacuationPlanApi {
     }
     const leftIds = named ? [...perGrid.values()].flatMap((g) => g.leftIds) : [];
     const cards = named ? await this.householdCards(leftIds) : new Map();
+    this.rings ??= await gridRings(this.store);
+    const rings = this.rings;
     const grids = p.grids
       .filter((g) => perGrid.has(g.gridId))
       .map((g) => {
@@ -510,6 +515,7 @@ export class EvacuationPlanService implements EvacuationPlanApi {
           refused: a.refused,
           left: a.left,
           clock: clockView(clock),
+          ring: rings.get(g.gridId) ?? null,
           leftList: named
             ? ordered.map((h) => {
                 const card = cards.get(h.householdId);

@@ -7,13 +7,14 @@ import { typhoonStrings } from './strings.ts';
 import { floodLayers } from './floodLayer.ts';
 import { followStorm as followStormFlood } from './floodStore.ts';
 import { followPlans } from './plan/planStore.ts';
+import { planLayers } from './plan/planLayers.ts';
 import { BriefPage } from './brief/BriefPage.tsx';
 
 export const typhoonFeature: FeatureModule = {
   id: 'typhoon',
   // The tab's number is the storms active now (fixed in the last two days), not the archive's.
   panels: [{ id: 'typhoon', useCount: () => useTyphoonStore((s) => activeStormCount(s.storms)), component: TyphoonPanel }],
-  mapLayers: [typhoonLayers, floodLayers],
+  mapLayers: [typhoonLayers, floodLayers, planLayers],
   // The briefing (`#brief=<stormId>`), printed to PDF by the hosts.
   pages: [{ key: 'brief', component: BriefPage }],
   i18n: typhoonStrings,
