@@ -9,7 +9,8 @@
  * open path: the worker does not come back). Pure over its inputs and deterministic (ties break by
  * id), so a replay of the same plan gives the same lists.
  */
-import type { RoadGraph } from '../../RoadGraph.ts';
+import Flatbush from 'flatbush';
+import { RoadGraph } from '../../RoadGraph.ts';
 import { localProjection } from '../../../model/geo.ts';
 import { CareFlag } from '../../../model/domain.ts';
 
@@ -77,6 +78,49 @@ export interface DoorKnockPlan {
 export const MAX_ROAD_MEASURED_STOPS = 120;
 /** Road distance ≈ straight distance × 1.3 in a street grid (the usual detour index). */
 export const DETOUR = 1.3;
+
+/**
+ * The road lines, from which a small graph around one grid is cut: a door-knock route stays in its
+ * grid, so its distances are searched on the roads within `marginM` of the grid's buildings, not
+ * over the whole district (a 100k-building district has thousands of grids).
+ */
+export class LocalRoads {
+  private readonly segs: [number, number, number, number][] = [];
+  private readonly index: Flatbush | null;
+
+  public constructor(lines: readonly number[][][]) {
+    for (const l of lines) for (let i = 0; i + 1 < l.length; i++) this.segs.push([l[i]![0]!, l[i]![1]!, l[i + 1]![0]!, l[i + 1]![1]!]);
+    if (this.segs.length === 0) {
+      this.index = null;
+      return;
+    }
+    this.index = new Flatbush(this.segs.length);
+    for (const [ax, ay, bx, by] of this.segs) this.index.add(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
+    this.index.finish();
+  }
+
+  /** The roads within `marginM` of the points' extent, as a graph (null without roads there). */
+  public around(points: readonly { lon: number; lat: number }[], marginM = 400): RoadGraph | null {
+    if (!this.index || points.length === 0) return null;
+    const lat0 = points[0]!.lat;
+    const dLat = marginM / 111_320;
+    const dLon = marginM / (111_320 * Math.max(0.1, Math.cos((lat0 * Math.PI) / 180)));
+    let minLon = Infinity;
+    let minLat = Infinity;
+    let maxLon = -Infinity;
+    let maxLat = -Infinity;
+    for (const p of points) {
+      minLon = Math.min(minLon, p.lon);
+      maxLon = Math.max(maxLon, p.lon);
+      minLat = Math.min(minLat, p.lat);
+      maxLat = Math.max(maxLat, p.lat);
+    }
+    const hits = this.index.search(minLon - dLon, minLat - dLat, maxLon + dLon, maxLat + dLat);
+    if (hits.length === 0) return null;
+    hits.sort((a, b) => a - b);
+    return RoadGraph.fromLines(hits.map((k) => { const [ax, ay, bx, by] = this.segs[k]!; return [[ax, ay], [bx, by]]; }));
+  }
+}
 
 /** A household needs a vehicle when a member is disabled (wheelchair, stretcher) or bedridden. */
 export function needsVehicle(careFlags: number, bedridden: boolean | null): boolean {
@@ -181,7 +225,7 @@ function splitAmongWorkers<T extends { households: number; lon: number; lat: num
 
 /** Door-knock routes for every grid worker with households in the plan. */
 export function planDoorKnocks(
-  roads: RoadGraph | null,
+  network: LocalRoads | null,
   workers: readonly KnockWorker[],
   buildings: readonly KnockBuilding[],
   households: readonly KnockHousehold[],
@@ -222,6 +266,7 @@ export function planDoorKnocks(
       .map((id) => ({ id, lon: buildingById.get(id)!.lon, lat: buildingById.get(id)!.lat, households: stopsOf.get(id)!.length }));
     // One route over the grid from its first worker, cut into runs when the grid has several.
     const first = gridWorkers[0]!;
+    const roads = network?.around([...gridWorkers, ...places]) ?? null;
     const whole = routeThrough(roads, first, places);
     const runs = splitAmongWorkers(whole.map((i) => places[i]!), gridWorkers.length);
     runs.forEach((run, k) => {

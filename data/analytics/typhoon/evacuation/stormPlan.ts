@@ -21,6 +21,7 @@ import { planEvacuation, type EvacuationPlan, type UnplacedReason } from './evac
 import { loadEvacuationInputs } from './evacuationInputs.ts';
 import { joinDanglingEnds } from './roadJoins.ts';
 import {
+  LocalRoads,
   needsVehicle,
   planDoorKnocks,
   prePositionResources,
@@ -436,7 +437,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   const workers = workerRows
     .filter((w) => w.lon !== null && w.lat !== null)
     .map((w) => ({ id: w.id, resourceId: w.resource_id, callsign: w.callsign, gridId: w.grid_id, lon: w.lon!, lat: w.lat! }));
-  const knocks = planDoorKnocks(roads, workers, buildings, knock);
+  const knocks = planDoorKnocks(new LocalRoads(joinedLines.lines), workers, buildings, knock);
   if (knocks.unassigned.length > 0) notes.push(`${knocks.unassigned.length} household(s) are in no grid worker's list (their building has no grid, or the grid no worker)`);
   const placeOf = new Map<number, { workerId: number; order: number }>();
   for (const r of knocks.routes) for (const s of r.stops) placeOf.set(s.householdId, { workerId: r.workerId, order: s.order });
