@@ -140,6 +140,8 @@ describe.skipIf(!real)('waterlogging and what-if through the typhoon contract', 
     const flooded = (o: ScenarioComparison['a']): number => o.byRule.find((r) => r.ruleId === 'flooded-low-floor')!.households;
     expect(flooded(cmp.b)).toBeGreaterThan(flooded(cmp.a));
     expect(cmp.b.shelters.placedPeople + cmp.b.shelters.unplacedPeople).toBe(cmp.b.people);
+    // Lanes are joined to the street as the plan joins them: everyone at risk has a route to a shelter with room.
+    expect([cmp.a.shelters.unplacedHouseholds, cmp.b.shelters.unplacedHouseholds]).toEqual([0, 0]);
     for (const s of [...cmp.a.shelters.loads, ...cmp.b.shelters.loads]) expect(s.planned).toBeLessThanOrEqual(s.capacity);
     // Aggregates only.
     expect(JSON.stringify(cmp)).not.toMatch(/householdId|"members"|phone/);

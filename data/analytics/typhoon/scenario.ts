@@ -18,6 +18,7 @@ import {
   type EvacuationRule,
   type RuleLabel,
 } from './evacuation/index.ts';
+import { joinDanglingEnds } from './evacuation/roadJoins.ts';
 import { DEFAULT_PUMP_REACH_M, prepareFlood, readFloodInputs, type FloodResult, type PreparedFlood } from './flood.ts';
 import { HOUR_MS, windTimeline } from './windField.ts';
 
@@ -57,13 +58,29 @@ export interface WhatIfDistrict {
   flood: PreparedFlood | null;
   noTerrain: string | null;
   evacuation: EvacuationInputs;
+  /** The road lines by base-map feature; the footpaths that join lanes stopping short of the street to it; the graph over all. */
+  roadLines: { id: number; coords: number[][] }[];
+  connectors: number[][][];
+  roads: RoadGraph;
 }
 
 export async function readWhatIfDistrict(store: DuckDbStore): Promise<WhatIfDistrict> {
   const read = await readFloodInputs(store);
   const evacuation = await loadEvacuationInputs(store);
-  if ('noTerrain' in read) return { flood: null, noTerrain: read.noTerrain, evacuation };
-  return { flood: prepareFlood(read, DEFAULT_PUMP_REACH_M), noTerrain: null, evacuation };
+  const rows = await store.all<{ id: number; g: string }>("SELECT id, geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road' ORDER BY id");
+  const roadLines: WhatIfDistrict['roadLines'] = [];
+  for (const r of rows) {
+    const g = JSON.parse(r.g) as { type?: string; coordinates?: unknown };
+    if (g.type === 'LineString') roadLines.push({ id: r.id, coords: g.coordinates as number[][] });
+    else if (g.type === 'MultiLineString') for (const c of g.coordinates as number[][][]) roadLines.push({ id: r.id, coords: c });
+  }
+  // Lanes that stop short of the street are joined to it on foot, as the evacuation plan does. The
+  // joins are made once over every road: made again after a flood cut, they could bridge the cut.
+  const lines = roadLines.map((l) => l.coords).filter((c) => c.length >= 2);
+  const connectors = joinDanglingEnds(lines).lines.slice(lines.length);
+  const roads = RoadGraph.fromLines([...lines, ...connectors]);
+  if ('noTerrain' in read) return { flood: null, noTerrain: read.noTerrain, evacuation, roadLines, connectors, roads };
+  return { flood: prepareFlood(read, DEFAULT_PUMP_REACH_M), noTerrain: null, evacuation, roadLines, connectors, roads };
 }
 
 /** One side of a what-if. */
@@ -122,10 +139,10 @@ export interface ScenarioOutcome {
  * (a household moves before or during the worst, so a road cut at its worst is no route).
  */
 export function passableRoads(district: WhatIfDistrict, flood: FloodResult | null): RoadGraph {
-  if (!district.flood || !flood) return district.evacuation.roads;
+  if (!district.flood || !flood) return district.roads;
   const closed = new Set<string>();
   for (const r of flood.floodedRoads) if (r.closedOnFootFromHour !== null) closed.add(r.road.id);
-  if (closed.size === 0) return district.evacuation.roads;
+  if (closed.size === 0) return district.roads;
   const piecesOf = new Map<number, typeof flood.roads>();
   for (const p of flood.roads) {
     const list = piecesOf.get(p.featureId);
@@ -133,15 +150,11 @@ export function passableRoads(district: WhatIfDistrict, flood: FloodResult | nul
     else piecesOf.set(p.featureId, [p]);
   }
   const lines: number[][][] = [];
-  for (const road of district.flood.inputs.roads) {
-    const pieces = piecesOf.get(road.id);
-    if (!pieces || !pieces.some((p) => closed.has(p.id))) {
-      lines.push(road.coords);
-      continue;
-    }
-    for (const p of pieces) if (!closed.has(p.id)) lines.push([[p.ends[0], p.ends[1]], [p.ends[2], p.ends[3]]]);
-  }
-  return RoadGraph.fromLines(lines);
+  const cut = new Set<number>();
+  for (const [featureId, pieces] of piecesOf) if (pieces.some((p) => closed.has(p.id))) cut.add(featureId);
+  for (const road of district.roadLines) if (!cut.has(road.id)) lines.push(road.coords);
+  for (const featureId of cut) for (const p of piecesOf.get(featureId)!) if (!closed.has(p.id)) lines.push([[p.ends[0], p.ends[1]], [p.ends[2], p.ends[3]]]);
+  return RoadGraph.fromLines([...lines, ...district.connectors]);
 }
 
 /** Households at risk, the plan's shelter load and the roads cut under one scenario. */
