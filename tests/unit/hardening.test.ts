@@ -145,7 +145,7 @@ describe('a host that bad input cannot break', () => {
     const r = await post(`[${deep}, ${JSON.stringify(position('beside-deep'))}]`);
     expect(r.status).toBe(200);
     expect(r.body.accepted).toBe(1);
-    expect(r.body.rejected[0]!.reason).toMatch(/nested more than 4 levels/);
+    expect(r.body.rejected[0]!.reason).toMatch(/nested more than 7 levels/);
     const inNdjson = await post(`{"batch": ${deep}}\n${JSON.stringify(position('beside-deep-2'))}`);
     expect(inNdjson.status).toBe(200);
     expect(inNdjson.body.accepted).toBe(1);

@@ -23,7 +23,7 @@ describe('typhoon bulletins over ingest', () => {
     const fix = { id: 'cma-1909-fix-1', type: 'typhoon.fix', ts: at(t0), source: 'cma-nmc', data: { agency: 'CMA', stormNumber: '1909', name: 'LEKIMA', nameZh: '利奇马', position: { lon: 123.1, lat: 26.2 }, pressureHpa: 930, maxWindMs: 52, radii: { r7: { ne: 380, se: 380, sw: 350, nw: 280 } } } };
     const bulletin = (id: string, issued: number, lon: number) => ({
       id, type: 'typhoon.forecast', ts: at(issued), source: 'cma-nmc',
-      data: { agency: 'CMA', stormNumber: '1909', points: [12, 24, 48].map((lead, i) => ({ leadHours: lead, position: { lon: lon - i * 0.6, lat: 27 + i * 0.9 }, pressureHpa: 935 + i * 10, maxWindMs: 50 - i * 8 })) },
+      data: { agency: 'CMA', stormNumber: '1909', points: [12, 24, 48].map((lead, i) => ({ leadHours: lead, position: { lon: lon - i * 0.6, lat: 27 + i * 0.9 }, pressureHpa: 935 + i * 10, maxWindMs: 50 - i * 8, radii: { r7: { ne: 360, se: 340, sw: 300, nw: 280 }, r10: { ne: 120, se: 110, sw: 100, nw: 90 } } })) },
     });
     const first = await ingest.ingestText([fix, bulletin('cma-1909-b1', t0, 122.6)].map((e) => JSON.stringify(e)).join('\n'), 'http');
     expect(first).toEqual({ accepted: 2, duplicates: 0, rejected: [] });
@@ -39,6 +39,8 @@ describe('typhoon bulletins over ingest', () => {
     expect(current).toHaveLength(1);
     expect(current[0]!.issuedUtcMs).toBe(t0 + 3 * H);
     expect(current[0]!.points[0]!.lon).toBeCloseTo(122.0, 5);
+    // A bulletin's wind circles per forecast point come through (the deepest event there is).
+    expect(JSON.stringify(current[0]!.points[0])).toContain('360');
     expect(await readBulletinHistory(store, 'CMA:1909')).toHaveLength(2);
     store.close();
   });
