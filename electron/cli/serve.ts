@@ -11,6 +11,8 @@ import { startSimulator, type StartSimulatorOptions } from '../services/simulato
 import { attentionOf } from '../services/incidents/attention.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { servedRendererDir } from './paths.ts';
+import { chromiumBriefPrinter } from '../web/briefPrinter.ts';
+import { setBriefPrinter } from '../services/typhoon/briefPdf.ts';
 
 export interface ServeOptions {
   db: string;
@@ -39,6 +41,10 @@ export interface ServeOptions {
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** Where this machine reaches its own host: loopback unless the host listens on one address only. */
+const printAddress = (host: string | undefined): string =>
+  !host || LOOPBACK.has(host) || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
 /** A host reachable from other machines says what it exposes, and needs TLS or an explicit choice. */
 function checkExposure(opts: ServeOptions, log: (line: string) => void): void {
@@ -75,6 +81,8 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
     openIngest: opts.openIngest, wall: opts.wall, allowedHosts: opts.allowHosts, tls,
   });
   const port = await host.listen();
+  // The 生成简报 button: this host prints its own briefing page (not on a wall: it makes none).
+  if (!opts.wall) setBriefPrinter(chromiumBriefPrinter(`${tls ? 'https' : 'http'}://${printAddress(opts.host)}:${port}/`, services.auth));
   await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log, routes: authRoutes(services, store) }); // backup, doctor, users, tokens
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
   await opts.beforeFeed?.(store, log);

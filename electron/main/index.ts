@@ -16,6 +16,8 @@ import { attentionOf } from '../services/incidents/attention.ts';
 import { DEMO_SIMULATION, prepareDemoTwin } from '../services/demo/index.ts';
 import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
+import { electronBriefPrinter } from './briefPrinter.ts';
+import { setBriefPrinter } from '../services/typhoon/briefPdf.ts';
 import { userInfo } from 'node:os';
 import { APP_ORIGIN, hardenSession, hardenedWebPreferences } from './security/hardening.ts';
 import { rendererDir, serveAppProtocol } from './security/appProtocol.ts';
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
   await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l), routes: authRoutes(services, store) }); // backup, doctor, users, tokens
   registerIpc(services.api, services.auth);
+  setBriefPrinter(electronBriefPrinter(PRELOAD, services.auth)); // the 生成简报 button prints a hidden window
   // The demo (`civictwin demo`): the backlog of a well-run street and a day behind it in the replay.
   const demo = process.argv.includes('--demo');
   if (demo) await prepareDemoTwin(openStore, (l) => console.log(l));

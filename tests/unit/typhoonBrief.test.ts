@@ -20,7 +20,11 @@ import { chooseStorm } from '../../electron/cli/commands/typhoonBrief.ts';
 import { briefChanges } from '../../renderer/features/typhoon/brief/briefChanges.ts';
 import type { BriefFigures } from '../../electron/common/typhoon/brief.ts';
 import type { StormListItem } from '../../electron/common/typhoon/contract.ts';
-import { createServices } from '../../electron/services/index.ts';
+import { createServices, dispatch, type Services } from '../../electron/services/index.ts';
+import { WebHost } from '../../electron/web/WebHost.ts';
+import { chromiumBriefPrinter } from '../../electron/web/briefPrinter.ts';
+import { setBriefPrinter } from '../../electron/services/typhoon/briefPdf.ts';
+import { chromium, type Browser } from 'playwright-core';
 import { civictwin } from './twinProcesses.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
@@ -127,6 +131,60 @@ describe.skipIf(!ready)('civictwin typhoon brief: the briefing as an A4 PDF', ()
     expect(missing.code).toBe(1);
     expect(missing.out).toMatch(/none\.duckdb does not exist/);
     expect(existsSync(tmp.path('x.pdf'))).toBe(false);
+  });
+});
+
+describe.skipIf(!ready)('生成简报 in the app: the host prints the briefing for the person who asked', () => {
+  let store: DuckDbStore;
+  let services: Services;
+  let host: WebHost;
+  let base = '';
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    const appDb = tmp.path('app.duckdb');
+    await seedTwin(appDb, 2, 200, undefined, () => undefined);
+    store = await DuckDbStore.open(appDb);
+    await importTrackFiles(store, [join(real!, 'typhoon')], { storms: ['1909'] });
+    services = await createServices(store, { host: 'web', personalData: 'masked' });
+    await services.auth.addUser('viewer1', '查看员', 'viewer', 'correct horse battery');
+    host = new WebHost({ services: services.api, auth: services.auth, staticDir: RENDERER_DIST, port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${await host.listen()}/`;
+    setBriefPrinter(chromiumBriefPrinter(base, services.auth));
+  }, 240_000);
+  afterAll(async () => {
+    setBriefPrinter(null);
+    await browser?.close();
+    await host.close();
+    services.stop();
+    store.close();
+  });
+
+  it('a viewer clicks 生成简报 in the typhoon tab and gets the PDF as a download, made under their name', async () => {
+    browser = await chromium.launch({ executablePath: process.env.CIVICTWIN_CHROMIUM ?? '/usr/bin/chromium', args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox'] });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, acceptDownloads: true });
+    await page.goto(base);
+    await page.locator('input[name=username]').fill('viewer1');
+    await page.locator('input[name=password]').fill('correct horse battery');
+    await page.locator('button[type=submit]').click();
+    await page.getByTestId('tab-typhoon').click({ timeout: 120_000 });
+    await page.getByTestId('typhoon-brief').click({ timeout: 60_000 });
+    const download = await page.waitForEvent('download', { timeout: 300_000 });
+    expect(download.suggestedFilename()).toMatch(/^台风简报-利奇马-\d{8}-\d{4}\.pdf$/);
+    const file = tmp.path('download.pdf');
+    await download.saveAs(file);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(poppler('pdftotext', [file, '-'])).toContain('利奇马');
+    expect(poppler('pdftotext', [file, '-'])).toMatch(/编制人\s*viewer1/);
+    // Made under the viewer's name, and kept for the next one to compare with.
+    const row = await store.one<{ made_by: string }>('SELECT made_by FROM typhoon_briefs ORDER BY id DESC LIMIT 1');
+    expect(row?.made_by).toBe('viewer1');
+  }, 420_000);
+
+  it('a wall may not print one', async () => {
+    const wall = await dispatch(services.api, 'typhoon', 'printBrief', ['WZTF:1909'], { caller: { kind: 'wall', tokenId: 1, name: 'wall' }, via: 'http' }).catch((e: Error) => e);
+    expect(wall).toBeInstanceOf(Error);
+    expect((wall as Error).message).toMatch(/viewer|may not|sign in/i);
   });
 });
 

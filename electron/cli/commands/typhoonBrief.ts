@@ -8,7 +8,6 @@
  */
 import { type Command } from 'commander';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openTwin } from '../../../data/store/openTwin.ts';
@@ -17,23 +16,14 @@ import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import type { StormListItem } from '../../common/typhoon/contract.ts';
 import { createServices, type Services } from '../../services/index.ts';
 import { WebHost } from '../../web/WebHost.ts';
+import { BriefPageError, countPdfPages, findChromium, printBriefPage } from '../../web/briefPrinter.ts';
 import { servedRendererDir } from '../paths.ts';
-
-/** What the page-side functions touch (this file is type-checked for Node, without the DOM). */
-interface PageGlobals {
-  document: {
-    documentElement: { dataset: Record<string, string | undefined> };
-    querySelector(selector: string): { getAttribute(name: string): string | null } | null;
-  };
-}
 
 /** A briefing that cannot be made for a reason the user can fix; printed as one line. */
 class BriefError extends Error {
   public override name = 'BriefError';
 }
 
-/** How long the page may take to gather the figures and draw its maps (software GL on a busy machine). */
-const READY_TIMEOUT_MS = 5 * 60_000;
 /** A storm fixed this recently is live: chosen before the nearest past one. */
 const LIVE_WINDOW_MS = 2 * 86_400_000;
 
@@ -75,16 +65,17 @@ export async function typhoonBriefPdf(opts: { db: string; out: string; storm?: s
       `${opts.db} is open in ${held.host} (PID ${held.pid}): make the briefing there (台风 tab → 生成简报), or stop that host and run this again.`,
     );
   }
-  const executablePath = findChromium();
-  const { chromium } = await import('playwright-core').catch(() => {
-    throw new BriefError('playwright-core is not installed: run "npm install" in the CivicTwin folder.');
-  });
+  let executablePath: string;
+  try {
+    executablePath = findChromium();
+  } catch (err) {
+    throw new BriefError((err as Error).message);
+  }
   mkdirSync(dirname(opts.out), { recursive: true });
 
   let store: DuckDbStore | null = null;
   let services: Services | null = null;
   let host: WebHost | null = null;
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | null = null;
   try {
     store = await openTwin(opts.db, { onNote: log, busyAdvice: 'stop that host first, or make the briefing in the app (台风 tab → 生成简报)' });
     services = await createServices(store, { host: 'web', personalData: 'masked', log: () => undefined });
@@ -95,41 +86,12 @@ export async function typhoonBriefPdf(opts: { db: string; out: string; storm?: s
     const local = await services.auth.localAccount(userInfo().username);
     const url = `http://127.0.0.1:${port}/#once=${services.auth.issueOneTimeSignIn(local.id)}&brief=${encodeURIComponent(storm.id)}`;
     log(`Making the briefing on ${stormLabel(storm)} (${storm.id}) with ${executablePath}…`);
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--no-sandbox'],
+    const { pdf, number } = await printBriefPage(url, executablePath).catch((err: unknown) => {
+      throw err instanceof BriefPageError ? new BriefError(err.message) : err;
     });
-    const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(url);
-    const outcome = await page
-      // Functions, not strings: the app's Content-Security-Policy forbids evaluating text.
-      .waitForFunction(
-        () => {
-          const data = (globalThis as unknown as PageGlobals).document.documentElement.dataset;
-          return data.briefReady ?? (data.briefError ? `error:${data.briefError}` : null);
-        },
-        null,
-        { timeout: READY_TIMEOUT_MS, polling: 250 },
-      )
-      .then((h) => h.jsonValue() as Promise<string>)
-      .catch((err: unknown) => {
-        if (err instanceof Error && err.name === 'TimeoutError') return null;
-        throw new BriefError(`The briefing page failed: ${String((err as Error).message ?? err).split('\n')[0]}${errors.length ? ` (${errors[0]})` : ''}`);
-      });
-    if (outcome === null) throw new BriefError(`The briefing page did not finish within ${READY_TIMEOUT_MS / 60_000} minutes${errors.length ? `: ${errors[0]}` : ''}.`);
-    if (outcome.startsWith('error:')) throw new BriefError(outcome.slice('error:'.length));
-    const number = Number(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-brief-number]')?.getAttribute('data-brief-number') ?? '0'));
-    await page.emulateMedia({ media: 'print' });
-    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
     writeFileSync(opts.out, pdf);
     return { out: opts.out, stormId: storm.id, stormName: stormLabel(storm), number, pages: countPdfPages(pdf), bytes: pdf.length };
   } finally {
-    await browser?.close().catch(() => undefined);
     await host?.close().catch(() => undefined);
     services?.stop();
     if (store) await store.closeWhenIdle().catch(() => store?.close());
@@ -154,38 +116,3 @@ export function chooseStorm(storms: readonly StormListItem[], wanted: string | u
   }
   return hit;
 }
-
-/** Chromium to print with: CIVICTWIN_CHROMIUM, else the system's, else the one playwright installed. */
-function findChromium(): string {
-  const fromEnv = process.env.CIVICTWIN_CHROMIUM;
-  if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new BriefError(`CIVICTWIN_CHROMIUM=${fromEnv} does not exist: point it at a Chromium or Chrome executable.`);
-    return fromEnv;
-  }
-  for (const path of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) if (existsSync(path)) return path;
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    const r = spawnSync('which', [name], { encoding: 'utf8' });
-    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
-  }
-  const bundled = playwrightChromium();
-  if (bundled) return bundled;
-  throw new BriefError('No Chromium found to print the briefing with: install one (apt-get install chromium) or set CIVICTWIN_CHROMIUM to its path.');
-}
-
-/** The browser `npx playwright install chromium` put in its cache, if any. */
-function playwrightChromium(): string | null {
-  try {
-    const r = spawnSync(process.execPath, ['-e', "process.stdout.write(require('playwright-core').chromium.executablePath())"], { encoding: 'utf8', timeout: 10_000 });
-    const path = r.status === 0 ? r.stdout.trim() : '';
-    return path && existsSync(path) ? path : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Pages of a PDF Chromium wrote (its page tree names each `/Type /Page`). */
-export function countPdfPages(pdf: Uint8Array): number {
-  const text = Buffer.from(pdf).toString('latin1');
-  return (text.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
-}
-

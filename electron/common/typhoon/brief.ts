@@ -70,6 +70,14 @@ export interface BriefFigures {
   plan: { households: number; people: number; vulnerable: number; placed: number; unplaced: number; shelters: Record<string, number> } | null;
 }
 
+/** The briefing printed by the host (`typhoon.printBrief`), for the renderer to save. */
+export interface BriefPdf {
+  /** `台风简报-利奇马-20261202-1546.pdf` */
+  fileName: string;
+  pdfBase64: string;
+  bytes: number;
+}
+
 /** The storm's newest evacuation plan, as the briefing prints it. */
 export interface BriefPlan {
   view: EvacuationPlanView;

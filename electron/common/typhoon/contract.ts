@@ -12,7 +12,7 @@ import type { TcGrade } from '../../../data/model/typhoon/scales.ts';
 import { m, NO_ARGS, type MemberSpec } from '../sections.ts';
 import { EVACUATION_PLAN_SECTION, type EvacuationPlanApi } from './evacuationContract.ts';
 import { rainChoice, whatIfScenario, type FloodUnavailable, type FloodView, type RainChoice, type ScenarioComparison, type WhatIfScenario } from './flood.ts';
-import type { TyphoonBrief } from './brief.ts';
+import type { BriefPdf, TyphoonBrief } from './brief.ts';
 
 export interface StormListItem {
   id: string;
@@ -100,6 +100,11 @@ export interface TyphoonApi extends EvacuationPlanApi {
    * figures are kept, so the next one can say what changed. Null for an unknown storm.
    */
   makeBrief(stormId: string): Promise<TyphoonBrief | null>;
+  /**
+   * The briefing as an A4 PDF, printed by the host from its own briefing page for the caller (a
+   * person): what the 生成简报 button saves. Makes a briefing (its figures are kept).
+   */
+  printBrief(stormId: string): Promise<BriefPdf>;
 }
 
 const stormId = z.string().min(3).max(64).regex(/^[A-Z][A-Z0-9_-]{1,15}:[\w-]{1,40}$/, 'a storm id is <agency>:<number>, e.g. CMA:1909');
@@ -113,4 +118,5 @@ export const TYPHOON_SECTION = {
   getFlood: m('view', stormId.nullable(), rainChoice),
   compareScenarios: m('view', stormId, whatIfScenario, whatIfScenario),
   makeBrief: m('viewer', stormId),
+  printBrief: m('viewer', stormId),
 } as const satisfies Record<keyof TyphoonApi, MemberSpec>;

@@ -21,7 +21,8 @@ import type { EvacuationPlanApi } from '../../common/typhoon/evacuationContract.
 import type { IngestEvent } from '../../../data/feed/events.ts';
 import type { FloodUnavailable, FloodView, RainChoice, ScenarioComparison, WhatIfScenario } from '../../common/typhoon/flood.ts';
 import { FloodScenarios, type StormTiming } from './floodScenarios.ts';
-import type { TyphoonBrief } from '../../common/typhoon/brief.ts';
+import type { BriefPdf, TyphoonBrief } from '../../common/typhoon/brief.ts';
+import { BriefPrintError, printBrief } from './briefPdf.ts';
 import { makeBrief, type BriefPlanSource } from './brief.ts';
 
 /** The district's buildings and grids, read once (they do not change while a host runs). */
@@ -222,6 +223,12 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
       this.windCache.delete(this.windCache.keys().next().value!);
     this.windCache.set(stormId, wind);
     return wind;
+  }
+
+  public async printBrief(stormId: string): Promise<BriefPdf> {
+    const track = await this.getStormTrack(stormId);
+    if (!track) throw new BriefPrintError(`The twin has no storm ${stormId}.`, 404);
+    return printBrief(stormId, track.storm.nameZh ?? track.storm.name);
   }
 
   public makeBrief(stormId: string): Promise<TyphoonBrief | null> {

@@ -14,6 +14,7 @@ import { seekTo } from '../../sources/replay.ts';
 import { selectDefaultStorm, selectStorm, setTyphoonVisible, toPlayer, toStorm, useTyphoonStore } from './store.ts';
 import { flyToBounds } from '../../actions/camera.ts';
 import type { TrackPoint } from '../../../data/model/typhoon/types.ts';
+import { BriefButton } from './brief/BriefButton.tsx';
 import { FloodSection } from './FloodSection.tsx';
 import { ScenarioCompare } from './ScenarioCompare.tsx';
 import { PlanBoard } from './plan/PlanBoard.tsx';
@@ -150,6 +151,7 @@ export function TyphoonPanel(): React.JSX.Element {
             {t('typhoon.jumpLandfall')}
           </button>
         )}
+        <BriefButton stormId={selectedId} />
       </div>
       <FloodSection />
       {grids.length > 0 && (
