@@ -264,26 +264,40 @@ export function planDoorKnocks(
     const places = [...stopsOf.keys()]
       .sort((a, b) => a - b)
       .map((id) => ({ id, lon: buildingById.get(id)!.lon, lat: buildingById.get(id)!.lat, households: stopsOf.get(id)!.length }));
-    // One route over the grid from its first worker, cut into runs when the grid has several.
-    const first = gridWorkers[0]!;
-    const roads = network?.around([...gridWorkers, ...places]) ?? null;
-    const whole = routeThrough(roads, first, places);
-    const runs = splitAmongWorkers(whole.map((i) => places[i]!), gridWorkers.length);
+    // One distance matrix per grid over its workers and buildings (workers first), searched on the
+    // roads around the grid; one route over the grid from its first worker, cut into runs when the
+    // grid has several workers, each run then ordered from its own worker.
+    const roads = network?.around([...gridWorkers, ...places], 250) ?? null;
+    const w = gridWorkers.length;
+    const all = distanceMatrix(roads, [...gridWorkers, ...places]);
+    const N = w + places.length;
+    const orderFrom = (start: number, members: readonly number[]): number[] => {
+      const idx = [start, ...members];
+      const sub = new Float64Array(idx.length * idx.length);
+      idx.forEach((a, i) => idx.forEach((b, j) => (sub[i * idx.length + j] = all.d[a * N + b]!)));
+      return openPathOrder(idx.length, sub)
+        .slice(1)
+        .map((i) => idx[i]!);
+    };
+    const whole = orderFrom(0, places.map((_, i) => w + i));
+    const runs = splitAmongWorkers(whole.map((i) => ({ ...places[i - w]!, at: i })), w);
     runs.forEach((run, k) => {
+      if (run.length === 0) return;
       const worker = gridWorkers[k]!;
-      const order = routeThrough(roads, worker, run);
-      const { d, estimated } = distanceMatrix(roads, [worker, ...order.map((i) => run[i]!)]);
-      const n = order.length + 1;
+      const path = [k, ...orderFrom(k, run.map((r) => r.at))];
+      const order = path.slice(1).map((i) => i - w);
+      const n = N;
+      const d = { at: (a: number, b: number): number => all.d[a * n + b]!, est: (a: number, b: number): number => all.estimated[a * n + b]! };
       const stops: KnockStop[] = [];
       let routeM = 0;
       let estimatedLegs = 0;
       let people = 0;
       let vehicleHouseholds = 0;
       order.forEach((i, pos) => {
-        const leg = d[pos * n + pos + 1]!;
+        const leg = d.at(path[pos]!, path[pos + 1]!);
         routeM += leg;
-        estimatedLegs += estimated[pos * n + pos + 1]!;
-        const hs = stopsOf.get(run[i]!.id)!.slice().sort((a, b) => a.floor - b.floor || a.householdId - b.householdId);
+        estimatedLegs += d.est(path[pos]!, path[pos + 1]!);
+        const hs = stopsOf.get(places[i]!.id)!.slice().sort((a, b) => a.floor - b.floor || a.householdId - b.householdId);
         hs.forEach((h, j) => {
           stops.push({ householdId: h.householdId, buildingId: h.buildingId, order: stops.length + 1, legM: j === 0 ? Math.round(leg) : 0 });
           people += h.size;
@@ -306,15 +320,6 @@ export function planDoorKnocks(
     });
   }
   return { routes, unassigned };
-}
-
-/** Indices into `places` in visiting order from `start`. */
-function routeThrough(roads: RoadGraph | null, start: { lon: number; lat: number }, places: readonly { lon: number; lat: number }[]): number[] {
-  if (places.length === 0) return [];
-  const { d } = distanceMatrix(roads, [start, ...places]);
-  return openPathOrder(places.length + 1, d)
-    .slice(1)
-    .map((i) => i - 1);
 }
 
 export interface VehicleTrip {

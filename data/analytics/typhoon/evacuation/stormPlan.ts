@@ -166,6 +166,8 @@ export interface StormEvacuationPlan {
   vehicleTrips: VehicleTrip[];
   prePositions: PrePosition[];
   notes: string[];
+  /** Where the time went, ms (not part of the plan's numbers: they differ from run to run). */
+  timingsMs: Record<'inputs' | 'wind' | 'flood' | 'roads' | 'assignment' | 'routes' | 'prePositions', number>;
 }
 
 /** Options with the defaults filled in; a bad figure is a RangeError naming it and what to give. */
@@ -315,6 +317,13 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   const track = await readWindTrack(store, stormId);
   if (track === null) return null;
   const notes: string[] = [];
+  const timingsMs: StormEvacuationPlan['timingsMs'] = { inputs: 0, wind: 0, flood: 0, roads: 0, assignment: 0, routes: 0, prePositions: 0 };
+  let mark = performance.now();
+  const lap = (phase: keyof StormEvacuationPlan['timingsMs']): void => {
+    const now = performance.now();
+    timingsMs[phase] += Math.round(now - mark);
+    mark = now;
+  };
   const inputs = await loadEvacuationInputs(store);
   for (const s of inputs.excludedShelters) notes.push(`shelter ${s.name} left out: ${s.reason}`);
   const buildings = inputs.buildings;
@@ -360,6 +369,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     grid10 = t.grids!.arrival10UtcMs;
     notes.push(...t.notes);
   } else notes.push(`the storm ${stormId} has fewer than two positions: no wind field, so no building is inside the force-10 circle`);
+  lap('inputs');
   const force10 = new Map<number, number>();
   buildings.forEach((b, i) => {
     if (Number.isFinite(arrival10[i]!)) force10.set(b.id, arrival10[i]!);
@@ -367,6 +377,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
   const minOf = (a: Float64Array): number | null => finite(a.reduce((m, v) => (v < m ? v : m), Infinity));
 
+  lap('wind');
   // Flood: homes with water at ground floor or basement, roads too deep to walk.
   let flood: FloodResult | null = null;
   let floodSummary: StormPlanFlood | null = null;
@@ -405,10 +416,12 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     }
   }
 
+  lap('flood');
   // The network people walk: lanes joined to the street they stop short of, flooded stretches left out.
   const joinedLines = joinDanglingEnds(passableLines(await readRoadLines(store), closedOnFoot));
   if (joinedLines.joined > 0) notes.push(`${joinedLines.joined} lane end(s) that stop short of a road are joined to it on foot (within 80 m)`);
   const roads = RoadGraph.fromLines(joinedLines.lines);
+  lap('roads');
   const known = new Set(buildings.map((b) => b.id));
   const unknownMarked = [...options.markedBuildingIds, ...options.dangerousBuildingIds].filter((id) => !known.has(id));
   if (unknownMarked.length > 0) notes.push(`building(s) ${unknownMarked.slice(0, 10).join(', ')} marked in the options are not in the twin`);
@@ -420,6 +433,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   };
   const plan = await planEvacuation({ rules: options.rules, conditions, buildings, households: inputs.households, shelters: inputs.shelters, roads });
   notes.push(...plan.notes);
+  lap('assignment');
 
   // Households of the plan, with care needs.
   const careOf = new Map<number, { careFlags: number; bedridden: boolean | null }>();
@@ -443,6 +457,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   for (const r of knocks.routes) for (const s of r.stops) placeOf.set(s.householdId, { workerId: r.workerId, order: s.order });
   const gridOf = (buildingId: number): number | null => buildingById.get(buildingId)?.gridId ?? null;
   const trips = vehicleTrips(knock, gridOf, options.householdsPerTrip);
+  lap('routes');
 
   // Pumps and boats where the water comes.
   let prePositions: PrePosition[] = [];
@@ -459,6 +474,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     );
   }
 
+  lap('prePositions');
   const households: StormPlanHousehold[] = plan.households.map((h, i) => {
     const b = buildingById.get(h.buildingId);
     const place = placeOf.get(h.householdId);
@@ -560,6 +576,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     vehicleTrips: trips,
     prePositions,
     notes,
+    timingsMs,
   };
 }
 
