@@ -23,47 +23,61 @@ export interface RankedCandidate extends DispatchCandidate {
   straightDistanceM: number;
 }
 
+/**
+ * Binary min-heap of (node, key) in typed arrays, with lazy deletion (a node may be pushed again
+ * with a smaller key; stale entries are skipped by the caller). Sized for one push per directed
+ * edge plus the source, so it never grows; no object per entry (the evacuation plan runs one search
+ * per shelter over the whole network).
+ */
 class MinHeap {
-  private readonly ids: number[] = [];
-  private readonly keys: number[] = [];
-  public get size(): number {
-    return this.ids.length;
+  private readonly ids: Int32Array;
+  private readonly keys: Float64Array;
+  public size = 0;
+  /** Key of the entry the last pop() returned. */
+  public topKey = 0;
+  public constructor(capacity: number) {
+    this.ids = new Int32Array(Math.max(1, capacity));
+    this.keys = new Float64Array(Math.max(1, capacity));
   }
   public push(id: number, key: number): void {
-    this.ids.push(id);
-    this.keys.push(key);
-    let i = this.ids.length - 1;
+    const ids = this.ids;
+    const keys = this.keys;
+    let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (this.keys[p]! <= key) break;
-      this.swap(i, p);
+      if (keys[p]! <= key) break;
+      ids[i] = ids[p]!;
+      keys[i] = keys[p]!;
       i = p;
     }
+    ids[i] = id;
+    keys[i] = key;
   }
-  public pop(): [number, number] {
-    const top: [number, number] = [this.ids[0]!, this.keys[0]!];
-    const lastId = this.ids.pop()!;
-    const lastKey = this.keys.pop()!;
-    if (this.ids.length > 0) {
-      this.ids[0] = lastId;
-      this.keys[0] = lastKey;
+  /** Removes the smallest entry and returns its node (its key in topKey). */
+  public pop(): number {
+    const ids = this.ids;
+    const keys = this.keys;
+    const top = ids[0]!;
+    this.topKey = keys[0]!;
+    const n = --this.size;
+    if (n > 0) {
+      const id = ids[n]!;
+      const key = keys[n]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < this.ids.length && this.keys[l]! < this.keys[m]!) m = l;
-        if (r < this.ids.length && this.keys[r]! < this.keys[m]!) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
+        const c = r < n && keys[r]! < keys[l]! ? r : l;
+        if (keys[c]! >= key) break;
+        ids[i] = ids[c]!;
+        keys[i] = keys[c]!;
+        i = c;
       }
+      ids[i] = id;
+      keys[i] = key;
     }
     return top;
-  }
-  private swap(a: number, b: number): void {
-    [this.ids[a], this.ids[b]] = [this.ids[b]!, this.ids[a]!];
-    [this.keys[a], this.keys[b]] = [this.keys[b]!, this.keys[a]!];
   }
 }
 
@@ -111,6 +125,16 @@ export class RoadGraph {
 
   public get nodeCount(): number {
     return this.xs.length;
+  }
+
+  /**
+   * The network as CSR adjacency (node u's neighbours are node[start[u]] … node[start[u+1]-1],
+   * each edge in both directions, with its length in metres), for callers that run their own
+   * searches over many sources (the evacuation plan contracts the chains between junctions).
+   * The arrays are the graph's own: read them, never write them.
+   */
+  public adjacency(): { start: Uint32Array; node: Uint32Array; lengthM: Float32Array } {
+    return { start: this.adjStart, node: this.adjNode, lengthM: this.adjLen };
   }
 
   /** Builds and nodes a graph from road lines given as lists of [lon, lat]. */
@@ -204,10 +228,11 @@ export class RoadGraph {
     const dist = new Float64Array(this.xs.length).fill(Infinity);
     if (this.xs.length === 0) return dist;
     dist[source] = 0;
-    const heap = new MinHeap();
+    const heap = new MinHeap(this.adjNode.length + 1);
     heap.push(source, 0);
     while (heap.size > 0) {
-      const [u, d] = heap.pop();
+      const u = heap.pop();
+      const d = heap.topKey;
       if (d > dist[u]!) continue;
       for (let e = this.adjStart[u]!; e < this.adjStart[u + 1]!; e++) {
         const v = this.adjNode[e]!;
@@ -243,10 +268,11 @@ export class RoadGraph {
     const dist = new Float64Array(n).fill(Infinity);
     const prev = new Int32Array(n).fill(-1);
     dist[a] = 0;
-    const heap = new MinHeap();
+    const heap = new MinHeap(this.adjNode.length + 1);
     heap.push(a, 0);
     while (heap.size > 0) {
-      const [u, d] = heap.pop();
+      const u = heap.pop();
+      const d = heap.topKey;
       if (u === b) break;
       if (d > dist[u]!) continue;
       for (let e = this.adjStart[u]!; e < this.adjStart[u + 1]!; e++) {

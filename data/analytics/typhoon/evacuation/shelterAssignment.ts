@@ -5,7 +5,7 @@
  *
  * Unit: people. Shelter capacities are places for people, so a building's supply is the number of
  * at-risk people in it (all its at-risk households share one source). Households are kept whole
- * afterwards (`placeHouseholds`).
+ * afterwards (planEvacuation).
  *
  * Size: a million households × 200 shelters would be 200 M arcs. Each building starts with arcs to
  * its k nearest shelters by road only; after each solve every other (building, shelter) pair is
@@ -15,9 +15,11 @@
  * z_restricted + Σ supply·min(0, min reduced cost) is reported per round, so the gap is shown,
  * not claimed.
  *
- * Capacity short or no road: each building also has an "unplaced" column whose cost per person
- * exceeds any chain of reassignments ((shelters + 1) × longest distance), so the optimum places as
- * many people as possible first and then minimises distance.
+ * Capacity short or no road: every placed person earns a bonus larger than any chain of
+ * reassignments ((shelters + 1) × longest distance; arcs cost distance − bonus, a source's row is
+ * "at most its people"), so the optimum places as many people as possible first and then
+ * minimises distance; a source's unplaced people are its row's slack. Reported objectives add the
+ * bonus back (distance + penalty per unplaced person).
  */
 import loadHighs from 'highs';
 
@@ -49,8 +51,9 @@ export interface AssignmentProblem {
 }
 
 export interface AssignmentRound {
-  /** 'prices' = the sample solve that estimates shelter prices; 'boundary' = the solve over the
-   *  sources near a boundary between shelters' areas (or all sources when few). */
+  /** 'prices' = the solve over an aggregate of the sources that estimates shelter prices;
+   *  'boundary' = the solve over the sources near a boundary between shelters' areas (or all
+   *  sources when few). */
   phase: 'prices' | 'boundary';
   sources: number;
   columns: number;
@@ -149,177 +152,213 @@ const STATUS_NAMES: Record<number, string> = {
   13: 'TimeLimit', 14: 'IterationLimit', 15: 'Unknown', 16: 'SolutionLimit', 17: 'Interrupt',
 };
 
-interface TransportSolution extends AssignmentResult {
-  /** Shelter rows' duals (≤ 0) at the last solve. */
-  shelterDual: Float64Array;
+/** HiGHS basis status codes (highs.constants.basisStatus). */
+const BASIC = 1;
+const AT_UPPER = 2;
+
+/** The `k` cheapest shelters of source `i` at prices `v` (reduced distance d − v, nearest first; ties by shelter index). */
+function cheapestShelters(metres: Float32Array | Float64Array, i: number, m: number, v: ArrayLike<number> | null, k: number, outS: Int32Array, outR: Float64Array): number {
+  let count = 0;
+  const row = i * m;
+  for (let s = 0; s < m; s++) {
+    const d = metres[row + s]!;
+    if (d === Infinity) continue;
+    const r = v ? d - v[s]! : d;
+    if (count === k && r >= outR[k - 1]!) continue;
+    let at = count < k ? count++ : k - 1;
+    while (at > 0 && outR[at - 1]! > r) {
+      outR[at] = outR[at - 1]!;
+      outS[at] = outS[at - 1]!;
+      at--;
+    }
+    outR[at] = r;
+    outS[at] = s;
+  }
+  return count;
 }
 
-/** One HiGHS model over every source of `p`, grown by column generation. */
-async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: number): Promise<TransportSolution> {
-  const highs = await loadSolver();
-  const t0 = performance.now();
-  const n = p.supply.length;
-  const m = p.capacity.length;
-  const k = Math.max(1, Math.min(m, p.nearestK ?? 4));
-  const maxRounds = p.maxRounds ?? 200;
-  const perRound = Math.max(1, p.columnsPerRound ?? 3);
-  let maxD = 0;
-  for (let j = 0; j < p.metres.length; j++) {
-    const d = p.metres[j]!;
-    if (d !== Infinity && d > maxD) maxD = d;
-  }
-  // Per person unplaced; larger than any augmenting chain's cost so placing comes first.
-  const penalty = penaltyPerPerson ?? (m + 1) * (maxD + 1);
-  const shelterDual = new Float64Array(m);
+/**
+ * One HiGHS model of the transportation problem over a growing set of sources, kept between
+ * solves so each solve starts from the last basis.
+ *
+ * Rows: the shelters first (Σ_i x_is ≤ places left), then one row per source that has joined
+ * (0 ≤ Σ_s x_is ≤ people). Each arc costs its distance minus the penalty, so placing a person
+ * always pays (the penalty exceeds any chain of reassignments) and a source's unplaced people are
+ * its row's slack — no "unplaced" column per source. Arcs come in by column generation.
+ */
+class RestrictedModel {
+  public readonly model: ReturnType<Highs['createModel']>;
+  /** Source of each model row after the shelters' rows, and the arcs' source and shelter. */
+  public readonly sourceOfRow: number[] = [];
+  public readonly colSource: number[] = [];
+  public readonly colShelter: number[] = [];
+  private readonly rowOf: Int32Array;
+  private readonly hasArc: Uint8Array;
+  private basis: { colStatus: ArrayLike<number>; rowStatus: ArrayLike<number> } | null = null;
+  public status = 0;
+  public readonly shelterDual: Float64Array;
 
-  // Columns: per source one "unplaced" column then its arcs. colSource/colShelter (-1 = unplaced).
-  const colSource: number[] = [];
-  const colShelter: number[] = [];
-  const hasArc = new Uint8Array(n * m);
-  const sources: number[] = [];
-  for (let i = 0; i < n; i++) if (p.supply[i]! > 0) sources.push(i);
-  if (sources.length === 0) {
-    // Nobody to move (HiGHS would call the empty model 'Empty', not 'Optimal').
-    return {
-      status: 'Optimal', provedOptimal: true, dualBound: 0, solvedSources: 0, fixedSources: 0, totalPersonMetres: 0, relativeGap: 0,
-      placedPeople: 0, unplacedPeople: 0, flows: Array.from({ length: n }, () => []), unplaced: new Int32Array(n), load: new Int32Array(m),
-      rounds: [], solveMs: 0, arcsConsidered: 0, shelterDual,
-    };
-  }
-
-  const cost: number[] = [];
-  const starts: number[] = [0];
-  const indices: number[] = [];
-  const pushCol = (i: number, s: number): void => {
-    colSource.push(i);
-    colShelter.push(s);
-    if (s >= 0) {
-      hasArc[i * m + s] = 1;
-      cost.push(p.metres[i * m + s]!);
-      indices.push(i, n + s);
-    } else {
-      cost.push(penalty);
-      indices.push(i);
-    }
-    starts.push(indices.length);
-  };
-  const nearestOf = new Int32Array(k);
-  for (const i of sources) {
-    pushCol(i, -1);
-    // The k nearest by road, nearest first (insertion into a k-long list; ties by shelter index).
-    const row = i * m;
-    let count = 0;
-    for (let s = 0; s < m; s++) {
-      const d = p.metres[row + s]!;
-      if (d === Infinity) continue;
-      if (count === k && d >= p.metres[row + nearestOf[k - 1]!]!) continue;
-      let at = count < k ? count++ : k - 1;
-      while (at > 0 && p.metres[row + nearestOf[at - 1]!]! > d) {
-        nearestOf[at] = nearestOf[at - 1]!;
-        at--;
-      }
-      nearestOf[at] = s;
-    }
-    for (let j = 0; j < count; j++) pushCol(i, nearestOf[j]!);
-    const start = p.startShelter?.[i] ?? -1;
-    if (start >= 0 && p.metres[row + start]! !== Infinity && !hasArc[row + start]) pushCol(i, start);
-  }
-  const rowLower = new Float64Array(n + m);
-  const rowUpper = new Float64Array(n + m);
-  for (let i = 0; i < n; i++) rowLower[i] = rowUpper[i] = p.supply[i]!;
-  for (let s = 0; s < m; s++) {
-    rowLower[n + s] = -highs.infinity;
-    rowUpper[n + s] = Math.max(0, p.capacity[s]!);
-  }
-  const model = highs.createModel({
-    numCols: colSource.length,
-    numRows: n + m,
-    colCost: Float64Array.from(cost),
-    colLower: new Float64Array(colSource.length),
-    colUpper: new Float64Array(colSource.length).fill(highs.infinity),
-    rowLower,
-    rowUpper,
-    matrix: { format: 'csc', numRows: n + m, numCols: colSource.length, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: new Float64Array(indices.length).fill(1) },
-  });
-  try {
-    // A starting basis from a greedy feasible assignment (sources with most to lose from their
-    // nearest shelter choose first; a source that fits none of its first arcs starts unplaced):
-    // one basic column per source plus every shelter row's slack is a triangular, primal feasible
-    // basis, so simplex starts near the optimum instead of from "everybody unplaced".
-    const colStatus = new Int32Array(colSource.length);
-    const rowStatus = new Int32Array(n + m);
-    for (let s = 0; s < m; s++) rowStatus[n + s] = 1;
-    const firstCol = new Int32Array(n).fill(-1);
-    const colEnd = new Int32Array(n);
-    for (let c = 0; c < colSource.length; c++) {
-      const i = colSource[c]!;
-      if (firstCol[i] === -1) firstCol[i] = c;
-      colEnd[i] = c + 1;
-    }
-    const regret = (i: number): number => {
-      const a = firstCol[i]! + 1;
-      if (colEnd[i]! - a < 2) return Infinity;
-      return p.metres[i * m + colShelter[a + 1]!]! - p.metres[i * m + colShelter[a]!]!;
-    };
-    const roomLeft = Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]!));
-    const byRegret = sources.slice().sort((a, b) => regret(b) - regret(a) || a - b);
-    for (const i of byRegret) {
-      let chosen = firstCol[i]!;
-      const start = p.startShelter?.[i] ?? -1;
-      if (start >= 0 && roomLeft[start]! >= p.supply[i]!) {
-        for (let c = firstCol[i]! + 1; c < colEnd[i]!; c++) {
-          if (colShelter[c] === start) {
-            chosen = c;
-            roomLeft[start]! -= p.supply[i]!;
-            break;
-          }
-        }
-      }
-      for (let c = firstCol[i]! + 1; chosen === firstCol[i]! && c < colEnd[i]!; c++) {
-        if (roomLeft[colShelter[c]!]! >= p.supply[i]!) {
-          chosen = c;
-          roomLeft[colShelter[c]!]! -= p.supply[i]!;
-          break;
-        }
-      }
-      colStatus[chosen] = 1;
-    }
+  public constructor(
+    private readonly highs: Highs,
+    private readonly p: AssignmentProblem,
+    private readonly penalty: number,
+    placesLeft: ArrayLike<number>,
+  ) {
+    const n = p.supply.length;
+    const m = p.capacity.length;
+    this.rowOf = new Int32Array(n).fill(-1);
+    this.hasArc = new Uint8Array(n * m);
+    this.shelterDual = new Float64Array(m);
+    this.model = highs.createModel({
+      numCols: 0,
+      numRows: m,
+      colCost: new Float64Array(0),
+      colLower: new Float64Array(0),
+      colUpper: new Float64Array(0),
+      rowLower: new Float64Array(m).fill(-highs.infinity),
+      rowUpper: Float64Array.from({ length: m }, (_, s) => Math.max(0, placesLeft[s]!)),
+      matrix: { format: 'csc', numRows: m, numCols: 0, starts: new Int32Array(1), indices: new Int32Array(0), values: new Float64Array(0) },
+    });
     // Simplex returns a vertex, and a transportation problem's vertices are integral. Primal
-    // simplex (strategy 4) keeps the crash basis feasible and continues from it after columns are
-    // added; presolve off so the basis carries over between rounds.
-    model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off', simplex_strategy: 4 });
-    model.setBasis({ colStatus, rowStatus });
-    const rounds: AssignmentRound[] = [];
-    let status = 0;
-    let provedOptimal = false;
-    let objective = 0;
-    let bound = -Infinity;
+    // simplex (strategy 4) keeps the crash basis feasible and continues from it after arcs or
+    // sources are added; presolve off so the basis carries over between solves.
+    this.model.options.set({ output_flag: false, solver: 'simplex', presolve: 'off', simplex_strategy: 4 });
+  }
+
+  public get sources(): number {
+    return this.sourceOfRow.length;
+  }
+
+  public dispose(): void {
+    this.model.dispose();
+  }
+
+  /** Shelter rows' bounds: the places left once the sources outside the model are counted. */
+  public setPlacesLeft(placesLeft: ArrayLike<number>): void {
+    const m = this.p.capacity.length;
+    this.model.changeRowsBounds({ kind: 'range', from: 0, to: m - 1 }, new Float64Array(m).fill(-this.highs.infinity), Float64Array.from({ length: m }, (_, s) => Math.max(0, placesLeft[s]!)));
+  }
+
+  /**
+   * Adds sources with their candidate shelters. Each starts basic on `start(i)` when given (its
+   * people must fit there: the caller counts them in the places left) or else on the first
+   * candidate with `room`, otherwise unplaced; the rest of the basis is the last solve's.
+   */
+  public addSources(sources: readonly number[], candidates: (i: number) => ArrayLike<number>, start: (i: number) => number, room: Float64Array | null): void {
+    const m = this.p.capacity.length;
+    const supply = this.p.supply;
+    const firstRow = this.sourceOfRow.length;
+    const L = sources.length;
+    const upper = new Float64Array(L);
+    sources.forEach((i, j) => {
+      this.rowOf[i] = m + firstRow + j;
+      this.sourceOfRow.push(i);
+      upper[j] = supply[i]!;
+    });
+    this.model.addRows({ lower: new Float64Array(L), upper, matrix: { format: 'csr', numRows: L, numCols: this.colSource.length, starts: new Int32Array(L + 1), indices: new Int32Array(0), values: new Float64Array(0) } });
+    const firstCol = this.colSource.length;
+    const arcSource: number[] = [];
+    const arcShelter: number[] = [];
+    const basicCol: number[] = [];
+    const placed = new Uint8Array(L);
+    sources.forEach((i, j) => {
+      const q = supply[i]!;
+      const list = candidates(i);
+      const st = start(i);
+      let pick = st;
+      for (let c = 0; pick < 0 && room && c < list.length; c++) if (room[list[c]!]! >= q) pick = list[c]!;
+      const add = (s: number): void => {
+        if (this.hasArc[i * m + s]) return;
+        this.hasArc[i * m + s] = 1;
+        if (s === pick) basicCol.push(firstCol + arcShelter.length);
+        arcSource.push(i);
+        arcShelter.push(s);
+      };
+      if (pick >= 0) add(pick);
+      for (let c = 0; c < list.length; c++) add(list[c]!);
+      if (pick >= 0) {
+        if (room && st < 0) room[pick]! -= q;
+        placed[j] = 1;
+      }
+    });
+    this.addArcs(arcSource, arcShelter);
+    const cols = this.colSource.length;
+    const rows = m + this.sourceOfRow.length;
+    const colStatus = new Int32Array(cols);
+    const rowStatus = new Int32Array(rows);
+    if (this.basis) {
+      colStatus.set(this.basis.colStatus);
+      rowStatus.set(this.basis.rowStatus);
+    } else rowStatus.fill(BASIC, 0, m);
+    for (const c of basicCol) colStatus[c] = BASIC;
+    for (let j = 0; j < L; j++) rowStatus[m + firstRow + j] = placed[j] ? AT_UPPER : BASIC;
+    this.model.setBasis({ colStatus, rowStatus });
+  }
+
+  private addArcs(arcSource: readonly number[], arcShelter: readonly number[]): void {
+    const L = arcSource.length;
+    if (L === 0) return;
+    const m = this.p.capacity.length;
+    const starts = new Int32Array(L + 1);
+    const indices = new Int32Array(2 * L);
+    const cost = new Float64Array(L);
+    for (let j = 0; j < L; j++) {
+      const i = arcSource[j]!;
+      const s = arcShelter[j]!;
+      this.hasArc[i * m + s] = 1;
+      this.colSource.push(i);
+      this.colShelter.push(s);
+      cost[j] = this.p.metres[i * m + s]! - this.penalty;
+      indices[2 * j] = s;
+      indices[2 * j + 1] = this.rowOf[i]!;
+      starts[j + 1] = 2 * (j + 1);
+    }
+    this.model.addCols({
+      cost,
+      lower: new Float64Array(L),
+      upper: new Float64Array(L).fill(this.highs.infinity),
+      matrix: { format: 'csc', numRows: m + this.sourceOfRow.length, numCols: L, starts, indices, values: new Float64Array(2 * L).fill(1) },
+    });
+  }
+
+  /**
+   * Solves, prices every pair of the sources in the model with the duals and brings in each
+   * source's few most improving arcs, until none improves (then the restricted optimum is the
+   * optimum over all arcs of these sources) or `maxRounds` is hit.
+   */
+  public solve(phase: AssignmentRound['phase'], rounds: AssignmentRound[], maxRounds: number, perRound: number): boolean {
+    const m = this.p.capacity.length;
+    const metres = this.p.metres;
+    const supply = this.p.supply;
+    const optimal = this.highs.constants.modelStatus.optimal;
+    const pickS = new Int32Array(perRound);
+    const pickR = new Float64Array(perRound);
+    let people = 0;
+    for (const i of this.sourceOfRow) people += supply[i]!;
     for (let round = 0; round < maxRounds; round++) {
       const r0 = performance.now();
-      status = model.run().modelStatus;
+      this.status = this.model.run().modelStatus;
       const roundMs = performance.now() - r0;
-      const iterations = Number(model.info.get('simplex_iteration_count'));
-      if (status !== highs.constants.modelStatus.optimal) break;
-      objective = model.getObjectiveValue();
-      const dual = model.getSolution().rowDual;
-      for (let s = 0; s < m; s++) shelterDual[s] = Math.min(0, dual[n + s]!);
-      // Price every pair not yet in the model; bring in each source's few most improving ones
-      // (bringing in all of them floods the model: a source short of places prices every shelter).
+      const iterations = Number(this.model.info.get('simplex_iteration_count'));
+      if (this.status !== optimal) return false;
+      const objective = this.model.getObjectiveValue();
+      const dual = this.model.getSolution().rowDual;
+      for (let s = 0; s < m; s++) this.shelterDual[s] = Math.min(0, dual[s]!);
       const addSource: number[] = [];
       const addShelter: number[] = [];
       let boundTerm = 0;
-      const pickS = new Int32Array(perRound);
-      const pickR = new Float64Array(perRound);
-      for (const i of sources) {
-        const u = dual[i]!;
-        let picked = 0;
+      const rows = this.sourceOfRow.length;
+      for (let r = 0; r < rows; r++) {
+        const i = this.sourceOfRow[r]!;
+        // reduced cost of (i, s) = d − penalty − u_i − v_s; compare d − v_s with penalty + u_i.
+        const limit = this.penalty + dual[m + r]!;
         const row = i * m;
+        let picked = 0;
         for (let s = 0; s < m; s++) {
-          if (hasArc[row + s]) continue;
-          const d = p.metres[row + s]!;
-          if (d === Infinity) continue;
-          const reduced = d - u - dual[n + s]!;
-          if (reduced >= -1e-7 * (1 + Math.abs(d))) continue;
+          if (this.hasArc[row + s]) continue;
+          const d = metres[row + s]!;
+          const reduced = d - dual[s]! - limit;
+          if (!(reduced < -1e-7 * (1 + d))) continue;
           // Keep the `perRound` most negative, sorted ascending (insertion into a tiny array).
           let at = picked < perRound ? picked++ : perRound;
           if (at === perRound && reduced >= pickR[perRound - 1]!) continue;
@@ -336,82 +375,34 @@ async function solveTransportation(p: AssignmentProblem, penaltyPerPerson?: numb
           addSource.push(i);
           addShelter.push(pickS[j]!);
         }
-        if (picked > 0) boundTerm += p.supply[i]! * pickR[0]!;
+        if (picked > 0) boundTerm += supply[i]! * pickR[0]!;
       }
-      bound = objective + boundTerm;
-      rounds.push({ phase: 'boundary', sources: sources.length, columns: colSource.length, objectiveM: objective, lowerBoundM: bound, added: addSource.length, solveMs: roundMs, iterations });
+      // Reported with the penalty per unplaced person (the objective without the placing bonus).
+      rounds.push({ phase, sources: rows, columns: this.colSource.length, objectiveM: objective + this.penalty * people, lowerBoundM: objective + boundTerm + this.penalty * people, added: addSource.length, solveMs: roundMs, iterations });
       if (addSource.length === 0) {
-        provedOptimal = true;
-        break;
+        this.basis = this.model.getBasis();
+        return true;
       }
-      const aStarts = new Int32Array(addSource.length + 1);
-      const aIdx = new Int32Array(addSource.length * 2);
-      const aCost = new Float64Array(addSource.length);
-      for (let j = 0; j < addSource.length; j++) {
-        const i = addSource[j]!;
-        const s = addShelter[j]!;
-        colSource.push(i);
-        colShelter.push(s);
-        hasArc[i * m + s] = 1;
-        aCost[j] = p.metres[i * m + s]!;
-        aIdx[2 * j] = i;
-        aIdx[2 * j + 1] = n + s;
-        aStarts[j + 1] = 2 * (j + 1);
-      }
-      model.addCols({
-        cost: aCost,
-        lower: new Float64Array(addSource.length),
-        upper: new Float64Array(addSource.length).fill(highs.infinity),
-        matrix: { format: 'csc', numRows: n + m, numCols: addSource.length, starts: aStarts, indices: aIdx, values: new Float64Array(aIdx.length).fill(1) },
-      });
+      this.addArcs(addSource, addShelter);
     }
-    const flows: [number, number][][] = Array.from({ length: n }, () => []);
-    const unplaced = new Int32Array(n);
-    const load = new Int32Array(m);
-    let total = 0;
-    let placed = 0;
-    let unplacedPeople = 0;
-    if (status === highs.constants.modelStatus.optimal) {
-      const x = model.getSolution().colValue;
-      for (let c = 0; c < colSource.length; c++) {
-        const v = Math.round(x[c]!);
-        if (v <= 0) continue;
-        const i = colSource[c]!;
-        const s = colShelter[c]!;
-        if (s < 0) {
-          unplaced[i]! += v;
-          unplacedPeople += v;
-        } else {
-          flows[i]!.push([s, v]);
-          load[s]! += v;
-          placed += v;
-          total += v * p.metres[i * m + s]!;
-        }
-      }
-      for (const f of flows) f.sort((a, b) => a[0] - b[0]);
+    return false;
+  }
+
+  /** Integral flows of the sources in the model (a vertex of a transportation problem is integral). */
+  public flows(into: [number, number][][], unplaced: Int32Array): void {
+    const x = this.model.getSolution().colValue;
+    const placedOf = new Float64Array(this.sourceOfRow.length);
+    for (let c = 0; c < this.colSource.length; c++) {
+      const v = Math.round(x[c]!);
+      if (v <= 0) continue;
+      const i = this.colSource[c]!;
+      into[i]!.push([this.colShelter[c]!, v]);
+      placedOf[this.rowOf[i]! - this.p.capacity.length]! += v;
     }
-    const penaltyPart = unplacedPeople * penalty;
-    const gap = Number.isFinite(bound) ? Math.max(0, objective - bound) / Math.max(1, Math.abs(objective - penaltyPart)) : Infinity;
-    return {
-      status: STATUS_NAMES[status] ?? String(status),
-      provedOptimal,
-      dualBound: bound,
-      solvedSources: sources.length,
-      fixedSources: 0,
-      totalPersonMetres: total,
-      relativeGap: provedOptimal ? 0 : gap,
-      placedPeople: placed,
-      unplacedPeople,
-      flows,
-      unplaced,
-      load,
-      rounds,
-      solveMs: performance.now() - t0,
-      arcsConsidered: colSource.length - sources.length,
-      shelterDual,
-    };
-  } finally {
-    model.dispose();
+    this.sourceOfRow.forEach((i, r) => {
+      into[i]!.sort((a, b) => a[0] - b[0]);
+      unplaced[i] = Math.max(0, Math.round(this.p.supply[i]! - placedOf[r]!));
+    });
   }
 }
 
@@ -420,32 +411,24 @@ const DIRECT_SOURCES = 2500;
 /** Width of the distance bins sources are aggregated in to estimate shelter prices. */
 const AGGREGATE_BIN_M = 250;
 /** Share of the sources kept free (smallest margins between their best and second-best shelter). */
-const FREE_SHARE = 0.15;
-
-/** `p` restricted to `sources`, with `capacity` instead of p's. */
-function subProblem(p: AssignmentProblem, sources: readonly number[], capacity: ArrayLike<number>, start?: Int32Array): AssignmentProblem {
-  const m = p.capacity.length;
-  const metres = new Float32Array(sources.length * m);
-  const supply = new Float64Array(sources.length);
-  sources.forEach((i, j) => {
-    supply[j] = p.supply[i]!;
-    for (let s = 0; s < m; s++) metres[j * m + s] = p.metres[i * m + s]!;
-  });
-  return { ...p, supply, capacity, metres, startShelter: start ? Int32Array.from(sources, (i) => start[i]!) : undefined };
-}
+const FREE_SHARE = 0.3;
+/** Rounds of freeing violators before giving up (the certificate then shows the gap). */
+const MAX_PASSES = 12;
 
 /**
  * Minimum-total-distance assignment with no shelter over capacity, solved exactly by HiGHS.
  *
  * A district's problem has tens of thousands of sources but only the sources near a boundary
  * between two shelters' areas are in question. Above DIRECT_SOURCES: shelter prices are estimated
- * by solving an aggregate of the sources (same two nearest shelters, similar distances); every source whose best
- * shelter at those prices beats its second best by a wide margin is fixed to it; HiGHS solves the
- * rest exactly over the capacity left; a fixed source whose shelter is no longer its cheapest at the
- * new prices is freed and the rest solved again. The result is checked, not assumed: the duality
- * certificate over every pair (`provedOptimal`, `relativeGap`) closes only at the optimum.
+ * by solving an aggregate of the sources (same two nearest shelters, similar distances); every
+ * source whose best shelter at those prices beats its second best by a wide margin is fixed to it;
+ * HiGHS solves the rest exactly over the capacity left; a fixed source whose shelter is no longer
+ * its cheapest at the new prices joins the same model (starting on its fixed shelter, the last
+ * basis kept) and it is solved again. The result is checked, not assumed: the duality certificate
+ * over every pair (`provedOptimal`, `relativeGap`) closes only at the optimum.
  */
 export async function optimalShelterAssignment(p: AssignmentProblem): Promise<AssignmentResult> {
+  const highs = await loadSolver();
   const t0 = performance.now();
   const n = p.supply.length;
   const m = p.capacity.length;
@@ -454,7 +437,11 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     const d = p.metres[j]!;
     if (d !== Infinity && d > maxD) maxD = d;
   }
+  // Per person unplaced; larger than any augmenting chain's cost so placing comes first.
   const penalty = (m + 1) * (maxD + 1);
+  const k = Math.max(1, Math.min(m, p.nearestK ?? 4));
+  const maxRounds = p.maxRounds ?? 200;
+  const perRound = Math.max(1, p.columnsPerRound ?? 3);
   const active: number[] = [];
   for (let i = 0; i < n; i++) if (p.supply[i]! > 0) active.push(i);
   const rounds: AssignmentRound[] = [];
@@ -464,136 +451,174 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
   let arcs = 0;
   let solved = 0;
   let fixedCount = 0;
-  let v: Float64Array;
+  let v = new Float64Array(m);
+  const candS = new Int32Array(Math.max(k, 2));
+  const candR = new Float64Array(Math.max(k, 2));
+  /** Sources' cheapest shelters at prices `w`, as a fresh array (candidate arcs). */
+  const cheapestAt = (q: AssignmentProblem, w: ArrayLike<number> | null) => (i: number): Int32Array =>
+    candS.slice(0, cheapestShelters(q.metres, i, m, w, k, candS, candR));
+  /**
+   * Greedy start: sources with most to lose from their cheapest shelter at `w` choose first, each
+   * the cheapest with room (any shelter, not only its candidates); -1 when none has room.
+   */
+  const crash = (q: AssignmentProblem, sources: readonly number[], w: ArrayLike<number> | null, room: Float64Array, preferred?: Int32Array): Int32Array => {
+    const regret = new Float64Array(q.supply.length);
+    for (const i of sources) regret[i] = cheapestShelters(q.metres, i, m, w, 2, candS, candR) > 1 ? candR[1]! - candR[0]! : Infinity;
+    const order = sources.slice().sort((a, b) => regret[b]! - regret[a]! || a - b);
+    const start = new Int32Array(q.supply.length).fill(-1);
+    for (const i of order) {
+      const need = q.supply[i]!;
+      const pref = preferred?.[i] ?? -1;
+      let best = pref >= 0 && room[pref]! >= need && q.metres[i * m + pref]! !== Infinity ? pref : -1;
+      if (best < 0) {
+        let bestR = Infinity;
+        for (let s = 0; s < m; s++) {
+          const d = q.metres[i * m + s]!;
+          if (d === Infinity || room[s]! < need) continue;
+          const r = w ? d - w[s]! : d;
+          if (r < bestR) {
+            bestR = r;
+            best = s;
+          }
+        }
+      }
+      if (best >= 0) {
+        start[i] = best;
+        room[best]! -= need;
+      }
+    }
+    return start;
+  };
 
-  if (active.length <= (p.directSources ?? DIRECT_SOURCES) || m < 2) {
-    const r = await solveTransportation(p, penalty);
-    rounds.push(...r.rounds);
-    r.flows.forEach((f, i) => (flows[i] = f));
-    unplaced.set(r.unplaced);
-    status = r.status;
-    arcs = r.arcsConsidered;
-    solved = active.length;
-    v = r.shelterDual;
+  if (active.length === 0) {
+    // Nobody to move (HiGHS would call the empty model 'Empty', not 'Optimal').
+  } else if (active.length <= (p.directSources ?? DIRECT_SOURCES) || m < 2) {
+    const model = new RestrictedModel(highs, p, penalty, p.capacity);
+    try {
+      const start = crash(p, active, null, Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]!)), p.startShelter);
+      model.addSources(active, cheapestAt(p, null), (i) => start[i]!, null);
+      model.solve('boundary', rounds, maxRounds, perRound);
+      status = STATUS_NAMES[model.status] ?? String(model.status);
+      if (status === 'Optimal') model.flows(flows, unplaced);
+      arcs = model.colSource.length;
+      solved = active.length;
+      v = Float64Array.from(model.shelterDual);
+    } finally {
+      model.dispose();
+    }
   } else {
     // 1. Prices from an aggregate: sources with the same nearest and second-nearest shelter and
     // similar distances form one (supply-weighted mean distances, summed supply), so the LP that
     // sets the prices sees the whole district's demand at a fraction of its size.
-    const clusterOf = new Map<string, number>();
+    const clusterOf = new Map<number, number>();
     const clusterSupply: number[] = [];
-    const clusterSum: number[][] = [];
+    const clusterSum: Float64Array[] = [];
     for (const i of active) {
-      let s1 = -1;
-      let s2 = -1;
-      for (let s = 0; s < m; s++) {
-        const d = p.metres[i * m + s]!;
-        if (d === Infinity) continue;
-        if (s1 < 0 || d < p.metres[i * m + s1]!) {
-          s2 = s1;
-          s1 = s;
-        } else if (s2 < 0 || d < p.metres[i * m + s2]!) s2 = s;
-      }
-      const d1 = s1 < 0 ? 0 : p.metres[i * m + s1]!;
-      const d2 = s2 < 0 ? d1 : p.metres[i * m + s2]!;
-      const key = `${s1},${s2},${Math.min(20, Math.floor((d2 - d1) / AGGREGATE_BIN_M))},${Math.min(20, Math.floor(d1 / (2 * AGGREGATE_BIN_M)))}`;
+      const found = cheapestShelters(p.metres, i, m, null, 2, candS, candR);
+      const s1 = found > 0 ? candS[0]! : m;
+      const s2 = found > 1 ? candS[1]! : m;
+      const d1 = found > 0 ? candR[0]! : 0;
+      const d2 = found > 1 ? candR[1]! : d1;
+      const key = ((s1 * (m + 1) + s2) * 21 + Math.min(20, Math.floor((d2 - d1) / AGGREGATE_BIN_M))) * 21 + Math.min(20, Math.floor(d1 / (2 * AGGREGATE_BIN_M)));
       let c = clusterOf.get(key);
       if (c === undefined) {
         c = clusterSupply.length;
         clusterOf.set(key, c);
         clusterSupply.push(0);
-        clusterSum.push(new Array<number>(m).fill(0));
+        clusterSum.push(new Float64Array(m));
       }
       const q = p.supply[i]!;
       clusterSupply[c]! += q;
       const sum = clusterSum[c]!;
-      for (let s = 0; s < m; s++) sum[s]! += q * p.metres[i * m + s]!;
+      const row = i * m;
+      for (let s = 0; s < m; s++) sum[s]! += q * p.metres[row + s]!;
     }
     const aggMetres = new Float64Array(clusterSupply.length * m);
     clusterSum.forEach((sum, c) => {
       for (let s = 0; s < m; s++) aggMetres[c * m + s] = sum[s]! / clusterSupply[c]!;
     });
-    const pricing = await solveTransportation({ ...p, supply: clusterSupply, metres: aggMetres, startShelter: undefined }, penalty);
-    rounds.push(...pricing.rounds.map((r) => ({ ...r, phase: 'prices' as const })));
-    v = pricing.shelterDual;
+    const aggregate: AssignmentProblem = { ...p, supply: clusterSupply, metres: aggMetres, startShelter: undefined };
+    const pricing = new RestrictedModel(highs, aggregate, penalty, p.capacity);
+    try {
+      const clusters = clusterSupply.map((_, c) => c);
+      const start = crash(aggregate, clusters, null, Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]!)));
+      pricing.addSources(clusters, cheapestAt(aggregate, null), (c) => start[c]!, null);
+      pricing.solve('prices', rounds, maxRounds, perRound);
+      v = Float64Array.from(pricing.shelterDual);
+    } finally {
+      pricing.dispose();
+    }
 
     // 2. Margins at those prices; the widest are fixed to their best shelter.
     const best = new Int32Array(n).fill(-1);
     const margin = new Float64Array(n).fill(-Infinity);
     for (const i of active) {
-      let b1 = Infinity;
-      let b2 = Infinity;
-      let s1 = -1;
-      for (let s = 0; s < m; s++) {
-        const d = p.metres[i * m + s]!;
-        if (d === Infinity) continue;
-        const r = d - v[s]!;
-        if (r < b1) {
-          b2 = b1;
-          b1 = r;
-          s1 = s;
-        } else if (r < b2) b2 = r;
-      }
-      if (s1 < 0 || b1 >= penalty) continue;
-      best[i] = s1;
-      margin[i] = b2 - b1;
+      const found = cheapestShelters(p.metres, i, m, v, 2, candS, candR);
+      if (found === 0 || candR[0]! >= penalty) continue;
+      best[i] = candS[0]!;
+      margin[i] = found > 1 ? candR[1]! - candR[0]! : Infinity;
     }
     const sortedMargins = active.map((i) => margin[i]!).sort((a, b) => a - b);
     const threshold = sortedMargins[Math.floor(sortedMargins.length * FREE_SHARE)]!;
     const fixed = new Uint8Array(n);
     for (const i of active) if (best[i]! >= 0 && margin[i]! > threshold) fixed[i] = 1;
+    // A shelter the fixed sources alone overfill frees its narrowest-margin sources.
+    const fixedLoad = new Float64Array(m);
+    for (const i of active) if (fixed[i]) fixedLoad[best[i]!]! += p.supply[i]!;
+    const fixedAt: number[][] = Array.from({ length: m }, () => []);
+    for (const i of active) if (fixed[i]) fixedAt[best[i]!]!.push(i);
+    for (let s = 0; s < m; s++) {
+      if (fixedLoad[s]! <= p.capacity[s]!) continue;
+      const mine = fixedAt[s]!.sort((a, b) => margin[a]! - margin[b]! || a - b);
+      for (const i of mine) {
+        if (fixedLoad[s]! <= p.capacity[s]!) break;
+        fixed[i] = 0;
+        fixedLoad[s]! -= p.supply[i]!;
+      }
+    }
 
-    // 3. Solve the free sources over the capacity the fixed ones leave; free violators; repeat.
-    // Each solve starts from the last one's answer (newly freed sources from their fixed shelter).
-    const start = Int32Array.from(best);
-    for (let pass = 0; ; pass++) {
-      const fixedLoad = new Float64Array(m);
-      for (const i of active) if (fixed[i]) fixedLoad[best[i]!]! += p.supply[i]!;
-      // A shelter the fixed sources alone overfill frees its narrowest-margin sources.
-      for (let s = 0; s < m; s++) {
-        if (fixedLoad[s]! <= p.capacity[s]!) continue;
-        const mine = active.filter((i) => fixed[i] && best[i] === s).sort((a, b) => margin[a]! - margin[b]! || a - b);
-        for (const i of mine) {
-          if (fixedLoad[s]! <= p.capacity[s]!) break;
-          fixed[i] = 0;
-          fixedLoad[s]! -= p.supply[i]!;
-        }
-      }
+    // 3. Solve the free sources over the capacity the fixed ones leave; the fixed sources whose
+    // shelter is no longer their cheapest at the new prices join the model; repeat.
+    const placesLeft = Float64Array.from({ length: m }, (_, s) => p.capacity[s]! - fixedLoad[s]!);
+    const model = new RestrictedModel(highs, p, penalty, placesLeft);
+    try {
       const free = active.filter((i) => !fixed[i]);
-      const r = await solveTransportation(subProblem(p, free, Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]! - fixedLoad[s]!)), start), penalty);
-      free.forEach((i, j) => {
-        const f = r.flows[j]!;
-        if (f.length > 0) start[i] = f.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-      });
-      rounds.push(...r.rounds);
-      status = r.status;
-      arcs = r.arcsConsidered + (active.length - free.length);
-      solved = free.length;
-      v = r.shelterDual;
-      if (status !== 'Optimal') break;
-      // A fixed source must still be at its cheapest shelter at the new prices.
-      let freed = 0;
-      for (const i of active) {
-        if (!fixed[i]) continue;
-        const own = p.metres[i * m + best[i]!]! - v[best[i]!]!;
-        let cheapest = penalty;
-        for (let s = 0; s < m; s++) {
-          const d = p.metres[i * m + s]!;
-          if (d !== Infinity) cheapest = Math.min(cheapest, d - v[s]!);
+      const start = crash(p, free, v, Float64Array.from(placesLeft, (c) => Math.max(0, c)), p.startShelter);
+      model.addSources(free, cheapestAt(p, v), (i) => start[i]!, null);
+      for (let pass = 0; ; pass++) {
+        model.solve('boundary', rounds, maxRounds, perRound);
+        status = STATUS_NAMES[model.status] ?? String(model.status);
+        v = Float64Array.from(model.shelterDual);
+        if (status !== 'Optimal') break;
+        // A fixed source must still be at its cheapest shelter at the new prices.
+        const joining: number[] = [];
+        for (const i of active) {
+          if (!fixed[i]) continue;
+          const row = i * m;
+          const own = p.metres[row + best[i]!]! - v[best[i]!]!;
+          let cheapest = penalty;
+          for (let s = 0; s < m; s++) {
+            const r = p.metres[row + s]! - v[s]!;
+            if (r < cheapest) cheapest = r;
+          }
+          if (own > cheapest + 1e-3) joining.push(i);
         }
-        if (own > cheapest + 1e-3) {
+        if (joining.length === 0 || pass >= MAX_PASSES) break;
+        // Each joins on its fixed shelter, whose places it gives back: the basis stays feasible.
+        for (const i of joining) {
           fixed[i] = 0;
-          freed++;
+          placesLeft[best[i]!]! += p.supply[i]!;
         }
+        model.setPlacesLeft(placesLeft);
+        model.addSources(joining, cheapestAt(p, v), (i) => best[i]!, null);
       }
-      if (freed === 0 || pass >= 8) {
-        for (let j = 0; j < free.length; j++) {
-          flows[free[j]!] = r.flows[j]!;
-          unplaced[free[j]!] = r.unplaced[j]!;
-        }
-        for (const i of active) if (fixed[i]) flows[i] = [[best[i]!, p.supply[i]!]];
-        fixedCount = active.length - free.length;
-        break;
-      }
+      if (status === 'Optimal') model.flows(flows, unplaced);
+      for (const i of active) if (fixed[i]) flows[i] = [[best[i]!, p.supply[i]!]];
+      solved = model.sources;
+      fixedCount = active.length - model.sources;
+      arcs = model.colSource.length + fixedCount;
+    } finally {
+      model.dispose();
     }
   }
 
@@ -611,9 +636,10 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
     }
     unplacedPeople += unplaced[i]!;
     let u = penalty;
+    const row = i * m;
     for (let s = 0; s < m; s++) {
-      const d = p.metres[i * m + s]!;
-      if (d !== Infinity) u = Math.min(u, d - v[s]!);
+      const r = p.metres[row + s]! - v[s]!;
+      if (r < u) u = r;
     }
     dual += p.supply[i]! * u;
   }
