@@ -159,6 +159,19 @@ describe('waterlogging on the map', () => {
     await expect.poll(() => layerIds(page), { timeout: 45_000 }).toEqual(expect.arrayContaining(['typhoon-flood-water', 'typhoon-flood-roads']));
     await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeGreaterThan(40 * points.length);
     await page.screenshot({ path: join(OUT, 'e2e-flood-water-on.png') });
+    const atPeak = newWater(await shot(), dry, points, 30);
+    // Earlier in the rain, when the model has a quarter of the peak's wet cells, less of that ground is under water.
+    const r = flood.raster!;
+    const wet = (st: number): number => r.depth.subarray(st * r.cells.length, (st + 1) * r.cells.length).reduce((k, v) => k + (v > 0 ? 1 : 0), 0);
+    const most = Math.max(...Array.from({ length: flood.steps }, (_, st) => wet(st)));
+    const early = Array.from({ length: flood.steps }, (_, st) => st).find((st) => wet(st) >= most / 4)!;
+    await page.getByTestId('timeline-scrubber').evaluate((el, v) => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, String(v));
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, Math.round((flood.startUtcMs + (early + 1) * H) / 1000) * 1000);
+    await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeLessThan(atPeak * 0.7);
+    await page.getByTestId('flood-jump-peak').click();
+    await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeGreaterThan(atPeak * 0.8);
     // Off again: the same pixels are the ground again.
     await page.getByTestId('flood-visible').uncheck();
     await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeLessThan(5 * points.length);
