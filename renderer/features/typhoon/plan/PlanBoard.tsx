@@ -47,12 +47,17 @@ function ClockCell({ clock, shiftMs }: { clock: EvacuationClockView; shiftMs: nu
   );
 }
 
+/** 南屏社区第3网格 → 南屏·第3网格: the grid's number stays readable in a narrow column. */
+const shortGridName = (name: string): string => name.replace(/^(.+?)社区(.+)$/, '$1·$2');
+
 function GridRow({ grid, shiftMs, open }: { grid: PlanBoardGrid; shiftMs: number; open: boolean }): React.JSX.Element {
   const done = grid.households > 0 ? grid.moved / grid.households : 1;
   return (
     <tr className={`plan-grid-row${grid.clock.late ? ' is-late' : ''}${open ? ' is-open' : ''}`} data-testid="plan-grid" data-grid-id={grid.gridId} onClick={() => toggleGrid(grid.gridId)}>
-      <td className="plan-grid-name">{grid.name}</td>
-      <td className="mono num">{grid.households}</td>
+      <td className="plan-grid-name" title={grid.name}>
+        {shortGridName(grid.name)}
+      </td>
+      <td className="mono num col-total">{grid.households}</td>
       <td className="mono num" data-testid="plan-grid-moved">
         <span className="plan-bar" style={{ ['--done' as string]: `${Math.round(done * 100)}%` }}>{grid.moved}</span>
       </td>
@@ -162,7 +167,7 @@ export function PlanBoard(): React.JSX.Element | null {
             <thead>
               <tr>
                 <th>{t('typhoon.plan.grid')}</th>
-                <th className="num">{t('typhoon.plan.toMove')}</th>
+                <th className="num col-total">{t('typhoon.plan.toMove')}</th>
                 <th className="num">{t('typhoon.plan.done')}</th>
                 <th className="num">{t('typhoon.plan.left')}</th>
                 <th className="num">{t('typhoon.plan.refused')}</th>
