@@ -127,6 +127,11 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     'typhoon.listStorms': [],
     'typhoon.getStormTrack': ['CMA:1909'],
     'typhoon.getDistrictWind': ['CMA:1909'],
+    // The twin has no plan: these answer empty (tests/unit/evacuationDispatch.test.ts searches a real plan's wall view).
+    'typhoon.listEvacuationPlans': [null],
+    'typhoon.getEvacuationPlan': ['EP-none-0000'],
+    'typhoon.getDoorKnockLists': ['EP-none-0000'],
+    'typhoon.getPlanBoard': ['EP-none-0000'],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>
     Object.entries(methods as Record<string, string>).filter(([, access]) => access === 'view').map(([method]) => `${api}.${method}`),
