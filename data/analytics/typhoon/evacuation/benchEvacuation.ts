@@ -145,7 +145,7 @@ export async function benchEvacuation(buildings: number): Promise<EvacuationBenc
       ratio: plan.selection.byRule.map((r) => `${r.ruleId} ${r.households.toLocaleString('en-US')}`).join(', '),
     },
     {
-      name: '  HiGHS (k=4 nearest by road + column generation; boundary sources)',
+      name: '  HiGHS (nearest by road + column generation; boundary sources)',
       value: `${plan.solver.status}${plan.solver.provedOptimal ? ', proved' : ', NOT proved'}, gap ${plan.solver.relativeGap.toExponential(1)}`,
       baseline: `${plan.solver.solvedSources.toLocaleString('en-US')} sources solved, ${plan.solver.fixedSources.toLocaleString('en-US')} fixed; ${plan.solver.rounds.length} LP solves, ${plan.solver.arcs.toLocaleString('en-US')} arcs`,
       target: 'Optimal, 0 over capacity',
