@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { Access } from './access.ts';
 import { epochMs, m, NO_ARGS, reason, recordId, type MemberSpec, type MethodSpec } from './sections.ts';
 import { TYPHOON_SECTION, type TyphoonApi } from './typhoon/contract.ts';
+import { DEMO_SECTION, type DemoApi } from './demo/contract.ts';
 import { INCIDENTS_SECTION, type IncidentsApi } from './incidents/contract.ts';
 import { ALERTS_SECTION, type AlertsApi } from './alerts/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
@@ -83,6 +84,8 @@ export interface AppApi {
   audit: AuditApi;
   /** Typhoon planning (feature module: electron/common/typhoon/contract.ts). */
   typhoon: TyphoonApi;
+  /** The demo to officials: its story (electron/common/demo/contract.ts). */
+  demo: DemoApi;
   /** One incident's closed loop (feature module: electron/common/incidents/contract.ts). */
   incidents: IncidentsApi;
   /** Acting on meter alerts (feature module: electron/common/alerts/contract.ts). */
@@ -158,6 +161,7 @@ export const SECTIONS = {
     verify: NO_ARGS('supervisor'),
   } satisfies Record<keyof AuditApi, MemberSpec>,
   typhoon: TYPHOON_SECTION satisfies Record<keyof TyphoonApi, MemberSpec>,
+  demo: DEMO_SECTION satisfies Record<keyof DemoApi, MemberSpec>,
   incidents: INCIDENTS_SECTION satisfies Record<keyof IncidentsApi, MemberSpec>,
   alerts: ALERTS_SECTION satisfies Record<keyof AlertsApi, MemberSpec>,
 } as const;

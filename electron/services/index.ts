@@ -73,11 +73,16 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
   live = new LiveService(store, { ingest, simulated: Boolean(options.simulated), personalData: options.personalData });
   await live.init();
   // The modules tell the live picture what they change; it pushes to every view.
-  features = await startFeatureServices({ store, ingest, live, log, personalData: options.personalData });
+  let api: AppApi | null = null;
+  const sections = (): AppApi => {
+    if (!api) throw new Error('the host is still starting');
+    return api;
+  };
+  features = await startFeatureServices({ store, ingest, live, log, personalData: options.personalData, sections });
   // The retention policy, daily on the twin this host owns (data/store/retention.ts).
   const retention = scheduleRetention(store);
   const auth = await AuthService.open(store);
-  const api: AppApi = {
+  api = {
     store: storeService,
     live,
     // A wall signed in to a console host is told what it gets: no personal data (its badge says so).

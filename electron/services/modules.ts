@@ -15,6 +15,7 @@ import type { IngestService } from './IngestService.ts';
 import { typhoonServiceModule } from './typhoon/index.ts';
 import { incidentsServiceModule } from './incidents/index.ts';
 import { alertsServiceModule } from './alerts/index.ts';
+import { demoServiceModule } from './demo/module.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
@@ -33,6 +34,11 @@ export interface ModuleContext {
   live: LiveChanges;
   log: (line: string) => void;
   personalData: 'masked' | 'none';
+  /**
+   * The host's whole contract, for a module that drives the others (the demo's story). Bound
+   * once every module has started; calls run as the caller of the moment (the system outside one).
+   */
+  sections: () => AppApi;
 }
 
 export interface RunningModule<K extends FeatureSection> {
@@ -50,6 +56,7 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   typhoon: typhoonServiceModule,
   incidents: incidentsServiceModule,
   alerts: alertsServiceModule,
+  demo: demoServiceModule,
 };
 
 /** Starts every feature module's service. */

@@ -12,6 +12,7 @@
  * The services call these on every result a wall may receive ('view' methods, `onLiveDelta`);
  * they are pure over the DTOs, so a wall view is built once per result and shared by every wall.
  */
+import type { DemoStoryView } from '../common/demo/contract.ts';
 import { seesNoOne } from '../common/access.ts';
 import type {
   BuildingAlertCount,
@@ -175,4 +176,6 @@ export const WALL_VIEW_OF_EVENT: Readonly<Record<string, (payload: unknown) => u
   'typhoon.onStormsChanged': (payload) => payload,
   // A plan id and grid ids: which board to reload, nothing about anyone.
   'typhoon.onPlanProgress': (payload) => payload,
+  // The demo's step titles and what the screen shows; never the presenter's notes.
+  'demo.onStoryStep': (payload) => ({ ...(payload as DemoStoryView), notes: null, problem: null }),
 };

@@ -55,6 +55,8 @@ export interface FeatureModule {
   panels?: readonly RightPanelDef[];
   pages?: readonly FeaturePageDef[];
   mapLayers?: readonly MapLayersDef[];
+  /** Parts drawn over the map for the whole session (the demo's presenter bar); each draws nothing when idle. */
+  overlays?: readonly ComponentType[];
   /** UI strings under the module's own key, merged into both languages at start. */
   i18n?: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
   /** Called once after sign-in (load data, subscribe to the module's pushes). */

@@ -5,6 +5,7 @@
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import type { StartSimulatorOptions } from '../simulator/startSimulator.ts';
 import { settleDemoAlerts, type SettledBacklog } from './settleAlerts.ts';
+import { armDemoStory } from './DemoStoryService.ts';
 
 /** A day behind the demo in the replay, and a quieter street than the stress feed: ~24 reports an hour, nearly all handled by colleagues. */
 export const DEMO_SIMULATION: Pick<StartSimulatorOptions, 'historyHours' | 'pace'> = {
@@ -19,9 +20,10 @@ export function demoEndDay(nowMs = Date.now()): string {
 
 /** Runs once the services raised their alerts, before the live feed: the backlog of a well-run street. */
 export async function prepareDemoTwin(store: DuckDbStore, log: (line: string) => void, nowMs = Date.now()): Promise<SettledBacklog> {
+  armDemoStory(store);
   const backlog = await settleDemoAlerts(store, nowMs);
   log(`demo: ${backlog.settled} meter alerts of the last 30 days visited and closed; ${backlog.keptOpen.length} open for the story`);
   return backlog;
 }
 
-export { settleDemoAlerts };
+export { settleDemoAlerts, armDemoStory };
