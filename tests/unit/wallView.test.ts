@@ -132,6 +132,9 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     'typhoon.getEvacuationPlan': ['EP-none-0000'],
     'typhoon.getDoorKnockLists': ['EP-none-0000'],
     'typhoon.getPlanBoard': ['EP-none-0000'],
+    // The seeded twin has terrain: the flood is computed (household counts per building only).
+    'typhoon.getFlood': [null, { source: 'design', totalMm: 300, hours: 24 }],
+    'typhoon.compareScenarios': ['CMA:1909', { rain: { source: 'design', totalMm: 150, hours: 24 }, trackShiftKm: 0 }, { rain: { source: 'design', totalMm: 300, hours: 24 }, trackShiftKm: -30 }],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>
     Object.entries(methods as Record<string, string>).filter(([, access]) => access === 'view').map(([method]) => `${api}.${method}`),
