@@ -134,6 +134,8 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     'typhoon.getPlanBoard': ['EP-none-0000'],
     // The seeded twin has terrain: the flood is computed (household counts per building only).
     'typhoon.getFlood': [null, { source: 'design', totalMm: 300, hours: 24 }],
+    // Not a demo twin here (tests/unit/demoStory.test.ts checks a wall's view of the story).
+    'demo.getStory': [],
     'typhoon.compareScenarios': ['CMA:1909', { rain: { source: 'design', totalMm: 150, hours: 24 }, trackShiftKm: 0 }, { rain: { source: 'design', totalMm: 300, hours: 24 }, trackShiftKm: -30 }],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>
