@@ -170,7 +170,7 @@ function distanceMatrix(roads: RoadGraph | null, points: readonly { lon: number;
   return { d, estimated };
 }
 
-/** An open path from point 0 through every other point: nearest neighbour, then 2-opt until no move shortens it. */
+/** An open path from point 0 through every other point: nearest neighbour, then 2-opt and or-opt until no move shortens it. */
 export function openPathOrder(n: number, d: Float64Array): number[] {
   if (n <= 1) return n === 1 ? [0] : [];
   const seen = new Uint8Array(n);
@@ -184,22 +184,56 @@ export function openPathOrder(n: number, d: Float64Array): number[] {
     order.push(best);
   }
   // 2-opt on an open path with a fixed start: reversing order[i..j] replaces edges (i-1,i) and (j,j+1).
-  const cost = (a: number, b: number): number => (b < 0 ? 0 : d[a * n + b]!);
+  // Then or-opt: a run of 1–3 stops moved elsewhere (2-opt alone leaves such detours). Until neither helps.
+  const cost = (a: number, b: number): number => (b < 0 || a < 0 ? 0 : d[a * n + b]!);
+  const at = (k: number): number => (k < n ? order[k]! : -1);
   let improved = true;
   let passes = 0;
   while (improved && passes++ < 50) {
     improved = false;
     for (let i = 1; i < n - 1; i++) {
       for (let j = i + 1; j < n; j++) {
-        const a = order[i - 1]!;
-        const b = order[i]!;
-        const c = order[j]!;
-        const e = j + 1 < n ? order[j + 1]! : -1;
-        const delta = cost(a, c) + cost(b, e) - cost(a, b) - cost(c, e);
+        const delta = cost(at(i - 1), at(j)) + cost(at(i), at(j + 1)) - cost(at(i - 1), at(i)) - cost(at(j), at(j + 1));
         if (delta < -1e-6) {
           for (let l = i, r = j; l < r; l++, r--) [order[l], order[r]] = [order[r]!, order[l]!];
           improved = true;
         }
+      }
+    }
+    for (let len = 1; len <= 3; len++) {
+      for (let i = 1; i + len <= n; i++) {
+        // The run order[i..i+len-1] between a = order[i-1] and b = order[i+len] (or the end).
+        const first = at(i);
+        const last = at(i + len - 1);
+        const removed = cost(at(i - 1), first) + cost(last, at(i + len)) - cost(at(i - 1), at(i + len));
+        let best = -1e-6;
+        let bestK = -1;
+        let bestReversed = false;
+        // Insert between order[k] and order[k+1], for k outside the run.
+        for (let k = 0; k < n; k++) {
+          if (k >= i - 1 && k <= i + len - 1) continue;
+          const p = at(k);
+          const q = at(k + 1);
+          const base = cost(p, q);
+          const fwd = cost(p, first) + cost(last, q) - base;
+          const rev = cost(p, last) + cost(first, q) - base;
+          if (fwd - removed < best) {
+            best = fwd - removed;
+            bestK = k;
+            bestReversed = false;
+          }
+          if (rev - removed < best) {
+            best = rev - removed;
+            bestK = k;
+            bestReversed = true;
+          }
+        }
+        if (bestK < 0) continue;
+        const run = order.splice(i, len);
+        if (bestReversed) run.reverse();
+        const insertAt = bestK < i ? bestK + 1 : bestK + 1 - len;
+        order.splice(insertAt, 0, ...run);
+        improved = true;
       }
     }
   }
