@@ -80,18 +80,37 @@ export function floodDepthRaster(prep: PreparedFlood, result: FloodResult, maxBy
   if (c1 < 0) return null;
   const cropCols = c1 - c0 + 1;
   const cropRows = r1 - r0 + 1;
-  // Merging k × k cells leaves at least wet / k² of them (wet ones cluster: usually more).
+  // Merging k × k cells leaves at least wet / k² of them, more where the water is scattered: start
+  // from that bound and count the merged cells until they fit.
+  const isWet = (row: number, col: number): boolean => {
+    const c = row * r.cols + col;
+    const node = tree.joinNode[c]!;
+    return node !== OUTSIDE && top[node]! - tree.z[c]! >= half;
+  };
   let merge = 1;
   while ((wet / (merge * merge)) * (steps + 4) > maxBytes) merge++;
+  for (;;) {
+    const mc = Math.ceil(cropCols / merge);
+    const mark = new Uint8Array(mc * Math.ceil(cropRows / merge));
+    let count = 0;
+    for (let row = r0; row <= r1; row++)
+      for (let col = c0; col <= c1; col++) {
+        const k = Math.floor((row - r0) / merge) * mc + Math.floor((col - c0) / merge);
+        if (!mark[k] && isWet(row, col)) {
+          mark[k] = 1;
+          count++;
+        }
+      }
+    if (count * (steps + 4) <= maxBytes) break;
+    merge = Math.max(merge + 1, Math.floor(merge * Math.sqrt((count * (steps + 4)) / maxBytes)));
+  }
   const cols = Math.ceil(cropCols / merge);
   const rows = Math.ceil(cropRows / merge);
   // Raster cells that are ever wet, ascending; then each one's deepest terrain cell per step.
   const slot = new Int32Array(rows * cols).fill(-1);
   for (let row = r0; row <= r1; row++)
     for (let col = c0; col <= c1; col++) {
-      const c = row * r.cols + col;
-      const node = tree.joinNode[c]!;
-      if (node !== OUTSIDE && top[node]! - tree.z[c]! >= half) slot[Math.floor((row - r0) / merge) * cols + Math.floor((col - c0) / merge)] = 0;
+      if (isWet(row, col)) slot[Math.floor((row - r0) / merge) * cols + Math.floor((col - c0) / merge)] = 0;
     }
   const list: number[] = [];
   for (let k = 0; k < slot.length; k++) if (slot[k] === 0) slot[k] = list.push(k) - 1;
