@@ -14,6 +14,8 @@ import { RoadGraph } from '../../RoadGraph.ts';
 import { localProjection } from '../../../model/geo.ts';
 import { HOUR_MS, windTimeline } from '../windField.ts';
 import { readWindTrack } from '../windTrack.ts';
+import { designRainStartUtcMs } from '../scenario.ts';
+import { readStormTrack } from '../../../store/typhoon/readTracks.ts';
 import { runFloodScenario, typhoonRainProfile, type FloodResult, type RoadPiece } from '../flood.ts';
 import { evacuationClock, type EvacuationClock } from '../evacuationClock.ts';
 import { DEFAULT_EVACUATION_RULES, type EvacuationRule, type RiskConditions } from './rules.ts';
@@ -351,6 +353,8 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   let arrival10: Float64Array = new Float64Array(buildings.length).fill(NaN);
   let grid7: Float64Array = new Float64Array(gridRows.length).fill(NaN);
   let grid10: Float64Array = new Float64Array(gridRows.length).fill(NaN);
+  /** When the wind over the district is strongest (the rain's anchor when the storm makes no landfall). */
+  let peakUtcMs: number | null = null;
   if (track.length >= 2) {
     const start = Math.ceil(track[0]!.timeUtcMs / HOUR_MS) * HOUR_MS;
     const hours = Math.max(1, Math.floor((track[track.length - 1]!.timeUtcMs - start) / HOUR_MS) + 1);
@@ -367,6 +371,13 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     arrival10 = t.arrival10UtcMs;
     grid7 = t.grids!.arrival7UtcMs;
     grid10 = t.grids!.arrival10UtcMs;
+    let peak = -1;
+    t.peakSpeedMs.forEach((v, i) => {
+      if (v > peak && Number.isFinite(t.peakUtcMs[i]!)) {
+        peak = v;
+        peakUtcMs = t.peakUtcMs[i]!;
+      }
+    });
     notes.push(...t.notes);
   } else notes.push(`the storm ${stormId} has fewer than two positions: no wind field, so no building is inside the force-10 circle`);
   lap('inputs');
@@ -385,11 +396,12 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   let closedOnFoot: RoadPiece[] = [];
   if (options.rainTotalMm !== null && options.rainTotalMm > 0) {
     const label = `${options.rainTotalMm} mm / ${options.rainHours} h`;
-    const galeAt = minOf(arrival7);
+    // As the flood map and the what-if place a design storm: its peak hour on the landfall, else on the strongest wind.
+    const anchor = (await readStormTrack(store, stormId))?.landfalls[0]?.timeUtcMs ?? peakUtcMs;
     const result = await runFloodScenario(store, {
       label,
       hourlyMm: typhoonRainProfile(options.rainTotalMm, options.rainHours),
-      ...(galeAt !== null ? { startUtcMs: galeAt } : {}),
+      ...(anchor !== null ? { startUtcMs: designRainStartUtcMs(anchor, options.rainHours) } : {}),
     });
     if ('noTerrain' in result) notes.push(result.noTerrain);
     else {
