@@ -9,6 +9,7 @@ import { FEATURES } from '../features/registry.ts';
 import '../gfx/fonts.ts';
 import '../styles/app.css';
 import '../styles/live.css';
+import '../styles/layout.css';
 import { App } from './App.tsx';
 import { applyLayoutVariables } from './layout.ts';
 import { installTestHooks } from '../testing/testHooks.ts';

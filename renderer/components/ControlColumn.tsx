@@ -1,31 +1,38 @@
-/** Left column: find a building, camera presets, building colouring with its legend, live layers, facilities. */
+/** Left column: find a building and the camera presets, building colouring with its legend, live layers, facilities. */
 import { useTranslation } from 'react-i18next';
 import { SearchBox } from './SearchBox.tsx';
 import { Legend } from './Legend.tsx';
 import { FacilityLegend } from './FacilityLegend.tsx';
 import { LiveLayersPanel } from './live/LiveLayersPanel.tsx';
 import { CAMERA_PRESETS, flyToPreset } from '../actions/camera.ts';
+import { SHORT_HEIGHT, useLayoutStore } from '../layout/store.ts';
 import { COLOUR_BY, setColourBy, useUiStore, type ColourBy } from '../state/uiStore.ts';
 
 export function ControlColumn(): React.JSX.Element {
   const { t } = useTranslation();
   const colourBy = useUiStore((s) => s.colourBy);
+  // A short window (1366×768) folds the facility list: open, it would not fit under the rest.
+  const short = useLayoutStore((s) => s.layout.effective.height < SHORT_HEIGHT);
   return (
     <aside className="control-column">
+      {/* Search and the camera presets share a panel: the column must fit a 768-px-high console. */}
       <section className="panel search-panel">
         <SearchBox />
-      </section>
-      <section className="panel">
-        <h2 className="panel-title">{t('camera.title')}</h2>
-        <div className="segmented" role="group" aria-label={t('camera.title')}>
+        <div className="segmented camera-presets" role="group" aria-label={t('camera.title')}>
           {CAMERA_PRESETS.map((p) => (
-            <button key={p} type="button" className="seg-btn" data-testid={`camera-${p}`} onClick={() => flyToPreset(p)}>
+            <button
+              key={p}
+              type="button"
+              className="seg-btn"
+              data-testid={`camera-${p}`}
+              onClick={() => flyToPreset(p)}
+            >
               {t(`camera.${p}`)}
             </button>
           ))}
         </div>
       </section>
-      <section className="panel">
+      <section className="panel colour-panel">
         <h2 className="panel-title">
           <label htmlFor="colour-by">{t('colourBy.title')}</label>
         </h2>
@@ -48,7 +55,7 @@ export function ControlColumn(): React.JSX.Element {
         <LiveLayersPanel />
       </section>
       <section className="panel panel-grow">
-        <FacilityLegend />
+        <FacilityLegend foldable={short} />
       </section>
     </aside>
   );

@@ -7,7 +7,8 @@ import { getFacilitySwatches } from '../views/map/layers/facilityAtlas.ts';
 import { ensureFont } from '../gfx/fonts.ts';
 import { FACILITY_GLYPHS } from '../views/map/layers/facilityIcons.ts';
 
-export function FacilityLegend(): React.JSX.Element {
+/** `foldable`: a disclosure, closed at first (a short window); else always open. */
+export function FacilityLegend({ foldable = false }: { foldable?: boolean }): React.JSX.Element {
   const { t } = useTranslation();
   const facilities = useTwinStore((s) => s.facilities);
   const [swatches, setSwatches] = useState<Record<FacilityKind, string> | null>(null);
@@ -24,18 +25,35 @@ export function FacilityLegend(): React.JSX.Element {
     return m;
   }, [facilities]);
   const kinds = FACILITY_KINDS.filter((k) => (counts.get(k) ?? 0) > 0);
+  const list = (
+    <ul className="facility-legend">
+      {kinds.map((k) => (
+        <li key={k}>
+          {swatches ? (
+            <img src={swatches[k]} alt="" width={34} height={34} />
+          ) : (
+            <span className="icon-placeholder" />
+          )}
+          <span className="facility-name">{t(`facility.${k}`)}</span>
+          <span className="facility-count">{counts.get(k)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+  if (foldable) {
+    return (
+      <details className="facility-fold" data-testid="facility-legend">
+        <summary className="panel-title">
+          {t('facility.title')} <span className="facility-fold-count">{kinds.length}</span>
+        </summary>
+        {list}
+      </details>
+    );
+  }
   return (
     <div data-testid="facility-legend">
       <h2 className="panel-title">{t('facility.title')}</h2>
-      <ul className="facility-legend">
-        {kinds.map((k) => (
-          <li key={k}>
-            {swatches ? <img src={swatches[k]} alt="" width={34} height={34} /> : <span className="icon-placeholder" />}
-            <span className="facility-name">{t(`facility.${k}`)}</span>
-            <span className="facility-count">{counts.get(k)}</span>
-          </li>
-        ))}
-      </ul>
+      {list}
     </div>
   );
 }

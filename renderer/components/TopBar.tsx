@@ -13,7 +13,7 @@ import { usePanelTick } from '../state/panelClock.ts';
 import { AuditButton } from './audit/AuditButton.tsx';
 
 /** Open incidents and how many are overdue, and open meter alerts: the live figures of the bar. */
-function LiveKpis(): React.JSX.Element | null {
+export function LiveKpis(): React.JSX.Element | null {
   const { t, i18n } = useTranslation();
   const incidents = useLivePanels((s) => s.incidents);
   const alerts = useLivePanels(openAlertTotal);
@@ -43,9 +43,9 @@ function LiveKpis(): React.JSX.Element | null {
   );
 }
 
-const fmt = (n: number, lng: string): string => n.toLocaleString(lng === 'en' ? 'en-US' : 'zh-CN');
+export const fmt = (n: number, lng: string): string => n.toLocaleString(lng === 'en' ? 'en-US' : 'zh-CN');
 
-function Clock(): React.JSX.Element {
+export function Clock(): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const now = new Date(usePanelTick());
   const locale = i18n.language === 'en' ? 'en-GB' : 'zh-CN';

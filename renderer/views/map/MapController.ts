@@ -41,6 +41,7 @@ import { FramePacer } from './framePacer.ts';
 import { registerCameraTarget, type CameraPreset } from '../../actions/camera.ts';
 import { registerMapProbe } from '../../testing/testHooks.ts';
 import { mapPadding } from '../../app/layout.ts';
+import { useLayoutStore } from '../../layout/store.ts';
 import { t } from '../../i18n/index.ts';
 import { BUILDING_USES } from '../../../data/model/domain.ts';
 import { MAP_LAYER_DEFS } from '../../features/registry.ts';
@@ -70,6 +71,8 @@ interface SavedCamera {
   zoom: number;
   pitch: number;
   bearing: number;
+  /** The layout it was framed in (renderer/layout/). */
+  layout: string;
 }
 /** The part of deck.gl's Deck that its own render loop uses each frame (Deck._onRenderFrame). */
 interface ImmediateDeck {
@@ -184,7 +187,8 @@ export class MapController {
       this.styleLoaded = true;
       // The container may have been laid out after construction: frame the district again
       // (or go back to where the previous map was, after a remount).
-      const previous = savedCamera;
+      // A camera saved under another layout framed another box: frame the district again.
+      const previous = savedCamera?.layout === useLayoutStore.getState().layout.def.id ? savedCamera : null;
       this.map.resize();
       if (previous) this.map.jumpTo(previous);
       else this.map.fitBounds(data.info.bbox, { padding: mapPadding(), duration: 0 });
@@ -222,7 +226,7 @@ export class MapController {
     this.map.on('moveend', () => {
       if (!this.styleLoaded) return;
       const c = this.map.getCenter();
-      savedCamera = { center: [c.lng, c.lat], zoom: this.map.getZoom(), pitch: this.map.getPitch(), bearing: this.map.getBearing() };
+      savedCamera = { center: [c.lng, c.lat], zoom: this.map.getZoom(), pitch: this.map.getPitch(), bearing: this.map.getBearing(), layout: useLayoutStore.getState().layout.def.id };
     });
     this.map.on('error', (e) => console.warn('[civictwin] map error', e.error));
     this.disposers.push(watchContextLoss(this.map.getCanvas(), 'map', { remountOnRestore: true }));
@@ -243,6 +247,16 @@ export class MapController {
         if (s.incidents !== prev.incidents && useUiStore.getState().colourBy === 'openIncidents') this.render();
         else if (s.incidents !== prev.incidents || s.alerts !== prev.alerts || s.alertCounts !== prev.alertCounts || s.resources !== prev.resources || s.mode !== prev.mode) this.pacer.drawNow();
         else if (s.version !== prev.version) this.pacer.animate();
+      }),
+    );
+    // Another layout (a window moved onto the wall, another scale): symbols follow its scale and
+    // the district is framed again in the free area, off the wall's seams.
+    this.disposers.push(
+      useLayoutStore.subscribe((s, prev) => {
+        if (s.layout === prev.layout) return;
+        this.map.resize();
+        this.render();
+        if (this.styleLoaded) this.map.fitBounds(data.info.bbox, { padding: mapPadding(), duration: 0 });
       }),
     );
     // A feature module's layers are rebuilt when what they draw changes.

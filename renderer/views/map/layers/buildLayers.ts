@@ -15,6 +15,7 @@ import { BuildingMaterialExtension } from './BuildingMaterialExtension.ts';
 import type { IconAtlas } from './facilityIcons.ts';
 import type { LabelDatum } from './labels.ts';
 import { FONT_FAMILY } from '../../../gfx/fonts.ts';
+import { symbolScale } from '../../../layout/store.ts';
 
 export const LAYER_IDS = {
   buildings: 'buildings',
@@ -194,6 +195,8 @@ export function buildLayers(m: MapLayerModel): { layers: Layer[]; counts: LayerC
       getPosition: (d: LabelDatum) => d.position,
       getText: (d: LabelDatum) => d.text,
       getSize: (d: LabelDatum) => LABEL_STYLE[d.kind].size,
+      // Read from across the room on a wall: the layout's scale (renderer/layout/).
+      sizeScale: symbolScale(),
       getColor: (d: LabelDatum) => LABEL_STYLE[d.kind].colour,
       fontWeight: 700,
       extensions: [collisionExtension],
@@ -217,8 +220,8 @@ export function buildLayers(m: MapLayerModel): { layers: Layer[]; counts: LayerC
         // Metres with pixel bounds: small at the district overview, full size from street level.
         getSize: 70,
         sizeUnits: 'meters',
-        sizeMinPixels: 32,
-        sizeMaxPixels: 50,
+        sizeMinPixels: 32 * symbolScale(),
+        sizeMaxPixels: 50 * symbolScale(),
         billboard: true,
         pickable: true,
         alphaCutoff: 0.05,
@@ -236,8 +239,9 @@ export function buildLayers(m: MapLayerModel): { layers: Layer[]; counts: LayerC
           getPosition: (d: Facility) => [d.lon, d.lat],
           getText: (d: Facility) => d.name,
           getSize: 15,
+          sizeScale: symbolScale(),
           getColor: [236, 244, 255, 255],
-          getPixelOffset: [0, 14],
+          getPixelOffset: [0, 14 * symbolScale()],
           getTextAnchor: 'middle',
           getAlignmentBaseline: 'top',
           fontWeight: 700,

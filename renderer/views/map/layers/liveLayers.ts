@@ -23,6 +23,7 @@ import type { LiveLayer } from '../../../state/uiStore.ts';
 import type { AlertCounts } from '../../../state/liveStore.ts';
 import { CLOSED_FADE_MS } from '../../../sources/LiveSource.ts';
 import { packRgba, ResourceRecords, type RecordDevice } from './resourceRecords.ts';
+import { symbolScale } from '../../../layout/store.ts';
 
 export const LIVE_LAYER_IDS = {
   trails: 'resource-trails',
@@ -213,8 +214,8 @@ export class LiveLayerBuilder {
           // Metres with pixel bounds: discreet over the whole district, clear from street level.
           getRadius: (d) => (d.elderlyAlone ? 7 : 5.5),
           radiusUnits: 'meters',
-          radiusMinPixels: 3.5,
-          radiusMaxPixels: 11,
+          radiusMinPixels: 3.5 * symbolScale(),
+          radiusMaxPixels: 11 * symbolScale(),
           getFillColor: (d) => (d.elderlyAlone ? [255, 106, 43, 255] : d.open ? [255, 190, 60, 240] : [120, 150, 190, 200]),
           getLineColor: [20, 8, 2, 230],
           getLineWidth: 1.5,
@@ -301,8 +302,8 @@ export class LiveLayerBuilder {
           },
           getSize: RESOURCE_M,
           sizeUnits: 'meters',
-          sizeMinPixels: RESOURCE_MIN_PX,
-          sizeMaxPixels: RESOURCE_MAX_PX,
+          sizeMinPixels: RESOURCE_MIN_PX * symbolScale(),
+          sizeMaxPixels: RESOURCE_MAX_PX * symbolScale(),
           billboard: true,
           pickable: true,
           alphaCutoff: 0.05,
@@ -316,8 +317,10 @@ export class LiveLayerBuilder {
 
     const drawnIds: string[] = [];
     if (f.visible.incidents && f.atlas) {
-      const iconPx = Math.min(INCIDENT_MAX_PX, Math.max(INCIDENT_MIN_PX, INCIDENT_M / metresPerPixel(f.zoom, this.columns.originLat)));
-      const ringScale = iconPx / INCIDENT_MAX_PX;
+      // Bounds grow with the layout's scale: a wall read from across the room (renderer/layout/).
+      const scale = symbolScale();
+      const iconPx = Math.min(INCIDENT_MAX_PX * scale, Math.max(INCIDENT_MIN_PX * scale, INCIDENT_M / metresPerPixel(f.zoom, this.columns.originLat)));
+      const ringScale = iconPx / (INCIDENT_MAX_PX * scale);
       for (const s of [...SEVERITIES].reverse()) {
         const data = this.openBySeverity.get(s) ?? [];
         if (data.length === 0) continue;

@@ -1,0 +1,163 @@
+/**
+ * Issue 12, layouts: the app at every listed window size, in Chinese and English, screenshotted
+ * (test-results/e2e-layout-<size>-<lang>.png) and checked through the page's geometry:
+ *  - no visible text is cut by the window or by a box that clips it (overflow, ellipsis), and no
+ *    two texts overlap; lists that scroll (the incident queue, the alerts) may hide rows past their
+ *    edge, the left column may not: it fits;
+ *  - the layout the window's size picks: a console up to 2560×1440, a single screen read from
+ *    across the room at 3840×2160 (its text at least 24 px: "common text" is every text of the
+ *    panels, the smallest included), a wall of two 4K panels at 7680×2160 whose texts never
+ *    straddle the seam and whose district is drawn clear of it;
+ *  - an explicit setting wins over the window (`?layout=wall-3x3-1080`).
+ * One page is resized through the sizes (a fresh load per size would triple the run).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openApp, type OpenedApp } from './fixtures.ts';
+import { REPO_ROOT } from '../../electron/cli/paths.ts';
+import { MEASURE, type Geometry } from './layoutGeometry.ts';
+
+const baseUrl = inject('baseUrl');
+const truth = inject('truth');
+const OUT = join(REPO_ROOT, 'test-results');
+
+const SIZES: { w: number; h: number; layout: string }[] = [
+  { w: 1366, h: 768, layout: 'console' },
+  { w: 1600, h: 900, layout: 'console' },
+  { w: 1920, h: 1080, layout: 'console' },
+  { w: 2560, h: 1440, layout: 'console' },
+  { w: 3840, h: 2160, layout: 'screen-4k' },
+  { w: 7680, h: 2160, layout: 'wall-2x1-4k' },
+];
+const LANGUAGES = ['zh-CN', 'en'] as const;
+
+/** Waits until the page has taken the size's layout and drawn it (fonts, two frames). */
+async function settle(page: Page, layout: string): Promise<void> {
+  await page.waitForFunction(
+    (id) => {
+      const root = document.documentElement;
+      return root.dataset.layout === id && root.dataset.layoutFor === `${window.innerWidth}x${window.innerHeight}` && window.__civictwin?.ready === true;
+    },
+    layout,
+    { timeout: 120_000 },
+  );
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  });
+}
+
+let browser: Browser;
+let app: OpenedApp;
+const results = new Map<string, Geometry>();
+
+async function post(events: object[]): Promise<void> {
+  const res = await fetch(`${baseUrl}api/v1/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${inject('ingestToken')}` },
+    body: events.map((e) => JSON.stringify(e)).join('\n'),
+  });
+  expect(res.ok).toBe(true);
+}
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  // A queue with rows in it, one with a long report, so the boards show what they show on duty.
+  const now = Date.now();
+  const sample = truth.sampleBuildings.slice(0, 4);
+  await post(
+    sample.map((b, i) => ({
+      id: `e2e-layout-${now}-${i}`,
+      type: 'incident.reported',
+      ts: new Date(now - (i + 1) * 240_000).toISOString(),
+      source: 'hotline-12345',
+      data: {
+        incidentId: `INC-LAYOUT-${now}-${i}`,
+        category: ['garbage', 'water_leak', 'elderly_care', 'noise'][i],
+        severity: 4 - i,
+        buildingId: b.id,
+        reporter: 'hotline',
+        description: i === 0 ? '楼道堆放大量杂物，占用消防通道，居民多次反映未处理，请尽快安排清理并回访' : '居民来电反映',
+      },
+    })),
+  );
+  browser = await launchBrowser();
+  app = await openApp(browser, baseUrl, inject('credentials'));
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('layouts at every listed size, in both languages', () => {
+  it('picks the layout by the window, cuts no text and overlaps none', async () => {
+    const { page } = app;
+    for (const lang of LANGUAGES) {
+      await page.evaluate((l) => window.__civictwin!.setLanguage(l), lang);
+      for (const size of SIZES) {
+        await page.setViewportSize({ width: size.w, height: size.h });
+        await settle(page, size.layout);
+        const g = (await page.evaluate(MEASURE)) as Geometry;
+        results.set(`${size.w}x${size.h}-${lang}`, g);
+        await page.screenshot({ path: join(OUT, `e2e-layout-${size.w}x${size.h}-${lang}.png`), timeout: 120_000 });
+        const label = `${size.w}×${size.h} ${lang}`;
+        expect(g.layout, label).toBe(size.layout);
+        expect(g.cut, `${label}: text cut`).toEqual([]);
+        expect(g.overlaps, `${label}: texts overlapping`).toEqual([]);
+        expect(g.leftColumnScrolls, `${label}: the left column does not fit`).toBe(false);
+        expect(g.texts.length, label).toBeGreaterThan(20);
+      }
+    }
+  }, 900_000);
+
+  it('reads from across the room at 3840×2160: every text of the panels at least 24 px', () => {
+    for (const lang of LANGUAGES) {
+      const g = results.get(`3840x2160-${lang}`)!;
+      expect(g.scale).toBeGreaterThanOrEqual(24 / 13);
+      const small = g.texts.filter((t) => t.px < 24).map((t) => `${t.text} ${t.px.toFixed(1)} px (${t.where})`);
+      expect(small).toEqual([]);
+      const sizes = g.texts.map((t) => t.px).sort((a, b) => a - b);
+      console.log(`3840×2160 ${lang}: ${g.texts.length} texts, scale ${g.scale}, smallest ${sizes[0]!.toFixed(1)} px, median ${sizes[sizes.length >> 1]!.toFixed(1)} px`);
+    }
+    // The console keeps its base design.
+    expect(results.get('1920x1080-zh-CN')!.scale).toBe(1);
+  });
+
+  it('on a wall of two 4K panels no text straddles the seam and the district is drawn clear of it', async () => {
+    for (const lang of LANGUAGES) {
+      const g = results.get(`7680x2160-${lang}`)!;
+      const straddling = g.texts.filter((t) => t.x < 3840 - 1 && t.x + t.w > 3840 + 1).map((t) => `${t.text} (${t.where})`);
+      expect(straddling).toEqual([]);
+    }
+    const { page } = app;
+    await page.setViewportSize({ width: 7680, height: 2160 });
+    await settle(page, 'wall-2x1-4k');
+    // The district's middle: the mean of buildings spread over it, as drawn.
+    const points = await page.evaluate((ids) => ids.map((id) => window.__civictwin!.buildingScreenPoint(id)), truth.sampleBuildings.map((b) => b.id));
+    const drawn = points.filter((p): p is [number, number] => p !== null);
+    expect(drawn.length).toBeGreaterThanOrEqual(6);
+    const middleX = drawn.reduce((s, p) => s + p[0], 0) / drawn.length;
+    console.log(`7680×2160: district middle drawn at x = ${middleX.toFixed(0)} (seam at 3840)`);
+    expect(Math.abs(middleX - 3840)).toBeGreaterThan(3840 * 0.1);
+  }, 300_000);
+
+  it('an explicit layout wins over the window', async () => {
+    // Same browser context: the session's cookie signs it in.
+    const page = await app.page.context().newPage();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    try {
+      await page.goto(`${baseUrl}?layout=wall-3x3-1080`);
+      await settle(page, 'wall-3x3-1080');
+      const roles = await page.$$eval('.wall-cell', (cells) => cells.map((c) => c.getAttribute('data-role')));
+      expect(roles.sort()).toEqual(['incidents', 'kpis', 'typhoon']);
+      const g = (await page.evaluate(MEASURE)) as Geometry;
+      expect(g.cut).toEqual([]);
+      expect(g.overlaps).toEqual([]);
+      await page.screenshot({ path: join(OUT, 'e2e-layout-setting-wall-3x3.png'), timeout: 120_000 });
+    } finally {
+      await page.close();
+    }
+  }, 300_000);
+});
