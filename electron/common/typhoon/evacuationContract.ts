@@ -205,7 +205,16 @@ export interface PlanBoardGrid {
   /** The grid's outline [lon, lat][] for the map, or null when the twin has none. */
   ring: [number, number][] | null;
   /** Households still left in list order; empty for callers who see counts only. */
-  leftList: { householdId: number; order: number | null; address: string; unit: string; contactName: string; status: EvacuationProgressStatus | null }[];
+  leftList: {
+    householdId: number;
+    order: number | null;
+    address: string;
+    unit: string;
+    contactName: string;
+    status: EvacuationProgressStatus | null;
+    needsVehicle: boolean;
+    shelterName: string | null;
+  }[];
 }
 
 export interface PlanBoard {

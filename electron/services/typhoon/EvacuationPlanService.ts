@@ -478,6 +478,7 @@ export class EvacuationPlanService implements EvacuationPlanApi {
     const nowUtcMs = this.now() - kept.shiftMs;
     const workersOfGrid = new Map<number, number>();
     for (const w of p.workers) workersOfGrid.set(w.gridId, (workersOfGrid.get(w.gridId) ?? 0) + 1);
+    const shelterName = new Map(p.shelters.map((s) => [s.shelterId, s.name]));
     const perGrid = new Map<number, { households: number; contacted: number; moved: number; refused: number; left: number; leftVehicle: number; leftIds: number[] }>();
     for (const h of p.households) {
       if (h.gridId === null) continue;
@@ -519,7 +520,16 @@ export class EvacuationPlanService implements EvacuationPlanApi {
           leftList: named
             ? ordered.map((h) => {
                 const card = cards.get(h.householdId);
-                return { householdId: h.householdId, order: h.order, address: card?.address ?? HIDDEN, unit: card?.unit ?? HIDDEN, contactName: card?.contactName ?? HIDDEN, status: status.get(h.householdId) ?? null };
+                return {
+                  householdId: h.householdId,
+                  order: h.order,
+                  address: card?.address ?? HIDDEN,
+                  unit: card?.unit ?? HIDDEN,
+                  contactName: card?.contactName ?? HIDDEN,
+                  status: status.get(h.householdId) ?? null,
+                  needsVehicle: h.needsVehicle,
+                  shelterName: h.shelterId === null ? null : (shelterName.get(h.shelterId) ?? null),
+                };
               })
             : [],
         };

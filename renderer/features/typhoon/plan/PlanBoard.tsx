@@ -189,7 +189,8 @@ export function PlanBoard(): React.JSX.Element | null {
                 {openGrid.leftList.slice(0, 60).map((h) => (
                   <li key={h.householdId} data-testid="plan-left-row" data-household-id={h.householdId}>
                     <span className="mono plan-order">{h.order ?? '—'}</span>
-                    <span className="plan-addr">
+                    <span className="plan-addr" title={h.shelterName ? t('typhoon.plan.toShelter', { name: h.shelterName }) : t('typhoon.plan.noShelter')}>
+                      {h.needsVehicle && <span className="plan-vehicle">{t('typhoon.plan.vehicleTag')}</span>}
                       {h.address} {h.unit} · {h.contactName}
                       {h.status === 'contacted' && <span className="tag"> {t('typhoon.plan.contacted')}</span>}
                     </span>
