@@ -12,7 +12,7 @@ import { attentionOf } from '../services/incidents/attention.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { servedRendererDir } from './paths.ts';
 import { chromiumBriefPrinter } from '../web/briefPrinter.ts';
-import { setBriefPrinter } from '../services/typhoon/briefPdf.ts';
+import { briefControlRoutes, setBriefPrinter } from '../services/typhoon/briefPdf.ts';
 
 export interface ServeOptions {
   db: string;
@@ -83,7 +83,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   const port = await host.listen();
   // The 生成简报 button: this host prints its own briefing page (not on a wall: it makes none).
   if (!opts.wall) setBriefPrinter(chromiumBriefPrinter(`${tls ? 'https' : 'http'}://${printAddress(opts.host)}:${port}/`, services.auth));
-  await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log, routes: authRoutes(services, store) }); // backup, doctor, users, tokens
+  await startControlChannel(store, { host: 'civictwin serve', url: `http://${opts.host ?? '127.0.0.1'}:${port}/`, log, routes: { ...authRoutes(services, store), ...briefControlRoutes(services, store) } }); // backup, doctor, users, tokens, briefings
   const mqtt = opts.mqtt ? await MqttIngest.connect(ingest, { url: opts.mqtt, log }) : null;
   await opts.beforeFeed?.(store, log);
   // The simulated colleagues leave alone what a person at a console holds; a demo gets a past.

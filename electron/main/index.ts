@@ -17,7 +17,7 @@ import { DEMO_SIMULATION, prepareDemoTwin } from '../services/demo/index.ts';
 import type { SimulatorRunner } from '../services/simulator/runner.ts';
 import { registerIpc } from './ipc/registerIpc.ts';
 import { electronBriefPrinter } from './briefPrinter.ts';
-import { setBriefPrinter } from '../services/typhoon/briefPdf.ts';
+import { briefControlRoutes, setBriefPrinter } from '../services/typhoon/briefPdf.ts';
 import { userInfo } from 'node:os';
 import { APP_ORIGIN, hardenSession, hardenedWebPreferences } from './security/hardening.ts';
 import { rendererDir, serveAppProtocol } from './security/appProtocol.ts';
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const simulate = process.argv.includes('--simulate');
   const openStore = store;
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });
-  await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l), routes: authRoutes(services, store) }); // backup, doctor, users, tokens
+  await startControlChannel(store, { host: 'CivicTwin (Electron)', log: (l) => console.error(l), routes: { ...authRoutes(services, store), ...briefControlRoutes(services, store) } }); // backup, doctor, users, tokens, briefings
   registerIpc(services.api, services.auth);
   setBriefPrinter(electronBriefPrinter(PRELOAD, services.auth)); // the 生成简报 button prints a hidden window
   // The demo (`civictwin demo`): the backlog of a well-run street and a day behind it in the replay.

@@ -16,16 +16,15 @@ import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { seedTwin } from '../../electron/cli/twinFiles.ts';
 import { importTrackFiles } from '../../data/import/typhoon/importTracks.ts';
 import { RENDERER_DIST } from '../../electron/cli/paths.ts';
-import { chooseStorm } from '../../electron/cli/commands/typhoonBrief.ts';
 import { briefChanges } from '../../renderer/features/typhoon/brief/briefChanges.ts';
 import type { BriefFigures } from '../../electron/common/typhoon/brief.ts';
 import type { StormListItem } from '../../electron/common/typhoon/contract.ts';
 import { createServices, dispatch, type Services } from '../../electron/services/index.ts';
 import { WebHost } from '../../electron/web/WebHost.ts';
 import { chromiumBriefPrinter } from '../../electron/web/briefPrinter.ts';
-import { setBriefPrinter } from '../../electron/services/typhoon/briefPdf.ts';
+import { chooseStorm, setBriefPrinter } from '../../electron/services/typhoon/briefPdf.ts';
 import { chromium, type Browser } from 'playwright-core';
-import { civictwin } from './twinProcesses.ts';
+import { civictwin, freePort, startCivictwin } from './twinProcesses.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
 const real = realDataDir();
@@ -122,10 +121,28 @@ describe.skipIf(!ready)('civictwin typhoon brief: the briefing as an A4 PDF', ()
     expect(compact).toMatch(new RegExp(`${shelter.name} ${shelter.capacity} ${shelter.planned}（\\d+%）`));
   }, 300_000);
 
+  it('while a host holds the twin, the host prints it (through its control channel)', async () => {
+    const port = await freePort();
+    const host = startCivictwin(['serve', '--db', db, '--port', String(port)]);
+    try {
+      await expect.poll(() => host.output(), { timeout: 60_000, interval: 200 }).toMatch(/serving/);
+      const out = tmp.path('brief-3.pdf');
+      const run = await civictwin(['typhoon', 'brief', '--db', db, '--out', out]);
+      expect(run.code, run.out).toBe(0);
+      expect(run.out).toMatch(/printed by civictwin serve, PID \d+, which holds the twin/);
+      expect(run.out).toMatch(/Briefing no\. 3 on 利奇马 Lekima 1909 \(WZTF:1909\): \d+ A4 pages/);
+      expect(poppler('pdftotext', [out, '-'])).toMatch(/上期：第 2 期/);
+    } finally {
+      host.child.kill('SIGTERM');
+      await host.exited;
+    }
+  }, 300_000);
+
   it('says in one line what to fix: an unknown storm, a twin that is not there', async () => {
     const unknown = await civictwin(['typhoon', 'brief', '--db', db, '--out', tmp.path('x.pdf'), '--storm', 'Haiyan']);
     expect(unknown.code).toBe(1);
-    expect(unknown.out.trim().split('\n')).toHaveLength(1);
+    // One line of error, no stack (a note of the twin's housekeeping may come before it).
+    expect(unknown.out.trim().split('\n').filter((l) => l.startsWith('civictwin:') || /^\s+at /.test(l))).toHaveLength(1);
     expect(unknown.out).toMatch(/--storm Haiyan: no such storm in the twin; it has WZTF:1909/);
     const missing = await civictwin(['typhoon', 'brief', '--db', tmp.path('none.duckdb'), '--out', tmp.path('x.pdf')]);
     expect(missing.code).toBe(1);

@@ -11,21 +11,18 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openTwin } from '../../../data/store/openTwin.ts';
-import { liveRunfile } from '../../../data/store/hostRunfile.ts';
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
-import type { StormListItem } from '../../common/typhoon/contract.ts';
+import { chooseStorm, stormLabel, type BriefControlReply } from '../../services/typhoon/briefPdf.ts';
 import { createServices, type Services } from '../../services/index.ts';
 import { WebHost } from '../../web/WebHost.ts';
 import { BriefPageError, countPdfPages, findChromium, printBriefPage } from '../../web/briefPrinter.ts';
 import { servedRendererDir } from '../paths.ts';
+import { askHost } from './hostControl.ts';
 
 /** A briefing that cannot be made for a reason the user can fix; printed as one line. */
 class BriefError extends Error {
   public override name = 'BriefError';
 }
-
-/** A storm fixed this recently is live: chosen before the nearest past one. */
-const LIVE_WINDOW_MS = 2 * 86_400_000;
 
 export function registerTyphoonBriefCommand(typhoon: Command): void {
   typhoon
@@ -57,14 +54,17 @@ export async function typhoonBriefPdf(opts: { db: string; out: string; storm?: s
   if (!existsSync(opts.db)) throw new BriefError(`${opts.db} does not exist: give the twin's .duckdb file with --db.`);
   if (!opts.out.toLowerCase().endsWith('.pdf')) throw new BriefError(`--out ${opts.out}: the briefing is a PDF; give a file name ending in .pdf.`);
   if (existsSync(opts.out) && statSync(opts.out).isDirectory()) throw new BriefError(`--out ${opts.out} is a folder; give a file name ending in .pdf.`);
+  // A host holds the twin: it prints the briefing from its own page (through its control channel).
+  const asked = await askHost<BriefControlReply>(opts.db, 'POST', '/v1/typhoon-brief', { storm: opts.storm, osUser: userInfo().username });
+  if (asked) {
+    const pdf = Buffer.from(asked.body.pdfBase64, 'base64');
+    mkdirSync(dirname(opts.out), { recursive: true });
+    writeFileSync(opts.out, pdf);
+    log(`(printed by ${asked.host.host}, PID ${asked.host.pid}, which holds the twin)`);
+    return { out: opts.out, stormId: asked.body.stormId, stormName: asked.body.stormName, number: asked.body.number, pages: countPdfPages(pdf), bytes: pdf.length };
+  }
   const rendererDir = servedRendererDir();
   if (!existsSync(join(rendererDir, 'index.html'))) throw new BriefError('The app is not built: run "npm run build" first (the briefing is printed from the app\'s own page).');
-  const held = liveRunfile(opts.db);
-  if (held) {
-    throw new BriefError(
-      `${opts.db} is open in ${held.host} (PID ${held.pid}): make the briefing there (台风 tab → 生成简报), or stop that host and run this again.`,
-    );
-  }
   let executablePath: string;
   try {
     executablePath = findChromium();
@@ -96,23 +96,4 @@ export async function typhoonBriefPdf(opts: { db: string; out: string; storm?: s
     services?.stop();
     if (store) await store.closeWhenIdle().catch(() => store?.close());
   }
-}
-
-/** `利奇马 Lekima 1909`. */
-const stormLabel = (s: StormListItem): string => [s.nameZh, s.name, s.number].filter(Boolean).join(' ');
-
-/**
- * The storm asked for (its id, number, English or Chinese name; the nearest of several records of
- * one storm), or by default the live one (fixed in the last two days), else the nearest.
- */
-export function chooseStorm(storms: readonly StormListItem[], wanted: string | undefined, nowMs = Date.now()): StormListItem {
-  if (storms.length === 0) throw new BriefError('The twin has no typhoon tracks: import one first (civictwin typhoon import --db FILE PATH).');
-  if (wanted === undefined) return storms.find((s) => s.lastUtcMs !== null && s.lastUtcMs >= nowMs - LIVE_WINDOW_MS) ?? storms[0]!;
-  const w = wanted.trim().toLowerCase();
-  const hit = storms.find((s) => s.id.toLowerCase() === w) ?? storms.find((s) => s.number === w || s.name.toLowerCase() === w || (s.nameZh ?? '') === wanted.trim());
-  if (!hit) {
-    const known = storms.slice(0, 8).map((s) => `${s.id} ${stormLabel(s)}`).join(', ');
-    throw new BriefError(`--storm ${wanted}: no such storm in the twin; it has ${known}${storms.length > 8 ? ', …' : ''}.`);
-  }
-  return hit;
 }

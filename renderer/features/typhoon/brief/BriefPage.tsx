@@ -25,6 +25,8 @@ import { trackStateAt, distanceKm } from '../../../../data/model/typhoon/track.t
 import { beaufortForce, TC_GRADE_INFO } from '../../../../data/model/typhoon/scales.ts';
 import { typhoonLayers } from '../layers.ts';
 import { selectStorm, useTyphoonStore } from '../store.ts';
+import { floodStepTime, loadFlood, useFloodStore } from '../floodStore.ts';
+import { floodLayers } from '../floodLayer.ts';
 import { boundsOf, drawBriefMap, type LonLatBounds } from './briefMaps.ts';
 import { briefChanges, type BriefChange } from './briefChanges.ts';
 import './brief.css';
@@ -48,6 +50,8 @@ interface Maps {
   circles: string | null;
   risk: string;
   plan: string;
+  /** The flood the risk map shows (the plan's rain, else the app's default scenario), or why none. */
+  flood: { label: string; atMs: number; householdsFlooded: number; roadsClosedToCars: number } | { unavailable: string } | null;
 }
 
 type Phase = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; brief: TyphoonBrief; maps: Maps; shiftMs: number };
@@ -212,7 +216,12 @@ function BriefDocument({ brief, maps, shiftMs }: { brief: TyphoonBrief; maps: Ma
         <h2>{tb('riskTitle')}</h2>
         <figure className="brief-map">
           <img src={maps.risk} alt={tb('riskMap')} data-testid="brief-map-risk" />
-          <figcaption>{tb('riskMap')}</figcaption>
+          <figcaption>
+            {tb('riskMap')}
+            {maps.flood && 'unavailable' in maps.flood && ` ${tb('riskNoFlood', { reason: maps.flood.unavailable })}`}
+            {maps.flood && 'label' in maps.flood &&
+              ` ${tb('riskFlood', { label: maps.flood.label, time: p(maps.flood.atMs - shiftMs), households: maps.flood.householdsFlooded, roads: maps.flood.roadsClosedToCars })}`}
+          </figcaption>
         </figure>
         <h2>{tb('countsTitle')}</h2>
         <table className="brief-table" data-testid="brief-counts">
@@ -705,8 +714,25 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
     });
   }
 
+  // The water: the plan's rain scenario (else the flood tab's default), at its deepest hour, drawn
+  // by the typhoon module's own water layer.
+  const planned = brief.plan?.view.flood ?? null;
+  if (planned) useFloodStore.setState({ rain: { source: 'design', totalMm: planned.totalMm, hours: planned.hours } });
+  useFloodStore.setState({ visible: true });
+  await loadFlood();
+  const { flood: floodView, unavailable } = useFloodStore.getState();
+  let flood: Maps['flood'] = unavailable ? { unavailable: unavailable.message } : null;
+  let floodAt: number | null = null;
+  if (floodView && floodView.perStep.length > 0) {
+    const deepest = floodView.perStep.reduce((best, s, i, all) => (s.pondedM3 > all[best]!.pondedM3 ? i : best), 0);
+    floodAt = floodStepTime(floodView, deepest);
+    const at = floodView.perStep[deepest]!;
+    flood = { label: floodView.label, atMs: floodAt, householdsFlooded: at.householdsFlooded, roadsClosedToCars: at.roadsClosedToCars };
+  }
+
   // 3. Risk: grids by their households that cannot leave alone (elderly living alone, disabled),
-  // buildings by their care households, each grid labelled with when force 10 reaches it.
+  // buildings by their care households, the water at its deepest, each grid labelled with when
+  // force 10 reaches it.
   const vulnerable = (g: TyphoonBrief['grids'][number]): number => g.elderlyAlone + g.disabled;
   const maxVulnerable = Math.max(1, ...brief.grids.map(vulnerable));
   const gridColour = (g: TyphoonBrief['grids'][number]): Rgb => (g.buildings === 0 ? [90, 100, 116] : rampColour(RAMP, vulnerable(g) / maxVulnerable));
@@ -720,13 +746,14 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
         id: 'brief-grids',
         data: brief.grids.filter((g) => g.ring),
         getPolygon: (g: TyphoonBrief['grids'][number]) => g.ring!,
-        getFillColor: (g: TyphoonBrief['grids'][number]) => [...gridColour(g), 120] as [number, number, number, number],
+        getFillColor: (g: TyphoonBrief['grids'][number]) => [...gridColour(g), 70] as [number, number, number, number],
         getLineColor: [255, 255, 255, 200],
         lineWidthUnits: 'pixels',
         getLineWidth: 1.5,
         parameters: { depthCompare: 'always', depthWriteEnabled: false },
       }),
       ...buildLayers({ columns, geometry, colouring: colouringFor(columns, 'careHouseholds'), selectedRow: -1, hoveredRow: -1, facilities: [], atlas: null, labels: null, showFacilityNames: false, zoom }).layers,
+      ...(floodAt === null ? [] : floodLayers.build({ timeMs: floodAt, ...origin })),
       textLayer('brief-grid-labels', gridLabels, 13, [255, 255, 255, 255]),
     ],
   });
@@ -810,7 +837,7 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
       ...(brief.plan ? [] : [textLayer('brief-depot-labels', depotPlaces, 12, [255, 214, 120, 255], [0, 18])]),
     ],
   });
-  return { track, circles, risk, plan };
+  return { track, circles, risk, plan, flood };
 }
 
 type TwinState = ReturnType<typeof useTwinStore.getState>;

@@ -28,6 +28,8 @@ export const briefStrings = {
     changesNone: '与上期（第 {{n}} 期）相比：关键数据没有变化。',
     riskTitle: '二、风险地图',
     riskMap: '网格按独居老人户与残疾人户之和着色（越红越多），建筑按特殊人群户数着色；标注为网格与其 10 级风到达时间',
+    riskFlood: '蓝色水面为内涝情景 {{label}} 积水最深时（{{time}}）：受淹住户 {{households}} 户，车辆不通道路 {{roads}} 段（红色虚线）。',
+    riskNoFlood: '未计内涝：{{reason}}',
     countsTitle: '三、各社区、网格人数',
     planTitle: '四、疏散预案',
     planMap: '避难场所（圆圈大小为容量）与力量待命位置',
