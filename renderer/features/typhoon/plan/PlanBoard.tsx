@@ -141,6 +141,11 @@ export function PlanBoard(): React.JSX.Element | null {
           </div>
           <ul className="plan-facts">
             <li>{t('typhoon.plan.vehicle', { n: plan.totals.vehicleHouseholds, trips: plan.totals.vehicleTrips })}</li>
+            {plan.communities.length > 0 && (
+              <li data-testid="plan-communities">
+                {t('typhoon.plan.byCommunity')}: {plan.communities.map((c) => t('typhoon.plan.communityCount', { name: c.name, n: c.households, vulnerable: c.vulnerable })).join(' · ')}
+              </li>
+            )}
             {plan.totals.unplacedHouseholds > 0 && (
               <li className="plan-warn" data-testid="plan-unplaced">
                 {t('typhoon.plan.unplaced', { n: plan.totals.unplacedHouseholds })}:{' '}
