@@ -48,7 +48,7 @@ export const planStrings = {
     markContacted: '已联系',
     vehicleTag: '车',
     byCommunity: '各社区',
-    communityCount: '{{name}} {{n}} 户（困难 {{vulnerable}}）',
+    communityCount: '{{name}} {{n}} 户（重点人群 {{vulnerable}}）',
     toShelter: '去往 {{name}}',
     noShelter: '未安置',
     markMoved: '已转移',
