@@ -254,9 +254,22 @@ export class MapController {
     this.disposers.push(
       useLayoutStore.subscribe((s, prev) => {
         if (s.layout === prev.layout) return;
-        this.map.resize();
-        this.render();
-        if (this.styleLoaded) this.map.fitBounds(data.info.bbox, { padding: mapPadding(), duration: 0 });
+        // A console only resized keeps the person's camera; another layout or scale, or a wall's
+        // cells moving, frames the district again.
+        const reframe = s.layout.def.id !== prev.layout.def.id || s.layout.scale !== prev.layout.scale || s.layout.def.arrangement === 'cells';
+        if (!reframe) {
+          this.render();
+          return;
+        }
+        // After the shell has given the map its new box (the next frames).
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            if (this.disposed) return;
+            this.map.resize();
+            this.render();
+            if (this.styleLoaded) this.map.fitBounds(data.info.bbox, { padding: mapPadding(), duration: 0 });
+          }),
+        );
       }),
     );
     // A feature module's layers are rebuilt when what they draw changes.
