@@ -33,6 +33,8 @@ export function electronBriefPrinter(preload: string, auth: AuthService): BriefP
           await new Promise((r) => setTimeout(r, POLL_MS));
         }
         const pdf = await win.webContents.printToPDF({ pageSize: 'A4', printBackground: true, preferCSSPageSize: true });
+        // The hidden window's session ends with the print (it would otherwise live on until it expires).
+        await win.webContents.executeJavaScript('window.app?.auth?.signOut?.()', true).catch(() => undefined);
         return new Uint8Array(pdf);
       } finally {
         if (!win.isDestroyed()) win.destroy();

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import type { AuthService } from '../services/AuthService.ts';
 import type { BriefPrinter } from '../services/typhoon/briefPdf.ts';
+import { runAs } from '../services/callContext.ts';
+import { SESSION_COOKIE } from './WebHost.ts';
 
 /** A briefing that could not be printed, said so that a person can act on it. */
 export class BriefPageError extends Error {
@@ -55,7 +57,7 @@ function playwrightChromium(): string | null {
 }
 
 /** Opens `url` (a briefing page with its sign-in) and prints it; the briefing's number comes with it. */
-export async function printBriefPage(url: string, executablePath = findChromium()): Promise<{ pdf: Uint8Array; number: number }> {
+export async function printBriefPage(url: string, executablePath = findChromium()): Promise<{ pdf: Uint8Array; number: number; sessionToken: string | null }> {
   const { chromium } = await import('playwright-core').catch(() => {
     throw new BriefPageError('playwright-core is not installed: run "npm install" in the CivicTwin folder.');
   });
@@ -92,7 +94,8 @@ export async function printBriefPage(url: string, executablePath = findChromium(
     const number = Number(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('[data-brief-number]')?.getAttribute('data-brief-number') ?? '0'));
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-    return { pdf, number };
+    const session = (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE);
+    return { pdf, number, sessionToken: session?.value ?? null };
   } finally {
     await browser.close().catch(() => undefined);
   }
@@ -103,7 +106,13 @@ export function chromiumBriefPrinter(baseUrl: string, auth: AuthService): BriefP
   return {
     print: async (stormId, userId) => {
       const url = `${baseUrl.replace(/\/?$/, '/')}#once=${auth.issueOneTimeSignIn(userId)}&brief=${encodeURIComponent(stormId)}`;
-      return (await printBriefPage(url)).pdf;
+      const { pdf, sessionToken } = await printBriefPage(url);
+      // The printing browser's session ends with the print (it would otherwise live on until it expires).
+      if (sessionToken) {
+        const sink = { token: sessionToken, begin: (): void => undefined, end: (): void => undefined };
+        await runAs({ caller: null, via: 'http', session: sink }, () => auth.signOut()).catch(() => undefined);
+      }
+      return pdf;
     },
   };
 }

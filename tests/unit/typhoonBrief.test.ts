@@ -196,6 +196,11 @@ describe.skipIf(!ready)('生成简报 in the app: the host prints the briefing f
     // Made under the viewer's name, and kept for the next one to compare with.
     const row = await store.one<{ made_by: string }>('SELECT made_by FROM typhoon_briefs ORDER BY id DESC LIMIT 1');
     expect(row?.made_by).toBe('viewer1');
+    // The printing browser signed in as the viewer, and was signed out when the PDF was made.
+    const sessions = await store.all<{ ended: boolean }>(
+      "SELECT s.ended_at IS NOT NULL AS ended FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE u.username = 'viewer1' ORDER BY s.created_at",
+    );
+    expect(sessions.map((s) => s.ended)).toEqual([false, true]);
   }, 420_000);
 
   it('a wall may not print one', async () => {
