@@ -135,6 +135,8 @@ describe('waterlogging on the map', () => {
     const flood = await api.call<FloodView>('typhoon', 'getFlood', [STORM_ID, { source: 'design', totalMm: 300, hours: 24 }]);
     expect(flood.raster).not.toBeNull();
     await page.getByTestId('flood-visible').uncheck();
+    // The storm's circles tint the map red where it passes: hidden, the water's blue is measured alone.
+    await page.getByTestId('typhoon-visible').uncheck();
     await page.getByTestId('flood-jump-peak').click();
     await expect.poll(() => page.getByTestId('timeline-mode').getAttribute('data-mode'), { timeout: 10_000 }).toBe('forecast');
     await expect.poll(() => page.getByTestId('flood-now').textContent(), { timeout: 30_000 }).toMatch(/[1-9]\d* 户进水/);
@@ -142,40 +144,55 @@ describe('waterlogging on the map', () => {
     const points = await openFloodedPoints(page, flood);
     expect(points.length).toBeGreaterThan(0);
     const shot = (): Promise<Buffer> => page.screenshot({ clip: MAP_CLIP });
-    // The map has drawn the new moment once two shots a second apart agree (but for pulsing markers).
-    let last = await shot();
-    await expect
-      .poll(async () => {
-        const next = await shot();
-        const changed = changedShare(last, next);
-        last = next;
-        return changed;
-      }, { timeout: 60_000, interval: 1000 })
-      .toBeLessThan(0.01);
-    const dry = last;
+    // The map has drawn what it shows once two shots a second apart agree (but for pulsing markers).
+    const settled = async (): Promise<Buffer> => {
+      let last = await shot();
+      await expect
+        .poll(async () => {
+          const next = await shot();
+          const changed = changedShare(last, next);
+          last = next;
+          return changed;
+        }, { timeout: 60_000, interval: 1000 })
+        .toBeLessThan(0.01);
+      return last;
+    };
+    const dry = await settled();
     await page.screenshot({ path: join(OUT, 'e2e-flood-water-off.png') });
     // …then on: the ground at the flooded buildings' feet turns water-blue.
     await page.getByTestId('flood-visible').check();
     await expect.poll(() => layerIds(page), { timeout: 45_000 }).toEqual(expect.arrayContaining(['typhoon-flood-water', 'typhoon-flood-roads']));
     await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeGreaterThan(40 * points.length);
     await page.screenshot({ path: join(OUT, 'e2e-flood-water-on.png') });
-    const atPeak = newWater(await shot(), dry, points, 30);
-    // Earlier in the rain, when the model has a quarter of the peak's wet cells, less of that ground is under water.
+    const whole: [number, number][] = [[MAP_CLIP.width / 2, MAP_CLIP.height / 2]];
+    const mapWater = (wet: Buffer, ground: Buffer): number => newWater(wet, ground, whole, Math.max(MAP_CLIP.width, MAP_CLIP.height));
+    const atPeak = mapWater(await settled(), dry);
+
+    // Earlier in the rain, when the model has a quarter of the peak's wet cells, less of the map is
+    // under water (each moment against its own view without the water: the storm's circles move).
     const r = flood.raster!;
-    const wet = (st: number): number => r.depth.subarray(st * r.cells.length, (st + 1) * r.cells.length).reduce((k, v) => k + (v > 0 ? 1 : 0), 0);
-    const most = Math.max(...Array.from({ length: flood.steps }, (_, st) => wet(st)));
-    const early = Array.from({ length: flood.steps }, (_, st) => st).find((st) => wet(st) >= most / 4)!;
+    const wetCells = (st: number): number => r.depth.subarray(st * r.cells.length, (st + 1) * r.cells.length).reduce((k, v) => k + (v > 0 ? 1 : 0), 0);
+    const most = Math.max(...Array.from({ length: flood.steps }, (_, st) => wetCells(st)));
+    const early = Array.from({ length: flood.steps }, (_, st) => st).find((st) => wetCells(st) >= most / 4)!;
+    const peakText = await page.getByTestId('flood-now').textContent();
     await page.getByTestId('timeline-scrubber').evaluate((el, v) => {
       Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(el, String(v));
       el.dispatchEvent(new Event('input', { bubbles: true }));
     }, Math.round((flood.startUtcMs + (early + 1) * H) / 1000) * 1000);
-    await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeLessThan(atPeak * 0.7);
-    await page.getByTestId('flood-jump-peak').click();
-    await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeGreaterThan(atPeak * 0.8);
-    // Off again: the same pixels are the ground again.
+    await expect.poll(() => page.getByTestId('flood-now').textContent(), { timeout: 30_000 }).not.toBe(peakText);
+    const wetEarly = await settled();
     await page.getByTestId('flood-visible').uncheck();
+    await expect.poll(async () => (await layerIds(page)).includes('typhoon-flood-water'), { timeout: 30_000 }).toBe(false);
+    const atEarly = mapWater(wetEarly, await settled());
+    expect(atEarly).toBeGreaterThan(0);
+    expect(atEarly).toBeLessThan(atPeak * 0.6);
+
+    // Back at the deepest hour with the water off: the flooded places are the ground again.
+    await page.getByTestId('flood-jump-peak').click();
+    await expect.poll(() => page.getByTestId('flood-now').textContent(), { timeout: 30_000 }).toBe(peakText);
     await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeLessThan(5 * points.length);
     await page.getByTestId('flood-visible').check();
+    await expect.poll(async () => newWater(await shot(), dry, points, 30), { timeout: 60_000, interval: 1000 }).toBeGreaterThan(40 * points.length);
   });
 
   it('compares 150 mm with 300 mm of rain side by side', async () => {
@@ -204,6 +221,11 @@ describe('waterlogging on the map', () => {
     await page.getByTestId('whatif-table').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(OUT, 'e2e-whatif-en.png') });
     await page.evaluate(() => window.__civictwin!.setLanguage('zh-CN'));
+    // A flooded building in the list is a click away on the map.
+    const flood = await api.call<FloodView>('typhoon', 'getFlood', [STORM_ID, { source: 'design', totalMm: 300, hours: 24 }]);
+    const first = flood.buildings.find((b) => b.groundFloorFromStep !== null || b.basementFromStep !== null)!;
+    await page.getByTestId('flood-homes').locator('tr.flood-home').first().click();
+    await expect.poll(() => page.evaluate(() => window.__civictwin!.selectedBuildingId())).toBe(first.buildingId);
     expect(app.errors.filter((e) => /water|shader|WebGL|GL_/i.test(e))).toEqual([]);
   });
 });

@@ -97,7 +97,8 @@ describe.skipIf(!real)('waterlogging and what-if through the typhoon contract', 
       expect(why.waterLevelM - why.groundElevM).toBeCloseTo(why.depthM, 1);
       expect(why.step).toBeLessThan(flood.steps);
     }
-    // Counts, never a household: no names or household ids in the answer.
+    // Buildings are named by their address (门牌); counts, never a household: no names or household ids.
+    expect(flood.buildings.every((b) => typeof b.address === 'string' && b.address.length > 0)).toBe(true);
     expect(JSON.stringify(flood.buildings)).not.toMatch(/name|householdId|phone/);
   });
 

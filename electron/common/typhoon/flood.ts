@@ -72,6 +72,8 @@ export interface FloodedRoadView {
 
 export interface FloodedBuildingView {
   buildingId: number;
+  /** The building's street address (门牌), as the map's search gives it. */
+  address: string | null;
   lon: number;
   lat: number;
   maxDepthM: number;

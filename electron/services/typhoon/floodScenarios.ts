@@ -53,6 +53,7 @@ interface FloodRun {
 
 export class FloodScenarios {
   private district: Promise<WhatIfDistrict> | null = null;
+  private addresses: Promise<Map<number, string>> | null = null;
   private readonly runs = new Map<string, Promise<FloodRun>>();
   private readonly comparisons = new Map<string, Promise<ScenarioComparison | null>>();
 
@@ -102,6 +103,14 @@ export class FloodScenarios {
       const outB = await side(b, 'B');
       return { stormId, a: outA, b: outB, noTerrain: district.noTerrain };
     });
+  }
+
+  /** Building addresses (门牌, not a flat): the flooded buildings are named by them. */
+  private buildingAddresses(): Promise<Map<number, string>> {
+    this.addresses ??= this.store
+      .all<{ id: number; address: string | null }>('SELECT id, address FROM buildings WHERE address IS NOT NULL')
+      .then((rows) => new Map(rows.map((r) => [r.id, r.address!])));
+    return this.addresses;
   }
 
   private loadDistrict(): Promise<WhatIfDistrict> {
@@ -170,7 +179,7 @@ export class FloodScenarios {
       };
       const result = simulateFlood(prep, scenario, { keepLevels: true });
       const raster = floodDepthRaster(prep, result);
-      const view = this.toView(stormId, rain, clock, result, raster, district);
+      const view = this.toView(stormId, rain, clock, result, raster, district, await this.buildingAddresses());
       // The cache keeps what the what-if reads (flooded places, road pieces), not a value per place
       // or depression and hour (at 100k buildings, 14 MB a run).
       delete result.nodeLevelM;
@@ -187,6 +196,7 @@ export class FloodScenarios {
     result: FloodResult,
     raster: ReturnType<typeof floodDepthRaster>,
     district: WhatIfDistrict,
+    addresses: Map<number, string>,
   ): FloodView {
     const prep = district.flood!;
     const steps = result.hours;
@@ -242,6 +252,7 @@ export class FloodScenarios {
         const i = rowOf.get(x.buildingId)!;
         return {
           buildingId: x.buildingId,
+          address: addresses.get(x.buildingId) ?? null,
           lon: b.lon[i]!,
           lat: b.lat[i]!,
           maxDepthM: x.maxDepthM,

@@ -13,11 +13,14 @@ import { playerNow, useLivePanels } from '../../state/liveStore.ts';
 import { usePanelTick } from '../../state/panelClock.ts';
 import { DEFAULT_RAIN_HOURS, floodMoment, floodStepTime, RAIN_PRESETS_MM, setFloodVisible, setRain, useFloodStore } from './floodStore.ts';
 import { useTyphoonStore } from './store.ts';
+import { flyToPoint } from '../../actions/camera.ts';
+import { selectBuilding } from '../../state/uiStore.ts';
 import './flood.css';
 
 const GAUGE_HOURS = 24;
-/** Flooded roads listed in the tab (the map draws every closed one). */
+/** Flooded roads and buildings listed in the tab (the map draws every one). */
 const LISTED_ROADS = 8;
+const LISTED_BUILDINGS = 6;
 
 export function FloodSection(): React.JSX.Element {
   const { t } = useTranslation();
@@ -104,6 +107,8 @@ function FloodFigures({ flood, shiftMs }: { flood: FloodView; shiftMs: number })
   const rainMm = Math.round(flood.totalMm);
   const roadName = (r: FloodView['roads'][number]): string => (r.underpass ? t('typhoon.flood.underpass', { name: r.underpass }) : (r.name ?? t('typhoon.flood.unnamed')));
   const closed = closedRoads(flood).slice(0, LISTED_ROADS);
+  // Buildings with water inside (above the sill or in the basement), deepest first.
+  const homes = flood.buildings.filter((b) => b.groundFloorFromStep !== null || b.basementFromStep !== null).slice(0, LISTED_BUILDINGS);
   return (
     <>
       <p className="muted flood-scenario" data-testid="flood-scenario">
@@ -166,6 +171,38 @@ function FloodFigures({ flood, shiftMs }: { flood: FloodView; shiftMs: number })
                 </td>
                 <td className="mono">{t('typhoon.flood.depthM', { m: r.maxDepthM.toFixed(2) })}</td>
                 <td className="mono">{formatDateTime(floodStepTime(flood, r.closedToCarsFromStep!, shiftMs))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {homes.length > 0 && (
+        <table className="typhoon-grids flood-homes" data-testid="flood-homes">
+          <thead>
+            <tr>
+              <th>{t('typhoon.flood.building')}</th>
+              <th>{t('typhoon.flood.maxDepth')}</th>
+              <th>{t('typhoon.flood.households')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {homes.map((b) => (
+              <tr
+                key={b.buildingId}
+                className="flood-home"
+                title={whyText(t, b.why)}
+                onClick={() => {
+                  selectBuilding(b.buildingId);
+                  flyToPoint(b.lon, b.lat);
+                }}
+              >
+                <td>{b.address ?? t('typhoon.flood.buildingNo', { id: b.buildingId })}</td>
+                <td className="mono">{t('typhoon.flood.depthM', { m: b.maxDepthM.toFixed(2) })}</td>
+                <td className="mono">
+                  {b.groundFloorHouseholds === null
+                    ? '—'
+                    : t('typhoon.flood.homeCounts', { ground: b.groundFloorHouseholds, basement: b.basementHouseholds ?? 0 })}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -146,8 +146,9 @@ const dash = new PathStyleExtension({ dash: true });
 function build(context: LayerContext): Layer[] {
   const { flood, visible } = useFloodStore.getState();
   const storm = useTyphoonStore.getState();
-  // The water of the storm being planned for only (a flood arrives after its storm is chosen).
-  if (!visible || !flood || !storm.visible || flood.stormId !== storm.selectedId) return [];
+  // The water of the storm being planned for only (a flood arrives after its storm is chosen). It
+  // has its own toggle: the storm's track and circles can be hidden to see the water clearly.
+  if (!visible || !flood || flood.stormId !== storm.selectedId) return [];
   const m = floodMoment(flood, context.timeMs);
   if (!m) return [];
   const layers: Layer[] = [];
