@@ -51,7 +51,10 @@ interface Maps {
   risk: string;
   plan: string;
   /** The flood the risk map shows (the plan's rain, else the app's default scenario), or why none. */
-  flood: { label: string; atMs: number; householdsFlooded: number; roadsClosedToCars: number } | { unavailable: string } | null;
+  flood:
+    | { label: string; atMs: number; householdsFlooded: number; roadsClosedToCars: number; peakRainAtMs: number; peakRainMm: number }
+    | { unavailable: string }
+    | null;
 }
 
 type Phase = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ready'; brief: TyphoonBrief; maps: Maps; shiftMs: number };
@@ -164,6 +167,11 @@ function BriefDocument({ brief, maps, shiftMs }: { brief: TyphoonBrief; maps: Ma
             {tb('force', { force: wind.peakForce })} · {p(wind.peakUtcMs)}
           </Figure>
           <Figure label={tb('landfall')}>{landfall ? `${p(landfall.timeUtcMs)} ${landfall.place ?? ''}` : tb('none')}</Figure>
+          {maps.flood && 'label' in maps.flood && (
+            <Figure label={tb('rain')}>
+              {tb('rainValue', { label: maps.flood.label, time: p(maps.flood.peakRainAtMs - shiftMs), mm: Math.round(maps.flood.peakRainMm) })}
+            </Figure>
+          )}
           {track.forecastIssuedUtcMs !== null && (
             <Figure label={tb('bulletin')}>
               {track.forecastAgency} · {p(track.forecastIssuedUtcMs)}
@@ -727,7 +735,16 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
     const deepest = floodView.perStep.reduce((best, s, i, all) => (s.pondedM3 > all[best]!.pondedM3 ? i : best), 0);
     floodAt = floodStepTime(floodView, deepest);
     const at = floodView.perStep[deepest]!;
-    flood = { label: floodView.label, atMs: floodAt, householdsFlooded: at.householdsFlooded, roadsClosedToCars: at.roadsClosedToCars };
+    // The hour of the heaviest rain (step s is the hour ending at floodStepTime(s)).
+    const wettest = floodView.hourlyMm.reduce((best, mm, i, all) => (mm > all[best]! ? i : best), 0);
+    flood = {
+      label: floodView.label,
+      atMs: floodAt,
+      householdsFlooded: at.householdsFlooded,
+      roadsClosedToCars: at.roadsClosedToCars,
+      peakRainAtMs: floodStepTime(floodView, wettest) - floodView.stepMs,
+      peakRainMm: floodView.hourlyMm[wettest] ?? 0,
+    };
   }
 
   // 3. Risk: grids by their households that cannot leave alone (elderly living alone, disabled),

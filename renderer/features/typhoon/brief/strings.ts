@@ -103,6 +103,8 @@ export const briefStrings = {
     peak: '街道最大风力',
     landfall: '登陆',
     bulletin: '最新预报',
+    rain: '降雨情景',
+    rainValue: '{{label}}，雨最大 {{time}}（{{mm}} mm/h）',
     position: '台风此刻',
     none: '—',
     never: '不会到达',
