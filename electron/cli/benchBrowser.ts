@@ -10,6 +10,7 @@
  *   2. Event to pixel: incidents POSTed to /api/v1/events while 2,000 events/s flow, timed until the
  *      app reports the marker drawn (`window.__civictwin.onIncidentDrawn`), against the same
  *      measurement at 20 events/s.
+ *   3. Scrubbing the timeline across a storm with the typhoon layers on and off (benchScrub.ts).
  *
  * Both baselines are measured in the same run, in the same browser. Without a GPU every figure
  * includes software rasterisation sharing the machine's cores with the host and this driver, so
@@ -21,6 +22,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { BenchRow } from './benchLive.ts';
 import type { BenchAccess } from './benchAccess.ts';
 import { bootstrapInterval, harrellDavisQuantile, harrellDavisWeights } from '../../data/analytics/quantile.ts';
+import { benchScrub } from './benchScrub.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const COMMON_ARGS = ['--ignore-gpu-blocklist', '--no-sandbox', '--disable-background-networking', '--disable-component-update'];
@@ -122,6 +124,7 @@ export async function benchBrowser(opts: { quick: boolean; baseUrl: string; acce
   try {
     rows.push(...(await guarded('10,000 moving resources, 1 Hz update', () => benchResources(browser, base, opts.quick))));
     rows.push(...(await guarded('event → pixel (incident POST → marker drawn)', () => benchEventToPixel(browser, base, opts.quick, opts.access))));
+    rows.push(...(await guarded('typhoon layers while scrubbing the timeline', () => benchScrub(browser, opts.quick))));
   } finally {
     await close();
   }
