@@ -41,7 +41,7 @@ import { FramePacer } from './framePacer.ts';
 import { registerCameraTarget, type CameraPreset } from '../../actions/camera.ts';
 import { registerMapProbe } from '../../testing/testHooks.ts';
 import { mapPadding } from '../../app/layout.ts';
-import { useLayoutStore } from '../../layout/store.ts';
+import { symbolScale, useLayoutStore } from '../../layout/store.ts';
 import { t } from '../../i18n/index.ts';
 import { BUILDING_USES } from '../../../data/model/domain.ts';
 import { MAP_LAYER_DEFS } from '../../features/registry.ts';
@@ -411,7 +411,9 @@ export class MapController {
   private showTooltip(x: number, y: number, html: string): void {
     this.tooltip.innerHTML = html;
     this.tooltip.style.display = 'block';
-    this.tooltip.style.transform = `translate(${Math.round(x + 16)}px, ${Math.round(y + 16)}px)`;
+    // The tooltip zooms with the panels (styles/layout.css): its offset is in its own, zoomed px.
+    const zoom = symbolScale();
+    this.tooltip.style.transform = `translate(${Math.round((x + 16) / zoom)}px, ${Math.round((y + 16) / zoom)}px)`;
   }
 
   private onClick(info: PickingInfo | null): void {
