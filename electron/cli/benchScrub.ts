@@ -43,6 +43,8 @@ interface SweepResult {
   busy: number[];
   /** ms between consecutive frames. */
   interval: number[];
+  /** Of the frame's ms, the app's handling of the scrub itself (the input event: React, stores). */
+  input: number[];
   /** Frames whose player time was in the forecast (past now). */
   forecastFrames: number;
 }
@@ -114,6 +116,7 @@ function sweep(page: Page, frames: number): Promise<SweepResult> {
     const setValue = Object.getOwnPropertyDescriptor(g.HTMLInputElement.prototype, 'value')!.set!;
     const busy: number[] = [];
     const interval: number[] = [];
+    const input: number[] = [];
     let forecastFrames = 0;
     let lastStart = -1;
     await new Promise<void>((done) => {
@@ -124,8 +127,10 @@ function sweep(page: Page, frames: number): Promise<SweepResult> {
         if (lastStart >= 0) interval.push(frameStart - lastStart);
         lastStart = frameStart;
         // As a drag does: the value set natively, then the input event React listens to.
+        const t0 = performance.now();
         setValue.call(el, String(Math.round((from + ((to - from) * k) / (frames - 1)) / 1000) * 1000));
         el.dispatchEvent(new g.Event('input', { bubbles: true }));
+        input.push(performance.now() - t0);
         if (mode?.getAttribute('data-mode') === 'forecast') forecastFrames++;
         // Lands after this frame's rendering work (the rest of the rAF callbacks, style, layout, paint).
         const channel = new g.MessageChannel();
@@ -139,7 +144,7 @@ function sweep(page: Page, frames: number): Promise<SweepResult> {
       };
       g.requestAnimationFrame(loop.step);
     });
-    return { busy, interval, forecastFrames };
+    return { busy, interval, input, forecastFrames };
   }, frames);
 }
 
@@ -193,15 +198,17 @@ export async function benchScrub(browser: Browser, quick: boolean): Promise<Benc
     await sweep(page, 15);
     await setLayers(false);
     await sweep(page, 15);
-    const pooled = { on: { busy: [] as number[], interval: [] as number[], forecast: 0 }, off: { busy: [] as number[], interval: [] as number[], forecast: 0 } };
+    const side = (): { busy: number[]; interval: number[]; input: number[]; forecast: number } => ({ busy: [], interval: [], input: [], forecast: 0 });
+    const pooled = { on: side(), off: side() };
     const drawn = new Set(layerIds);
-    for (const side of ['on', 'off', 'off', 'on'] as const) {
-      for (const id of await setLayers(side === 'on')) drawn.add(id);
+    for (const layers of ['on', 'off', 'off', 'on'] as const) {
+      for (const id of await setLayers(layers === 'on')) drawn.add(id);
       const r = await sweep(page, frames);
-      if (side === 'on') for (const id of await typhoonLayerIds(page)) drawn.add(id);
-      pooled[side].busy.push(...r.busy);
-      pooled[side].interval.push(...r.interval);
-      pooled[side].forecast += r.forecastFrames;
+      if (layers === 'on') for (const id of await typhoonLayerIds(page)) drawn.add(id);
+      pooled[layers].busy.push(...r.busy);
+      pooled[layers].interval.push(...r.interval);
+      pooled[layers].input.push(...r.input);
+      pooled[layers].forecast += r.forecastFrames;
     }
     if (errors.length) throw new Error(errors.join('; '));
     const { on, off } = pooled;
@@ -213,6 +220,12 @@ export async function benchScrub(browser: Browser, quick: boolean): Promise<Benc
         value: `${ms(med(on.busy))} (p95 ${ms(quantile(on.busy, 0.95))}) layers on`,
         baseline: `${ms(med(off.busy))} (p95 ${ms(quantile(off.busy, 0.95))}) layers off`,
         ratio: `${ratio.toFixed(2)}×`,
+      },
+      {
+        name: '  of which the app handling the scrub step (input event: React, stores)',
+        value: `${ms(med(on.input))} (p95 ${ms(quantile(on.input, 0.95))}) on`,
+        baseline: `${ms(med(off.input))} (p95 ${ms(quantile(off.input, 0.95))}) off`,
+        ratio: `${(med(on.input) / med(off.input)).toFixed(2)}×`,
       },
       {
         name: '  frame interval while scrubbing (frames per second)',
