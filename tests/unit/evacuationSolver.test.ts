@@ -176,3 +176,27 @@ describe('the restricted model with pricing reaches the full LP optimum', () => 
     });
   }
 });
+
+describe('the solver at the edges', () => {
+  it('no shelter, or no road to any: everybody unplaced, an optimal (empty) plan', async () => {
+    for (const p of [
+      { supply: [3, 2], capacity: [], metres: new Float64Array(0) },
+      { supply: [3, 2], capacity: [4, 4], metres: Float64Array.from([Infinity, Infinity, Infinity, Infinity]) },
+    ]) {
+      const r = await optimalShelterAssignment(p);
+      expect(r.status).toBe('Optimal');
+      expect(r.provedOptimal).toBe(true);
+      expect(r.unplacedPeople).toBe(5);
+      expect(r.placedPeople).toBe(0);
+    }
+  });
+
+  it('one shelter short of places fills it and leaves the rest unplaced', async () => {
+    const r = await optimalShelterAssignment({ supply: [3, 2], capacity: [4], metres: Float64Array.from([10, 20]) });
+    expect(r.provedOptimal).toBe(true);
+    expect(r.placedPeople).toBe(4);
+    expect(r.unplacedPeople).toBe(1);
+    // The farther source's person stays behind (3 × 10 + 1 × 20).
+    expect(r.totalPersonMetres).toBe(50);
+  });
+});

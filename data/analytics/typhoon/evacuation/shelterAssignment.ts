@@ -367,13 +367,16 @@ class RestrictedModel {
     let people = 0;
     for (const i of this.sourceOfRow) people += supply[i]!;
     for (let round = 0; round < maxRounds; round++) {
+      // No arc yet (no shelter, or none reachable): HiGHS calls that model 'Empty'; its optimum is
+      // everybody unplaced with zero duals, and pricing still brings in any arc that exists.
+      const empty = this.colSource.length === 0;
       const r0 = performance.now();
-      this.status = this.model.run().modelStatus;
+      this.status = empty ? optimal : this.model.run().modelStatus;
       const roundMs = performance.now() - r0;
-      const iterations = Number(this.model.info.get('simplex_iteration_count'));
+      const iterations = empty ? 0 : Number(this.model.info.get('simplex_iteration_count'));
       if (this.status !== optimal) return false;
-      const objective = this.model.getObjectiveValue();
-      const dual = this.model.getSolution().rowDual;
+      const objective = empty ? 0 : this.model.getObjectiveValue();
+      const dual = empty ? new Float64Array(m + this.sourceOfRow.length) : this.model.getSolution().rowDual;
       for (let s = 0; s < m; s++) this.shelterDual[s] = Math.min(0, dual[s]!);
       const addSource: number[] = [];
       const addShelter: number[] = [];
@@ -411,7 +414,7 @@ class RestrictedModel {
       // Reported with the penalty per unplaced person (the objective without the placing bonus).
       rounds.push({ phase, sources: rows, columns: this.colSource.length, objectiveM: objective + this.penalty * people, lowerBoundM: objective + boundTerm + this.penalty * people, added: addSource.length, solveMs: roundMs, iterations });
       if (addSource.length === 0) {
-        this.basis = this.model.getBasis();
+        if (!empty) this.basis = this.model.getBasis();
         return true;
       }
       if (this.colSource.length > 2 * rows) this.dropIdleArcs(IDLE_ARC_M);
@@ -422,7 +425,7 @@ class RestrictedModel {
 
   /** Integral flows of the sources in the model (a vertex of a transportation problem is integral). */
   public flows(into: [number, number][][], unplaced: Int32Array): void {
-    const x = this.model.getSolution().colValue;
+    const x = this.colSource.length === 0 ? [] : this.model.getSolution().colValue;
     const placedOf = new Float64Array(this.sourceOfRow.length);
     for (let c = 0; c < this.colSource.length; c++) {
       const v = Math.round(x[c]!);
