@@ -15,8 +15,9 @@
  * frame's start (the rAF timestamp, shared by every callback of the frame), so it covers the app's
  * React update, deck.gl's and MapLibre's draw calls and style/layout of that frame. Rounds in the
  * order on off off on (pooled) so drift favours neither side. Software WebGL rasterises in the GPU
- * process, not on the main thread, so it is not in the figure; the frame interval (which is) is
- * shown beside it.
+ * process, not on the main thread, so it is not in the figure, except where the page waits for it
+ * (a call that needs the GPU process's answer); the frame interval is shown beside it, and the same
+ * scene held still, so the cost of scrubbing itself is apart from the cost of the layers.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -95,9 +96,12 @@ async function signIn(page: Page, base: string, access: BenchAccess, errors: str
 const typhoonLayerIds = (page: Page): Promise<string[]> =>
   page.evaluate(() => ((globalThis as unknown as PageGlobals).__civictwin?.layers() ?? []).map((l) => l.id).filter((id) => id.startsWith('typhoon')));
 
-/** Sweeps the scrubber from its start to its end over `frames` frames, one step per frame. */
-function sweep(page: Page, frames: number): Promise<SweepResult> {
-  return page.evaluate(async (frames) => {
+/**
+ * Sweeps the scrubber from its start to its end over `frames` frames, one step per frame; with
+ * `still`, the same frames measured without moving it (what the scene costs when nobody scrubs).
+ */
+function sweep(page: Page, frames: number, still = false): Promise<SweepResult> {
+  return page.evaluate(async ({ frames, still }) => {
     // Runs in the page (no DOM types in this driver's compile: the few used are declared here).
     type El = { min: string; max: string; dispatchEvent(e: unknown): boolean; getAttribute(name: string): string | null };
     type PageScope = {
@@ -128,8 +132,10 @@ function sweep(page: Page, frames: number): Promise<SweepResult> {
         lastStart = frameStart;
         // As a drag does: the value set natively, then the input event React listens to.
         const t0 = performance.now();
-        setValue.call(el, String(Math.round((from + ((to - from) * k) / (frames - 1)) / 1000) * 1000));
-        el.dispatchEvent(new g.Event('input', { bubbles: true }));
+        if (!still) {
+          setValue.call(el, String(Math.round((from + ((to - from) * k) / (frames - 1)) / 1000) * 1000));
+          el.dispatchEvent(new g.Event('input', { bubbles: true }));
+        }
         input.push(performance.now() - t0);
         if (mode?.getAttribute('data-mode') === 'forecast') forecastFrames++;
         // Lands after this frame's rendering work (the rest of the rAF callbacks, style, layout, paint).
@@ -145,7 +151,7 @@ function sweep(page: Page, frames: number): Promise<SweepResult> {
       g.requestAnimationFrame(loop.step);
     });
     return { busy, interval, input, forecastFrames };
-  }, frames);
+  }, { frames, still });
 }
 
 /** The benchmark; `browser` is the bench's Chromium (benchBrowser.ts). */
@@ -210,6 +216,9 @@ export async function benchScrub(browser: Browser, quick: boolean): Promise<Benc
       pooled[layers].input.push(...r.input);
       pooled[layers].forecast += r.forecastFrames;
     }
+    // The same scene held still (layers on, the player at the end of the track): its own cost per frame.
+    await setLayers(true);
+    const still = await sweep(page, Math.round(frames / 2), true);
     if (errors.length) throw new Error(errors.join('; '));
     const { on, off } = pooled;
     const med = (xs: number[]): number => quantile(xs, 0.5);
@@ -226,6 +235,11 @@ export async function benchScrub(browser: Browser, quick: boolean): Promise<Benc
         value: `${ms(med(on.input))} (p95 ${ms(quantile(on.input, 0.95))}) on`,
         baseline: `${ms(med(off.input))} (p95 ${ms(quantile(off.input, 0.95))}) off`,
         ratio: `${(med(on.input) / med(off.input)).toFixed(2)}×`,
+      },
+      {
+        name: '  the same scene held still (no scrubbing), layers on',
+        value: `${ms(med(still.busy))} (p95 ${ms(quantile(still.busy, 0.95))}) per frame`,
+        baseline: `${ms(med(still.interval))} between frames`,
       },
       {
         name: '  frame interval while scrubbing (frames per second)',
