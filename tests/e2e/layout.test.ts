@@ -146,25 +146,18 @@ describe('layouts at every listed size, in both languages', () => {
   });
 
   it('an explicit layout wins over the window', async () => {
-    const { page } = app;
-    await page.setViewportSize({ width: 1920, height: 1080 });
-    await page.goto(`${baseUrl}?layout=wall-3x3-1080`);
-    // Signed in again at the form unless the host still knows the session.
-    const form = page.locator('[data-testid="sign-in"] input[name="username"]');
-    const signedIn = page.waitForFunction(() => window.__civictwin?.ready === true, undefined, { timeout: 120_000 }).then(() => false, () => false);
-    const atForm = form.waitFor({ timeout: 120_000 }).then(() => true, () => false);
-    if (await Promise.race([atForm, signedIn])) {
-      const { username, password } = inject('credentials');
-      await form.fill(username);
-      await page.locator('[data-testid="sign-in"] input[name="password"]').fill(password);
-      await page.locator('[data-testid="sign-in"] button[type="submit"]').click();
+    // A page of its own (a reloaded page cannot sign in again over its stale session cookie).
+    const { page } = await openApp(browser, `${baseUrl}?layout=wall-3x3-1080`, inject('credentials'));
+    try {
+      await settle(page, 'wall-3x3-1080');
+      const roles = await page.$$eval('.wall-cell', (cells) => cells.map((c) => c.getAttribute('data-role')));
+      expect(roles.sort()).toEqual(['incidents', 'kpis', 'typhoon']);
+      const g = (await page.evaluate(MEASURE)) as Geometry;
+      expect(g.cut).toEqual([]);
+      expect(g.overlaps).toEqual([]);
+      await page.screenshot({ path: join(OUT, 'e2e-layout-setting-wall-3x3.png'), timeout: 120_000 });
+    } finally {
+      await page.context().close();
     }
-    await settle(page, 'wall-3x3-1080');
-    const roles = await page.$$eval('.wall-cell', (cells) => cells.map((c) => c.getAttribute('data-role')));
-    expect(roles.sort()).toEqual(['incidents', 'kpis', 'typhoon']);
-    const g = (await page.evaluate(MEASURE)) as Geometry;
-    expect(g.cut).toEqual([]);
-    expect(g.overlaps).toEqual([]);
-    await page.screenshot({ path: join(OUT, 'e2e-layout-setting-wall-3x3.png'), timeout: 120_000 });
   }, 300_000);
 });
