@@ -1,6 +1,6 @@
 /**
  * The evacuation plan's core: who must move (rules.ts), where they go (shelterAssignment.ts) and
- * the households no shelter can take, with the reason. Pure over its inputs; `roadDistanceTable`
+ * the households no shelter can take, with the reason. Pure over its inputs; `roadDistances`
  * turns a RoadGraph into the building × shelter distances (one search per shelter over the
  * network's junctions, not per building: 200 searches instead of 100 000; roadTable.ts).
  */
