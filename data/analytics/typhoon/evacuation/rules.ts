@@ -197,26 +197,37 @@ export function selectAtRiskHouseholds(
   };
   const counts = active.map((r) => ({ ruleId: r.id, label: r.label, households: 0, people: 0 }));
   const out: AtRiskHousehold[] = [];
+  // What a rule asks of a building is the same for all its households, and a district's households
+  // come building by building: it is worked out once per building (a million households, 100 000
+  // buildings), not per household.
+  const perRule = active.length;
+  const buildingHit = new Uint8Array(perRule);
+  let floodedHere: readonly number[] | undefined;
+  let lastBuilding: number | null = null;
   for (const h of households) {
-    let ruleIds: string[] | null = null;
-    active.forEach((r, k) => {
-      let hit = false;
-      if (r.kind === 'flooded_low_floor') {
-        hit = h.floor <= r.maxFloor && (conditions.floodedFloors.get(h.buildingId)?.includes(h.floor) ?? false);
-      } else if (r.kind === 'vulnerable_weak_building') {
-        hit =
-          isVulnerable(h, r.vulnerable) &&
-          (!r.requireForce10 || insideForce10(conditions.force10.get(h.buildingId))) &&
-          weak(byId.get(h.buildingId), r);
-      } else {
-        hit = conditions.markedBuildings.has(h.buildingId);
+    if (h.buildingId !== lastBuilding) {
+      lastBuilding = h.buildingId;
+      floodedHere = conditions.floodedFloors.get(h.buildingId);
+      const building = byId.get(h.buildingId);
+      for (let k = 0; k < perRule; k++) {
+        const r = active[k]!;
+        if (r.kind === 'vulnerable_weak_building') buildingHit[k] = (!r.requireForce10 || insideForce10(conditions.force10.get(h.buildingId))) && weak(building, r) ? 1 : 0;
+        else if (r.kind === 'building_marked') buildingHit[k] = conditions.markedBuildings.has(h.buildingId) ? 1 : 0;
       }
+    }
+    let ruleIds: string[] | null = null;
+    for (let k = 0; k < perRule; k++) {
+      const r = active[k]!;
+      let hit: boolean;
+      if (r.kind === 'flooded_low_floor') hit = h.floor <= r.maxFloor && (floodedHere?.includes(h.floor) ?? false);
+      else if (r.kind === 'vulnerable_weak_building') hit = buildingHit[k] === 1 && isVulnerable(h, r.vulnerable);
+      else hit = buildingHit[k] === 1;
       if (hit) {
         (ruleIds ??= []).push(r.id);
         counts[k]!.households++;
         counts[k]!.people += h.size;
       }
-    });
+    }
     if (ruleIds) out.push({ householdId: h.id, buildingId: h.buildingId, floor: h.floor, size: h.size, ruleIds });
   }
   const dataGaps: string[] = [];
