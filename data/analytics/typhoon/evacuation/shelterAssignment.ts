@@ -446,7 +446,7 @@ const DIRECT_SOURCES = 2500;
 /** Width of the distance bins sources are aggregated in to estimate shelter prices. */
 const AGGREGATE_BIN_M = 250;
 /** Share of the sources kept free (smallest margins between their best and second-best shelter). */
-const FREE_SHARE = 0.45;
+const FREE_SHARE = 0.2;
 /** Arcs out of the basis whose reduced cost exceeds this (metres) are dropped between rounds. */
 const IDLE_ARC_M = 20;
 /** Rounds of freeing violators before giving up (the certificate then shows the gap). */
@@ -546,47 +546,56 @@ export async function optimalShelterAssignment(p: AssignmentProblem): Promise<As
       model.dispose();
     }
   } else {
-    // 1. Prices from an aggregate: sources with the same nearest and second-nearest shelter and
-    // similar distances form one (supply-weighted mean distances, summed supply), so the LP that
-    // sets the prices sees the whole district's demand at a fraction of its size.
-    const clusterOf = new Map<number, number>();
-    const clusterSupply: number[] = [];
-    const clusterSum: Float64Array[] = [];
-    for (const i of active) {
-      const found = cheapestShelters(p.metres, i, m, null, 2, candS, candR);
-      const s1 = found > 0 ? candS[0]! : m;
-      const s2 = found > 1 ? candS[1]! : m;
-      const d1 = found > 0 ? candR[0]! : 0;
-      const d2 = found > 1 ? candR[1]! : d1;
-      const key = ((s1 * (m + 1) + s2) * 21 + Math.min(20, Math.floor((d2 - d1) / AGGREGATE_BIN_M))) * 21 + Math.min(20, Math.floor(d1 / (2 * AGGREGATE_BIN_M)));
-      let c = clusterOf.get(key);
-      if (c === undefined) {
-        c = clusterSupply.length;
-        clusterOf.set(key, c);
-        clusterSupply.push(0);
-        clusterSum.push(new Float64Array(m));
+    // 1. Prices from an aggregate: sources with the same two cheapest shelters and similar
+    // distances form one (summed people, people-weighted mean distances), so the LP that sets the
+    // prices sees the whole district's demand at a fraction of its size. Twice: first grouped by
+    // plain distance, then along the boundaries those prices draw (the margin between a source's
+    // two cheapest shelters at the prices, in finer steps where it is small), solved from the
+    // first prices; the second prices are closer to the optimum's, so fewer sources stay free.
+    const aggregateAt = (w: ArrayLike<number> | null, marginBin: (margin: number) => number, distanceBinM: number): AssignmentProblem => {
+      const clusterOf = new Map<number, number>();
+      const clusterSupply: number[] = [];
+      const clusterSum: Float64Array[] = [];
+      for (const i of active) {
+        const found = cheapestShelters(p.metres, i, m, w, 2, candS, candR);
+        const s1 = found > 0 ? candS[0]! : m;
+        const s2 = found > 1 ? candS[1]! : m;
+        const d1 = found > 0 ? p.metres[i * m + s1]! : 0;
+        const key = ((s1 * (m + 1) + s2) * 32 + Math.min(31, marginBin(found > 1 ? candR[1]! - candR[0]! : Infinity))) * 21 + Math.min(20, Math.floor(d1 / distanceBinM));
+        let c = clusterOf.get(key);
+        if (c === undefined) {
+          c = clusterSupply.length;
+          clusterOf.set(key, c);
+          clusterSupply.push(0);
+          clusterSum.push(new Float64Array(m));
+        }
+        const q = p.supply[i]!;
+        clusterSupply[c]! += q;
+        const sum = clusterSum[c]!;
+        const row = i * m;
+        for (let s = 0; s < m; s++) sum[s]! += q * p.metres[row + s]!;
       }
-      const q = p.supply[i]!;
-      clusterSupply[c]! += q;
-      const sum = clusterSum[c]!;
-      const row = i * m;
-      for (let s = 0; s < m; s++) sum[s]! += q * p.metres[row + s]!;
-    }
-    const aggMetres = new Float64Array(clusterSupply.length * m);
-    clusterSum.forEach((sum, c) => {
-      for (let s = 0; s < m; s++) aggMetres[c * m + s] = sum[s]! / clusterSupply[c]!;
-    });
-    const aggregate: AssignmentProblem = { ...p, supply: clusterSupply, metres: aggMetres, startShelter: undefined };
-    const pricing = new RestrictedModel(highs, aggregate, penalty, p.capacity);
-    try {
-      const clusters = clusterSupply.map((_, c) => c);
-      const start = crash(aggregate, clusters, null, Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]!)));
-      pricing.addSources(clusters, cheapestAt(aggregate, null), (c) => start[c]!, null);
-      pricing.solve('prices', rounds, maxRounds, perRound);
-      v = Float64Array.from(pricing.shelterDual);
-    } finally {
-      pricing.dispose();
-    }
+      const aggMetres = new Float64Array(clusterSupply.length * m);
+      clusterSum.forEach((sum, c) => {
+        for (let s = 0; s < m; s++) aggMetres[c * m + s] = sum[s]! / clusterSupply[c]!;
+      });
+      return { ...p, supply: clusterSupply, metres: aggMetres, startShelter: undefined };
+    };
+    const pricesOf = (aggregate: AssignmentProblem, w: ArrayLike<number> | null): Float64Array<ArrayBuffer> => {
+      const pricing = new RestrictedModel(highs, aggregate, penalty, p.capacity);
+      try {
+        const clusters = Array.from({ length: aggregate.supply.length }, (_, c) => c);
+        const start = crash(aggregate, clusters, w, Float64Array.from({ length: m }, (_, s) => Math.max(0, p.capacity[s]!)));
+        pricing.addSources(clusters, cheapestAt(aggregate, w), (c) => start[c]!, null);
+        pricing.solve('prices', rounds, maxRounds, perRound);
+        return Float64Array.from(pricing.shelterDual);
+      } finally {
+        pricing.dispose();
+      }
+    };
+    const firstPrices = pricesOf(aggregateAt(null, (margin) => Math.floor(margin / AGGREGATE_BIN_M), 2 * AGGREGATE_BIN_M), null);
+    const fine = AGGREGATE_BIN_M / 10;
+    v = pricesOf(aggregateAt(firstPrices, (margin) => (margin < 12 * fine ? Math.floor(margin / fine) : 12 + Math.floor(margin / (16 * fine))), 700), firstPrices);
 
     // 2. Margins at those prices; the widest are fixed to their best shelter.
     const best = new Int32Array(n).fill(-1);
