@@ -517,6 +517,30 @@ export class MapController {
     registerMapProbe(null);
     for (const d of this.disposers.splice(0)) d();
     hoverBuildingRow(-1);
+    // The overlays' decks and their WebGL devices go first, each on its own: map.remove() on a
+    // lost context can throw before it reaches its controls, and a deck left behind keeps its
+    // context, buffers and shaders alive (a wall that lost its context 100 times grew by 75 MB;
+    // tests/e2e/kiosk.test.ts).
+    for (const overlay of [this.liveOverlay, this.overlay]) {
+      // luma.gl's device.destroy() leaves its canvas context's observers running: a media-query
+      // listener for the pixel ratio keeps the canvas, its WebGL context and every buffer and
+      // shader reachable for the life of the page. Stopped here by hand once the deck is gone.
+      const device = (overlay as unknown as { _deck?: { device?: { canvasContext?: { destroy(): void } | null } | null } })._deck?.device;
+      try {
+        this.map.removeControl(overlay);
+      } catch {
+        try {
+          overlay.finalize();
+        } catch (err) {
+          console.warn('[civictwin] deck overlay finalize failed', err);
+        }
+      }
+      try {
+        device?.canvasContext?.destroy();
+      } catch (err) {
+        console.warn('[civictwin] canvas context destroy failed', err);
+      }
+    }
     try {
       this.map.remove();
     } catch (err) {
