@@ -17,6 +17,7 @@ import { fuzzCommand } from './fuzz.ts';
 import { registerArchiveCommand } from './commands/archive.ts';
 import { registerKeyCommands } from './commands/key.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { DISTANCE_RANGE_M, LAYOUT_IDS, type LayoutId } from '../common/layouts.ts';
 
 const int = (name: string, min: number, max: number) => (value: string): number => {
   const n = Number(value);
@@ -53,9 +54,9 @@ export function buildProgram(): Command {
 
   program
     .command('import')
-    .description('import GeoJSON buildings, roads, water, landuse and shelters into a twin')
+    .description('import GeoJSON buildings, roads, water, landuse and shelters, and a DEM (GeoTIFF) for the flood model, into a twin')
     .requiredOption('--db <file>', 'the .duckdb file (created if absent)')
-    .argument('<path...>', 'GeoJSON files or folders')
+    .argument('<path...>', 'GeoJSON files or folders; a .tif DEM in longitude/latitude')
     .action(async (paths: string[], o: { db: string }) => {
       const progress = progressReporter();
       const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress);
@@ -68,6 +69,11 @@ export function buildProgram(): Command {
         console.log(`  ${r.heightsDefaulted} buildings had no height or levels: used the default 9 m (3 storeys).`);
       }
       for (const w of r.warnings) console.log(`  warning: ${w}`);
+      if (r.terrain) {
+        const t = r.terrain;
+        console.log(`Terrain from ${t.source}: ${t.cols} × ${t.rows} cells of ${t.cellM.toFixed(1)} m, ground level for ${t.buildings} buildings (it replaces the twin's terrain).`);
+        for (const note of t.notes) console.log(`  note: ${note}`);
+      }
     });
 
   program
@@ -84,15 +90,25 @@ export function buildProgram(): Command {
     .option('--tls <files...>', 'serve HTTPS: --tls CERT.pem KEY.pem')
     .option('--insecure-lan', 'serve plain HTTP on a non-loopback --host anyway')
     .option('--allow-host <names...>', 'further host names this host is reached by (Host/Origin check)')
+    .option('--layout <id>', `screens' layout: ${LAYOUT_IDS.join(', ')} (default: each window's size picks)`, (v) => {
+      if (!(LAYOUT_IDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`--layout must be one of ${LAYOUT_IDS.join(', ')}.`);
+      return v as LayoutId;
+    })
+    .option('--distance <m>', `viewing distance in metres (${DISTANCE_RANGE_M.min}–${DISTANCE_RANGE_M.max}): type and symbols scale to it`, (v) => {
+      const n = Number(v);
+      if (!(n >= DISTANCE_RANGE_M.min && n <= DISTANCE_RANGE_M.max)) throw new InvalidArgumentError(`--distance must be a number of metres from ${DISTANCE_RANGE_M.min} to ${DISTANCE_RANGE_M.max}.`);
+      return n;
+    })
     .action(async (o: {
       db: string; port: number; host: string; wall?: boolean; mqtt?: string; renderer: boolean; simulate?: boolean;
-      openIngest?: boolean; tls?: string[]; insecureLan?: boolean; allowHost?: string[];
+      openIngest?: boolean; tls?: string[]; insecureLan?: boolean; allowHost?: string[]; layout?: LayoutId; distance?: number;
     }) => {
       if (o.tls && o.tls.length !== 2) throw new UserError('--tls takes two files: the certificate and its key (PEM).');
       const { url } = await serveTwin({
         db: resolve(o.db), port: o.port, wall: Boolean(o.wall), host: o.host, mqtt: o.mqtt, renderer: o.renderer, simulate: Boolean(o.simulate),
         openIngest: Boolean(o.openIngest), tls: o.tls ? { cert: resolve(o.tls[0]!), key: resolve(o.tls[1]!) } : undefined,
         insecureLan: Boolean(o.insecureLan), allowHosts: o.allowHost,
+        display: o.layout || o.distance !== undefined ? { layout: o.layout, distanceM: o.distance } : undefined,
       });
       console.log(`CivicTwin serving ${o.db} at ${url}`);
     });
