@@ -11,6 +11,7 @@ import { startSimulator, type StartSimulatorOptions } from '../services/simulato
 import { attentionOf } from '../services/incidents/attention.ts';
 import { WebHost } from '../web/WebHost.ts';
 import { servedRendererDir } from './paths.ts';
+import type { HostInfo } from '../common/dto.ts';
 import { chromiumBriefPrinter } from '../web/briefPrinter.ts';
 import { briefControlRoutes, setBriefPrinter } from '../services/typhoon/briefPdf.ts';
 
@@ -38,6 +39,8 @@ export interface ServeOptions {
   insecureLan?: boolean;
   /** Further names the host is reached by (Host/Origin check). */
   allowHosts?: string[];
+  /** The screens' layout and viewing distance (m) the renderer starts with, unless a page asks for its own. */
+  display?: HostInfo['display'];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -74,7 +77,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
   // A wall shows no one: it opens without the key (a wrong one is still refused).
   const store = await openTwin(opts.db, { threads: hostDbThreads(), onNote: log, withoutKey: Boolean(opts.wall) }); // cleans killed runs' leftovers; clear errors
-  const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log });
+  const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log, display: opts.display });
   const { api, ingest } = services;
   const host = new WebHost({
     services: api, auth: services.auth, ingest, staticDir: rendererDir, port: opts.port, host: opts.host, log,

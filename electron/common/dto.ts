@@ -19,6 +19,7 @@ import type {
   ReporterKind,
   Severity,
 } from '../../data/model/incidents.ts';
+import type { LayoutId } from './layouts.ts';
 
 /** What the renderer needs to know about the twin before drawing anything. */
 export interface TwinInfo {
@@ -42,6 +43,8 @@ export interface HostInfo {
   version: string;
   /** Wall and demo views never receive personal data, even masked (DESIGN.md §6). */
   personalData: 'masked' | 'none';
+  /** The screens' layout the host was started with (`serve --layout/--distance`); a page's own `?layout=` wins. */
+  display?: { layout?: LayoutId; distanceM?: number };
 }
 
 /**

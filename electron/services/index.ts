@@ -53,6 +53,8 @@ export interface ServiceOptions {
   simulated?: boolean;
   /** Where services say what happened (ingest refusing on a full disk, a poison event isolated). */
   log?: (line: string) => void;
+  /** The screens' layout to tell the renderer (`serve --layout/--distance`). */
+  display?: HostInfo['display'];
 }
 
 export async function createServices(store: DuckDbStore, options: ServiceOptions): Promise<Services> {
@@ -86,7 +88,7 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     store: storeService,
     live,
     // A wall signed in to a console host is told what it gets: no personal data (its badge says so).
-    window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: servingWall(options.personalData) ? 'none' : options.personalData }) },
+    window: { getHostInfo: async () => ({ host: options.host, version: APP_VERSION, personalData: servingWall(options.personalData) ? 'none' : options.personalData, ...(options.display ? { display: options.display } : {}) }) },
     auth: {
       signIn: (username, password) => auth.signIn(username, password),
       signInWithToken: (token) => auth.signInWithToken(token),

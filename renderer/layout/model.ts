@@ -13,6 +13,8 @@
  * distance on its display. Pure: no DOM here (layout/choose.ts measures the window).
  */
 
+import type { LayoutId } from '../../electron/common/layouts.ts';
+
 /** What a cell of a wall shows. */
 export type CellRole = 'overview' | 'incidents' | 'typhoon' | 'kpis' | 'resources' | 'camera';
 
@@ -39,15 +41,7 @@ export interface DisplaySpec {
   bezelMm: number;
 }
 
-export type LayoutId =
-  | 'console'
-  | 'screen-4k'
-  | 'wall-2x1-1080'
-  | 'wall-2x1-4k'
-  | 'wall-3x3-1080'
-  | 'wall-3x3-4k'
-  | 'wall-4x2-1080'
-  | 'wall-4x2-4k';
+export type { LayoutId } from '../../electron/common/layouts.ts';
 
 export interface LayoutDef {
   id: LayoutId;
@@ -106,19 +100,33 @@ const CELLS_2X1: readonly LayoutCell[] = [
   { role: 'typhoon', x: 1.5, y: 0, w: 0.5, h: 0.6 },
   { role: 'resources', x: 1.5, y: 0.6, w: 0.5, h: 0.4 },
 ];
+/** Two 1080p panels read from 4 m hold two boards beside the overview, not four. */
+const CELLS_2X1_FHD: readonly LayoutCell[] = [
+  { role: 'overview', x: 0, y: 0, w: 1, h: 1 },
+  { role: 'kpis', x: 1, y: 0, w: 0.5, h: 1 },
+  { role: 'incidents', x: 1.5, y: 0, w: 0.5, h: 1 },
+];
 const CELLS_3X3: readonly LayoutCell[] = [
   { role: 'kpis', x: 0, y: 0, w: 1, h: 1 },
   { role: 'incidents', x: 1, y: 0, w: 1, h: 1 },
   { role: 'typhoon', x: 2, y: 0, w: 1, h: 1 },
   { role: 'overview', x: 0, y: 1, w: 3, h: 2 },
 ];
-const CELLS_4X2: readonly LayoutCell[] = [
+/** 4K panels have room for the resource board and the camera slot in one panel; 1080p ones do not. */
+const CELLS_4X2_UHD: readonly LayoutCell[] = [
   { role: 'kpis', x: 0, y: 0, w: 1, h: 1 },
   { role: 'incidents', x: 0, y: 1, w: 1, h: 1 },
   { role: 'overview', x: 1, y: 0, w: 2, h: 2 },
   { role: 'typhoon', x: 3, y: 0, w: 1, h: 1 },
   { role: 'resources', x: 3, y: 1, w: 1, h: 0.5 },
   { role: 'camera', x: 3, y: 1.5, w: 1, h: 0.5 },
+];
+const CELLS_4X2_FHD: readonly LayoutCell[] = [
+  { role: 'kpis', x: 0, y: 0, w: 1, h: 1 },
+  { role: 'incidents', x: 0, y: 1, w: 1, h: 1 },
+  { role: 'overview', x: 1, y: 0, w: 2, h: 2 },
+  { role: 'typhoon', x: 3, y: 0, w: 1, h: 1 },
+  { role: 'resources', x: 3, y: 1, w: 1, h: 1 },
 ];
 
 export const LAYOUTS: readonly LayoutDef[] = [
@@ -127,14 +135,18 @@ export const LAYOUTS: readonly LayoutDef[] = [
   // One 4K screen about 2.9 m across (a fine-pitch LED wall, P0.75) read from 3–5 m.
   { id: 'screen-4k', arrangement: 'overlay', display: { cols: 1, rows: 1, ...UHD, pitchMm: 0.75, bezelMm: 0 }, distanceM: 4, cells: [] },
   { id: 'wall-2x1-4k', arrangement: 'cells', display: { cols: 2, rows: 1, ...PANEL_98_UHD }, distanceM: 4, cells: CELLS_2X1 },
-  { id: 'wall-2x1-1080', arrangement: 'cells', display: { cols: 2, rows: 1, ...PANEL_55_FHD }, distanceM: 4, cells: CELLS_2X1 },
+  { id: 'wall-2x1-1080', arrangement: 'cells', display: { cols: 2, rows: 1, ...PANEL_55_FHD }, distanceM: 4, cells: CELLS_2X1_FHD },
   { id: 'wall-3x3-1080', arrangement: 'cells', display: { cols: 3, rows: 3, ...PANEL_55_FHD }, distanceM: 5, cells: CELLS_3X3 },
   { id: 'wall-3x3-4k', arrangement: 'cells', display: { cols: 3, rows: 3, ...PANEL_98_UHD }, distanceM: 6, cells: CELLS_3X3 },
-  { id: 'wall-4x2-1080', arrangement: 'cells', display: { cols: 4, rows: 2, ...PANEL_55_FHD }, distanceM: 5, cells: CELLS_4X2 },
-  { id: 'wall-4x2-4k', arrangement: 'cells', display: { cols: 4, rows: 2, ...PANEL_98_UHD }, distanceM: 6, cells: CELLS_4X2 },
+  { id: 'wall-4x2-1080', arrangement: 'cells', display: { cols: 4, rows: 2, ...PANEL_55_FHD }, distanceM: 5, cells: CELLS_4X2_FHD },
+  { id: 'wall-4x2-4k', arrangement: 'cells', display: { cols: 4, rows: 2, ...PANEL_98_UHD }, distanceM: 6, cells: CELLS_4X2_UHD },
 ];
 
+/** Every layout's id (the CLI's own list, electron/common/layouts.ts, is checked against it in tests/unit/layoutChooser.test.ts). */
 export const LAYOUT_IDS: readonly LayoutId[] = LAYOUTS.map((l) => l.id);
+
+/** Viewing distances a setting may ask for, m (as `serve --distance` checks them). */
+export const DISTANCE_RANGE_M = { min: 0.3, max: 30 } as const;
 
 export function layoutById(id: string): LayoutDef | undefined {
   return LAYOUTS.find((l) => l.id === id);

@@ -6,7 +6,7 @@
  * the window's size then decides.
  */
 import type { LayoutSettings } from './choose.ts';
-import { LAYOUT_IDS } from './model.ts';
+import { DISTANCE_RANGE_M, LAYOUT_IDS } from './model.ts';
 
 function number(raw: string | null, name: string, min: number, max: number): number | undefined {
   if (raw === null || raw === '') return undefined;
@@ -26,7 +26,7 @@ export function parseLayoutSettings(search: string, hash: string): LayoutSetting
     if ((LAYOUT_IDS as readonly string[]).includes(layout)) settings.layout = layout;
     else console.warn(`[civictwin] layout=${layout.slice(0, 40)} ignored: use one of ${LAYOUT_IDS.join(', ')}.`);
   }
-  const distanceM = number(get('distance'), 'distance', 0.3, 30);
+  const distanceM = number(get('distance'), 'distance', DISTANCE_RANGE_M.min, DISTANCE_RANGE_M.max);
   if (distanceM !== undefined) settings.distanceM = distanceM;
   const bezelMm = number(get('bezel'), 'bezel', 0, 100);
   if (bezelMm !== undefined) settings.bezelMm = bezelMm;

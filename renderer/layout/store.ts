@@ -7,6 +7,7 @@
 import { createStore } from '../state/createStore.ts';
 import { resolveLayout, type LayoutSettings, type ResolvedLayout } from './choose.ts';
 import { START_SETTINGS } from './settings.ts';
+import { useTwinStore } from '../state/twinStore.ts';
 
 /** Effective (CSS px ÷ scale) widths below which the overlay's panels take a narrower form (styles). */
 const WIDTH_STEPS = [1400, 1700, 2200] as const;
@@ -42,10 +43,12 @@ function applyToDocument(layout: ResolvedLayout): void {
   root.dataset.layout = layout.def.id;
   root.dataset.arrangement = layout.def.arrangement;
   const { width: effective, height: effectiveHeight } = layout.effective;
-  for (const step of WIDTH_STEPS) root.classList.toggle(`vw-lt-${step}`, effective < step);
+  // The narrower forms are the console's: a wall's cells have their own sizes.
+  const overlay = layout.def.arrangement === 'overlay';
+  for (const step of WIDTH_STEPS) root.classList.toggle(`vw-lt-${step}`, overlay && effective < step);
   // The window size the classes were set for (tests wait on it after a resize).
   root.dataset.layoutFor = `${window.innerWidth}x${window.innerHeight}`;
-  for (const step of HEIGHT_STEPS) root.classList.toggle(`vh-lt-${step}`, effectiveHeight < step);
+  for (const step of HEIGHT_STEPS) root.classList.toggle(`vh-lt-${step}`, overlay && effectiveHeight < step);
 }
 
 /** Re-resolves from the window and the settings; the store changes only when the result does. */
@@ -57,10 +60,20 @@ export function updateLayout(next: LayoutSettings = settings): void {
 }
 
 let started = false;
-/** At start: apply the layout and follow the window's size. */
+/**
+ * At start: apply the layout and follow the window's size, and the host's setting once it is
+ * known (`serve --layout/--distance`; what the page's address asks for wins over it).
+ */
 export function startLayout(): void {
   updateLayout();
   if (started) return;
   started = true;
   window.addEventListener('resize', () => updateLayout());
+  useTwinStore.subscribe((s, prev) => {
+    if (s.host === prev.host) return;
+    const fromHost: LayoutSettings = {};
+    if (s.host?.display?.layout) fromHost.layout = s.host.display.layout;
+    if (s.host?.display?.distanceM !== undefined) fromHost.distanceM = s.host.display.distanceM;
+    updateLayout({ ...fromHost, ...START_SETTINGS });
+  });
 }

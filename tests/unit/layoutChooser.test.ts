@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveLayout, focusOffSeams } from '../../renderer/layout/choose.ts';
 import { parseLayoutSettings } from '../../renderer/layout/settings.ts';
-import { LAYOUTS, SMALLEST_TEXT_PX, scaleForDistance } from '../../renderer/layout/model.ts';
+import { DISTANCE_RANGE_M, LAYOUTS, LAYOUT_IDS, SMALLEST_TEXT_PX, scaleForDistance } from '../../renderer/layout/model.ts';
+import * as cliLayouts from '../../electron/common/layouts.ts';
 
 const win = (width: number, height: number, devicePixelRatio = 1): { width: number; height: number; devicePixelRatio: number } => ({ width, height, devicePixelRatio });
 
@@ -63,6 +64,13 @@ describe('the window picks the layout', () => {
     // A console asked to be read from 4 m holds its panels (1280×720 CSS px at least).
     const l = resolveLayout(win(1920, 1080), { distanceM: 4 });
     expect(1920 / l.scale).toBeGreaterThanOrEqual(1280);
+  });
+});
+
+describe('the CLI and the renderer', () => {
+  it('know the same layouts and distances (serve --layout/--distance)', () => {
+    expect([...cliLayouts.LAYOUT_IDS].sort()).toEqual([...LAYOUT_IDS].sort());
+    expect(cliLayouts.DISTANCE_RANGE_M).toEqual(DISTANCE_RANGE_M);
   });
 });
 
