@@ -274,7 +274,11 @@ export class WebHost {
     }
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     const session = source ? null : this.options.auth.resolveSession(token);
-    if (session && csrf !== session.csrfToken) return sendJson(reply, 403, { error: 'The CSRF token does not match this session: reload the page.' });
+    // A reloaded page has its cookie but not its token: it asks whoAmI (which hands the token back
+    // to this origin only: the response is unreadable cross-site) or signs in afresh. Those three
+    // still need the JSON type and the header; every other call must match the session's token.
+    const beforeToken = api === 'auth' && (method === 'whoAmI' || method === 'signIn' || method === 'signInWithToken');
+    if (session && !beforeToken && csrf !== session.csrfToken) return sendJson(reply, 403, { error: 'The CSRF token does not match this session: reload the page.' });
     const secure = Boolean(this.options.tls);
     const sink: SessionSink = {
       token,

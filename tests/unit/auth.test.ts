@@ -152,6 +152,19 @@ describe('roles', () => {
     const res = await fetch(`${base}/api/rpc/store.getTwinInfo`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: headers.cookie! }, body: '{"args":[]}' });
     expect(res.status).toBe(403);
   });
+
+  it('a reloaded page (its cookie, not its token) gets the token back from whoAmI and goes on', async () => {
+    const headers = await signIn('operator1');
+    const reloaded = { cookie: headers.cookie!, 'x-civictwin-csrf': '1' };
+    const who = await rpc('auth.whoAmI', [], reloaded);
+    expect(who.status).toBe(200);
+    const token = who.body!.csrfToken!;
+    expect(token).toBe(headers['x-civictwin-csrf']);
+    expect((await rpc('store.getTwinInfo', [], { cookie: headers.cookie!, 'x-civictwin-csrf': token })).status).toBe(200);
+    // Signing in again at the form works too; other calls still need the token.
+    expect((await rpc('auth.signIn', ['operator1', PASSWORD], reloaded)).status).toBe(200);
+    expect((await rpc('store.getTwinInfo', [], reloaded)).status).toBe(403);
+  });
 });
 
 describe('a wall', () => {
