@@ -72,6 +72,9 @@ describe('typhoon planning', () => {
   it('shows the storm, when gales reach the district, and draws its track and wind circles', async () => {
     const { page } = app;
     await page.getByTestId('tab-typhoon').click();
+    // Other specs share this twin and bring live storms of their own: pick this one as a planner would.
+    await page.locator(`[data-testid="typhoon-storm"] option[value="CMA:${NUMBER}"]`).waitFor({ state: 'attached', timeout: 60_000 });
+    await page.getByTestId('typhoon-storm').selectOption(`CMA:${NUMBER}`);
     await expect.poll(() => page.getByTestId('typhoon-storm').locator('option:checked').textContent(), { timeout: 60_000 }).toContain('测试台风');
     await expect.poll(() => page.getByTestId('typhoon-arrival7').textContent(), { timeout: 60_000 }).toMatch(/\d{2}:\d{2}/);
     expect(await page.getByTestId('typhoon-rehearsal').count()).toBe(0); // a live storm, not a rehearsal

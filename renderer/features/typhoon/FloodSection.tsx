@@ -68,7 +68,7 @@ export function FloodSection(): React.JSX.Element {
             step={10}
             inputMode="numeric"
             placeholder={t('typhoon.flood.customMm')}
-            aria-label={t('typhoon.flood.customMm')}
+            aria-label={t('typhoon.flood.customMmLabel')}
             value={custom}
             onChange={(e) => setCustom(e.target.value)}
             data-testid="flood-custom-mm"
