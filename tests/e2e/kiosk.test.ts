@@ -82,7 +82,7 @@ async function heapMb(p: Page): Promise<number> {
 }
 
 describe('a kiosk wall', () => {
-  it('draws the map again after each of 100 WebGL context losses, and its heap stays flat', async () => {
+  it('draws the map again after each of 100 WebGL context losses (the heap sampled and printed)', async () => {
     const litAtStart = await litShare(page);
     expect(litAtStart).toBeGreaterThan(0.02);
     const heap: number[] = [];
@@ -120,9 +120,10 @@ describe('a kiosk wall', () => {
 
   // KNOWN LEAK, open (see the session note): each map rebuild after a lost context has left the
   // old maplibre map reachable (its style's listener on maplibre's global RTL-plugin emitter), and
-  // with it the old WebGL context and its buffers: 37 → 112 MB over 100 losses before luma.gl's
-  // canvas observer, the other path, was closed (MapController.dispose). The samples are printed
-  // above; the flat-heap assertion comes back once the maplibre path is closed too.
+  // with it the old WebGL context and its buffers: 37 → 113 MB over 100 losses (CI, 2026-12-02),
+  // about the same as before luma.gl's canvas observer, the other path, was closed
+  // (MapController.dispose). The samples are printed above; the flat-heap assertion comes back
+  // once the maplibre path is closed too.
 
   it('comes back by itself when the host is killed and started again', async () => {
     await host.close();
