@@ -3,8 +3,8 @@ import { createElement } from 'react';
 import { isOpenStatus } from '../../../data/model/incidents.ts';
 import { useLivePanels } from '../../state/liveStore.ts';
 import { useUiStore } from '../../state/uiStore.ts';
-import { IncidentQueue } from '../../components/live/IncidentQueue.tsx';
-import { IncidentDetail } from '../../components/live/IncidentDetail.tsx';
+import { IncidentQueue } from './IncidentQueue.tsx';
+import { IncidentDetail } from './IncidentDetail.tsx';
 import type { FeatureModule } from '../feature.ts';
 
 function IncidentsPanel(): React.JSX.Element {

@@ -11,7 +11,7 @@ import { INCIDENT_STEPS, isOpenStatus, type IncidentStep } from '../../../data/m
 import { useLivePanels } from '../../state/liveStore.ts';
 import { fetchIncident, selectIncident } from '../../actions/incidents.ts';
 import { formatWhen, formatNumber } from '../../i18n/format.ts';
-import { useFeedNow } from './useClock.ts';
+import { useFeedNow } from '../../components/live/useClock.ts';
 import { CategoryIcon, SlaTimer, incidentSla } from './IncidentQueue.tsx';
 import { IncidentActions } from './IncidentActions.tsx';
 

@@ -18,7 +18,7 @@ import { useLivePanels } from '../../state/liveStore.ts';
 import { selectIncident } from '../../actions/incidents.ts';
 import { formatAge, formatDuration } from '../../i18n/format.ts';
 import { incidentIconKey, liveIconDataUrl } from '../../views/map/layers/liveIcons.ts';
-import { useFeedNow, useLiveIconsReady } from './useClock.ts';
+import { useFeedNow, useLiveIconsReady } from '../../components/live/useClock.ts';
 
 const SLA_RANK: Record<SlaState, number> = { red: 0, amber: 1, ok: 2, missed: 3, met: 3 };
 

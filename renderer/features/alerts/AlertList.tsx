@@ -13,7 +13,7 @@ import { useUiStore } from '../../state/uiStore.ts';
 import { acknowledgeAlert, recordVisitOutcome, selectAlert } from '../../actions/alerts.ts';
 import { formatAgo, formatNumber, formatWhen } from '../../i18n/format.ts';
 import { t as translate } from '../../i18n/index.ts';
-import { useFeedNow } from './useClock.ts';
+import { useFeedNow } from '../../components/live/useClock.ts';
 import { useCan } from '../../state/sessionStore.ts';
 
 /** Alerts drawn in the list at once (the rest are counted); a wall has no use for 300 rows. */
