@@ -75,5 +75,5 @@ export function slaState(category: IncidentCategory, reportedAtMs: number, handl
   return 'ok';
 }
 
-/** Which assignee kinds may be dispatched. */
-export type AssigneeKind = 'grid_worker' | 'department';
+/** Which assignee kinds may be dispatched (`resource`: a vehicle or boat, data/model/dispatch). */
+export type AssigneeKind = 'grid_worker' | 'department' | 'resource';

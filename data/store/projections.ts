@@ -11,8 +11,9 @@ import { resourceProjection } from './resources/projection.ts';
 import { sensorProjection } from './sensors/projection.ts';
 import { typhoonProjection } from './typhoon/projection.ts';
 import { evacuationProgressProjection } from './typhoon/evacuationProjection.ts';
+import { dispatchProjection } from './dispatch/projection.ts';
 
-const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection, typhoonProjection, evacuationProgressProjection];
+const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection, typhoonProjection, evacuationProgressProjection, dispatchProjection];
 
 /** Every projection table, by name. */
 export const PROJECTION_TABLES: Readonly<Record<string, ProjectionTable>> = Object.freeze(

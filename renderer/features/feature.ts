@@ -6,6 +6,7 @@
  */
 import type { ComponentType } from 'react';
 import type { Layer } from '@deck.gl/core';
+import type { Incident, IncidentDetail } from '../../electron/common/dto.ts';
 
 /** A tab of the right-hand column. */
 export interface RightPanelDef {
@@ -50,6 +51,12 @@ export interface FeaturePageDef {
   component: ComponentType<{ value: string }>;
 }
 
+/** What a part of an incident's action panel is given: the incident, and where to hand the detail an action returns. */
+export interface IncidentActionProps {
+  incident: Incident;
+  onChanged: (detail: IncidentDetail | null) => void;
+}
+
 export interface FeatureModule {
   id: string;
   panels?: readonly RightPanelDef[];
@@ -57,6 +64,8 @@ export interface FeatureModule {
   mapLayers?: readonly MapLayersDef[];
   /** Parts drawn over the map for the whole session (the demo's presenter bar); each draws nothing when idle. */
   overlays?: readonly ComponentType[];
+  /** Parts of an incident's action panel for an operator (dispatch by kind's proposal per kind). */
+  incidentActions?: readonly ComponentType<IncidentActionProps>[];
   /** UI strings under the module's own key, merged into both languages at start. */
   i18n?: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
   /** Called once after sign-in (load data, subscribe to the module's pushes). */

@@ -3,16 +3,19 @@
  * appear. The right-hand column, the map and i18n read their parts from here.
  */
 import type { ComponentType } from 'react';
+import type { IncidentActionProps } from './feature.ts';
 import type { FeatureModule, FeaturePageDef, MapLayersDef, RightPanelDef } from './feature.ts';
 import { incidentsFeature } from './incidents/index.ts';
 import { alertsFeature } from './alerts/index.ts';
 import { buildingsFeature } from './buildings/index.ts';
 import { typhoonFeature } from './typhoon/index.ts';
 import { demoFeature } from './demo/index.ts';
+import { dispatchFeature } from './dispatch/index.ts';
 
-export const FEATURES: readonly FeatureModule[] = [incidentsFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature];
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature];
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);
 export const PAGE_DEFS: readonly FeaturePageDef[] = FEATURES.flatMap((f) => f.pages ?? []);
 export const OVERLAY_DEFS: readonly ComponentType[] = FEATURES.flatMap((f) => f.overlays ?? []);
+export const INCIDENT_ACTION_DEFS: readonly ComponentType<IncidentActionProps>[] = FEATURES.flatMap((f) => f.incidentActions ?? []);

@@ -17,7 +17,7 @@ export const incidentEvents = {
   'incident.status': z.strictObject({
     incidentId: text(64),
     status: z.enum(STATUS_CHANGES),
-    assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department']), id: entityId }).optional(),
+    assignee: z.strictObject({ kind: z.enum(['grid_worker', 'department', 'resource']), id: entityId }).optional(),
     actor: z.string().max(64).optional(),
     note: z.string().max(500).optional(),
     rating: z.number().int().min(1).max(5).optional(),

@@ -18,7 +18,7 @@ export interface IncidentsApi {
 const incidentAction = z.strictObject({
   action: z.enum(['accept', 'dispatch', 'reassign', 'handle', 'feedback', 'close', 'cancel']),
   assignee: z
-    .strictObject({ kind: z.enum(['grid_worker', 'department']), id: recordId })
+    .strictObject({ kind: z.enum(['grid_worker', 'department', 'resource']), id: recordId })
     .optional(),
   note: z.string().max(500).optional(),
   rating: z.number().int().min(1).max(5).optional(),

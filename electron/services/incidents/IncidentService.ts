@@ -10,6 +10,7 @@ import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import { validateEvent, type IngestEvent } from '../../../data/feed/events.ts';
 import type { AssigneeKind } from '../../../data/model/incidents.ts';
 import { RoadGraph } from '../../../data/analytics/RoadGraph.ts';
+import { APPLIED_PROJECTIONS } from '../../../data/store/projections.ts';
 import { appendAudit, currentActor } from '../audit.ts';
 import { recordConsoleEvent } from '../consoleEvents.ts';
 import type { LiveChanges } from '../modules.ts';
@@ -18,7 +19,7 @@ import { INCIDENTS_AT, STEP_RANK, toIncident, type IncidentRow } from './inciden
 import { attentionOf } from './attention.ts';
 
 /** Travel speeds for ETAs, m/s: grid workers on e-bikes, vehicles in town traffic. */
-const SPEED_MS: Record<AssigneeKind, number> = { grid_worker: 3.5, department: 7 };
+const SPEED_MS: Record<AssigneeKind, number> = { grid_worker: 3.5, department: 7, resource: 7 };
 
 export interface IncidentServiceOptions {
   /** `none` on a wall host: every caller gets the wall view (wallView.ts). */
@@ -60,8 +61,8 @@ export class IncidentService implements IncidentsApi {
       rating: number | null;
     }>(
       `SELECT s.step, epoch_ms(s.ts) AS ts, s.actor, s.note, s.assignee_kind, s.assignee_id, s.rating,
-              CASE s.assignee_kind WHEN 'grid_worker' THEN r.callsign WHEN 'department' THEN d.name END AS label
-       FROM incident_steps s LEFT JOIN resources r ON s.assignee_kind = 'grid_worker' AND r.id = s.assignee_id
+              CASE s.assignee_kind WHEN 'grid_worker' THEN r.callsign WHEN 'resource' THEN r.callsign WHEN 'department' THEN d.name END AS label
+       FROM incident_steps s LEFT JOIN resources r ON s.assignee_kind IN ('grid_worker', 'resource') AND r.id = s.assignee_id
        LEFT JOIN departments d ON s.assignee_kind = 'department' AND d.id = s.assignee_id
        WHERE s.incident_id = $id ORDER BY s.ts, ${STEP_RANK.replaceAll('step', 's.step')}`,
       { id },
@@ -201,6 +202,8 @@ export class IncidentService implements IncidentsApi {
     if (!checked.ok) throw new RangeError(checked.reason);
     const event = checked.event as IngestEvent & { type: 'incident.status' };
     const d = event.data;
+    if (d.assignee?.kind === 'resource' && !(await this.store.one('SELECT 1 FROM resources WHERE id = $r', { r: d.assignee.id })))
+      throw new RangeError(`No resource #${d.assignee.id}.`);
     const known = await this.store.transaction(async () => {
       if (!(await this.store.one('SELECT 1 FROM incidents WHERE id = $id', { id }))) return false;
       const reason =
@@ -234,6 +237,8 @@ export class IncidentService implements IncidentsApi {
           r: d.rating ?? null,
         },
       );
+      // Projections applied at ingest (a dispatched unit's state, data/store/dispatch) take the step too.
+      for (const module of APPLIED_PROJECTIONS) await module.apply!(this.store, [event], at);
       return true;
     });
     if (!known)

@@ -38,10 +38,10 @@ export const INCIDENTS_AT = (where: string, stepsWhere = 'true'): string => /* s
     CASE s.step WHEN 'reassigned' THEN 'dispatched' ELSE s.step END AS status,
     epoch_ms(i.reported_at) AS reported_at, epoch_ms(s.updated_at) AS updated_at, epoch_ms(s.handled_at) AS handled_at,
     s.assignee_kind, s.assignee_id,
-    CASE s.assignee_kind WHEN 'grid_worker' THEN r.callsign WHEN 'department' THEN d.name END AS assignee_label
+    CASE s.assignee_kind WHEN 'grid_worker' THEN r.callsign WHEN 'resource' THEN r.callsign WHEN 'department' THEN d.name END AS assignee_label
   FROM incidents i JOIN s ON s.incident_id = i.id
   LEFT JOIN buildings b ON b.id = i.building_id
-  LEFT JOIN resources r ON s.assignee_kind = 'grid_worker' AND r.id = s.assignee_id
+  LEFT JOIN resources r ON s.assignee_kind IN ('grid_worker', 'resource') AND r.id = s.assignee_id
   LEFT JOIN departments d ON s.assignee_kind = 'department' AND d.id = s.assignee_id
   WHERE i.reported_at <= $t AND ${where}
   ORDER BY i.severity DESC, i.reported_at`;

@@ -35,6 +35,12 @@ export interface SimulatorOptions {
    * on): the simulated colleagues never act on it (electron/services/incidents/attention.ts).
    */
   heldByPerson?: (incidentId: string) => boolean;
+  /**
+   * The units out on a dispatch now (dispatch module's `getActiveDispatches`). A unit someone else
+   * sent (a person at a console) drives there by road, stays on scene until the dispatch releases
+   * it, then goes home; the simulated colleagues never send it elsewhere meanwhile.
+   */
+  unitsOut?: () => readonly { resourceId: number; incidentId: string; route: readonly number[] }[];
 }
 
 /** How the simulated street runs while the past is written (`fastForward`): every incident handled, fewer fixes. */
@@ -83,14 +89,14 @@ interface Mover {
   heading: number;
   nextFixMs: number;
   patrol: boolean;
-  task: { incidentId: string; phase: 'to_scene' | 'on_scene' | 'return'; untilMs: number } | null;
+  task: { incidentId: string; phase: 'to_scene' | 'on_scene' | 'return'; untilMs: number; sentByOther?: boolean } | null;
 }
 
 interface PendingStep {
   atMs: number;
   incidentId: string;
   status: StatusChange;
-  assignee?: { kind: 'grid_worker' | 'department'; id: number };
+  assignee?: { kind: 'grid_worker' | 'department' | 'resource'; id: number };
   note?: string;
   rating?: number;
 }
@@ -101,6 +107,8 @@ export class FeedSimulator {
   private readonly rand: () => number;
   private readonly movers: Mover[];
   private readonly steps: PendingStep[] = [];
+  /** `resourceId|incidentId` of the units the simulated colleagues sent (the rest were sent by someone else). */
+  private readonly ownSends = new Set<string>();
   private counter = 0;
   private incidentCounter = 0;
   private lastMs: number | null = null;
@@ -189,6 +197,7 @@ export class FeedSimulator {
       if (this.opts.heldByPerson?.(step.incidentId)) continue;
       out.push(this.applyStep(step, nowMs));
     }
+    this.followDispatches(nowMs);
     out.push(...this.moveFleet(nowMs, dt));
     // An hourly reading is sent once its hour is over (its timestamps are then all in the past).
     const hour = Math.floor(nowMs / 3600_000);
@@ -205,7 +214,7 @@ export class FeedSimulator {
    */
   public async fastForward(fromMs: number, toMs: number, stepMs: number, sink: (events: WireEvent[]) => Promise<unknown>): Promise<number> {
     const live = this.opts;
-    this.opts = { ...live, ...HISTORY_PACE, heldByPerson: undefined };
+    this.opts = { ...live, ...HISTORY_PACE, heldByPerson: undefined, unitsOut: undefined };
     let sent = 0;
     try {
       const first = this.backfill(fromMs);
@@ -275,14 +284,40 @@ export class FeedSimulator {
         this.route(chosen, lon, lat);
         chosen.status = 'en_route';
         chosen.task = { incidentId: step.incidentId, phase: 'to_scene', untilMs: 0 };
+        this.ownSends.add(`${chosen.res.id}|${step.incidentId}`);
+        if (this.ownSends.size > 5000) this.ownSends.delete(this.ownSends.values().next().value!);
         chosen.nextFixMs = nowMs;
-        data.assignee = kind === 'grid_worker' ? { kind: 'grid_worker', id: chosen.res.id } : { kind: 'department', id: 1 + (chosen.res.id % 3) };
+        // A vehicle is dispatched as itself (its state then follows its position reports, data/store/dispatch).
+        data.assignee = kind === 'grid_worker' ? { kind: 'grid_worker', id: chosen.res.id } : { kind: 'resource', id: chosen.res.id };
         data.note = `派发 ${chosen.res.callsign}`;
       }
     } else if (step.status === 'evaluated') {
       data.rating = step.rating ?? 5;
     }
     return this.event('incident.status', step.atMs, 'sim-operator', data);
+  }
+
+  /**
+   * Units someone else sent (a person at a console): each drives to its incident by road; one whose
+   * dispatch is over (released, closed) goes home. The simulated colleagues' own are left as they are.
+   */
+  private followDispatches(nowMs: number): void {
+    if (!this.opts.unitsOut) return;
+    const out = new Map(this.opts.unitsOut().map((d) => [d.resourceId, d]));
+    for (const m of this.movers) {
+      const d = out.get(m.res.id);
+      if (d && m.task?.incidentId !== d.incidentId && !this.ownSends.has(`${d.resourceId}|${d.incidentId}`) && d.route.length >= 2) {
+        this.route(m, d.route[d.route.length - 2]!, d.route[d.route.length - 1]!);
+        m.status = 'en_route';
+        m.task = { incidentId: d.incidentId, phase: 'to_scene', untilMs: Infinity, sentByOther: true };
+        m.nextFixMs = nowMs;
+      } else if (!d && m.task?.sentByOther && m.task.phase !== 'return') {
+        m.status = 'idle';
+        m.task = { incidentId: m.task.incidentId, phase: 'return', untilMs: 0, sentByOther: true };
+        this.route(m, m.home[0], m.home[1]);
+        m.nextFixMs = nowMs;
+      }
+    }
   }
 
   private position(m: Mover): [number, number] {
@@ -338,8 +373,11 @@ export class FeedSimulator {
         if (m.task.phase === 'to_scene') {
           m.status = 'on_scene';
           m.task.phase = 'on_scene';
-          m.task.untilMs = nowMs + (120 + this.rand() * 360) * 1000;
-          this.steps.push({ atMs: nowMs + 1000, incidentId: m.task.incidentId, status: 'handling' });
+          // Sent by someone else: on scene until that dispatch releases it (followDispatches).
+          if (!m.task.sentByOther) {
+            m.task.untilMs = nowMs + (120 + this.rand() * 360) * 1000;
+            this.steps.push({ atMs: nowMs + 1000, incidentId: m.task.incidentId, status: 'handling' });
+          }
         } else if (m.task.phase === 'return') {
           m.task = null;
           m.status = 'idle';

@@ -12,6 +12,8 @@ export interface RunnerOptions {
   recordFile?: string;
   tickMs?: number;
   log?: (line: string) => void;
+  /** Runs before each step (reads what the simulated world must follow, e.g. units a person sent). */
+  beforeStep?: () => Promise<void>;
 }
 
 export class SimulatorRunner {
@@ -39,6 +41,7 @@ export class SimulatorRunner {
     if (this.busy) return; // a slow sink skips a tick rather than piling up
     this.busy = true;
     try {
+      await this.options.beforeStep?.();
       await this.send(this.sim.step(Date.now()));
     } catch (err) {
       this.options.log?.(`simulator: ${(err as Error).message}`);

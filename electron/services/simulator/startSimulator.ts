@@ -16,9 +16,11 @@ export interface StartSimulatorOptions {
 /** Starts the in-process demo feed: events go straight to this host's ingest. */
 export async function startSimulator(api: AppApi, ingest: IngestService, log: (l: string) => void, options: StartSimulatorOptions = {}): Promise<SimulatorRunner> {
   const world = await loadWorld(api);
-  const sim = new FeedSimulator(world, { ...DEFAULT_SIMULATOR, ...options.pace, runId: Date.now().toString(36), heldByPerson: options.heldByPerson });
+  // Units a person sent (dispatch by kind): read before each step, so the simulated fleet drives them there and never elsewhere.
+  let unitsOut: Awaited<ReturnType<AppApi['dispatch']['getActiveDispatches']>> = [];
+  const sim = new FeedSimulator(world, { ...DEFAULT_SIMULATOR, ...options.pace, runId: Date.now().toString(36), heldByPerson: options.heldByPerson, unitsOut: () => unitsOut });
   const sink = (events: Parameters<IngestService['ingestValues']>[0]): Promise<unknown> => ingest.ingestValues(events, 'simulator');
-  const runner = new SimulatorRunner(sim, { sink, log });
+  const runner = new SimulatorRunner(sim, { sink, log, beforeStep: async () => void (unitsOut = await api.dispatch.getActiveDispatches()) });
   if (options.historyHours) {
     const now = Date.now();
     const sent = await sim.fastForward(now - options.historyHours * 3_600_000, now, 5_000, sink);

@@ -9,6 +9,7 @@ import type { DispatchOption, Incident, IncidentDetail } from '../../../electron
 import { actOnIncident, proposeDispatch } from '../../actions/incidents.ts';
 import { useCan } from '../../state/sessionStore.ts';
 import { formatDistance } from '../../i18n/format.ts';
+import { INCIDENT_ACTION_DEFS } from '../registry.ts';
 
 type Step = null | 'dispatch' | 'reassign' | 'close';
 
@@ -147,6 +148,8 @@ export function IncidentActions({ incident, onChanged }: { incident: Incident; o
 
   return (
     <div className="incident-actions">
+      {/* Other modules' parts (dispatch by kind: the nearest unit of each kind the category needs). */}
+      {step === null && (canDispatch || canReassign) && INCIDENT_ACTION_DEFS.map((Part, i) => <Part key={i} incident={incident} onChanged={onChanged} />)}
       {step === null && (
         <div className="action-buttons">
           {canAccept && (
