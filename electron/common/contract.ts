@@ -25,6 +25,7 @@ import { TYPHOON_SECTION, type TyphoonApi } from './typhoon/contract.ts';
 import { DEMO_SECTION, type DemoApi } from './demo/contract.ts';
 import { INCIDENTS_SECTION, type IncidentsApi } from './incidents/contract.ts';
 import { ALERTS_SECTION, type AlertsApi } from './alerts/contract.ts';
+import { KPI_SECTION, type KpiApi } from './kpi/contract.ts';
 import { DISPATCH_SECTION, type DispatchApi } from './dispatch/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
@@ -91,6 +92,8 @@ export interface AppApi {
   incidents: IncidentsApi;
   /** Acting on meter alerts (feature module: electron/common/alerts/contract.ts). */
   alerts: AlertsApi;
+  /** The KPI dashboard's figures (feature module: electron/common/kpi/contract.ts). */
+  kpi: KpiApi;
   /** Dispatch by kind: what each category needs, the nearest unit of each kind, units out (electron/common/dispatch/contract.ts). */
   dispatch: DispatchApi;
 }
@@ -167,6 +170,7 @@ export const SECTIONS = {
   demo: DEMO_SECTION satisfies Record<keyof DemoApi, MemberSpec>,
   incidents: INCIDENTS_SECTION satisfies Record<keyof IncidentsApi, MemberSpec>,
   alerts: ALERTS_SECTION satisfies Record<keyof AlertsApi, MemberSpec>,
+  kpi: KPI_SECTION satisfies Record<keyof KpiApi, MemberSpec>,
   dispatch: DISPATCH_SECTION satisfies Record<keyof DispatchApi, MemberSpec>,
 } as const;
 

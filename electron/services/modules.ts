@@ -16,6 +16,7 @@ import { typhoonServiceModule } from './typhoon/index.ts';
 import { incidentsServiceModule } from './incidents/index.ts';
 import { alertsServiceModule } from './alerts/index.ts';
 import { demoServiceModule } from './demo/module.ts';
+import { kpiServiceModule } from './kpi/index.ts';
 import { dispatchServiceModule } from './dispatch/index.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
@@ -58,6 +59,7 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   incidents: incidentsServiceModule,
   alerts: alertsServiceModule,
   demo: demoServiceModule,
+  kpi: kpiServiceModule,
   dispatch: dispatchServiceModule,
 };
 

@@ -10,9 +10,10 @@ import { alertsFeature } from './alerts/index.ts';
 import { buildingsFeature } from './buildings/index.ts';
 import { typhoonFeature } from './typhoon/index.ts';
 import { demoFeature } from './demo/index.ts';
+import { kpiFeature } from './kpi/index.ts';
 import { dispatchFeature } from './dispatch/index.ts';
 
-export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature];
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature];
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);

@@ -1,0 +1,14 @@
+/** The KPI dashboard (issue 13): its page (`#kpi=7d`), the console's button, the hot-spot map layer, its strings. Listed once in renderer/features/registry.ts. */
+import type { FeatureModule } from '../feature.ts';
+import { KpiPage } from './KpiPage.tsx';
+import { KpiButton } from './KpiButton.tsx';
+import { hotspotLayers } from './layers.ts';
+import { kpiStrings } from './strings.ts';
+
+export const kpiFeature: FeatureModule = {
+  id: 'kpi',
+  pages: [{ key: 'kpi', component: KpiPage }],
+  overlays: [KpiButton],
+  mapLayers: [hotspotLayers],
+  i18n: kpiStrings,
+};
