@@ -9,6 +9,8 @@ import { resourceEvents } from './resources/events.ts';
 import { sensorEvents } from './sensors/events.ts';
 import { TYPHOON_EVENT_SCHEMAS } from './typhoon/events.ts';
 import { EVACUATION_EVENT_SCHEMAS } from './typhoon/evacuationEvents.ts';
+import { residentReportEvents } from './reports/events.ts';
+import { whistleEvents } from './whistle/events.ts';
 
 export const EVENT_DATA_SCHEMAS = {
   ...incidentEvents,
@@ -17,4 +19,6 @@ export const EVENT_DATA_SCHEMAS = {
   ...sensorEvents,
   ...TYPHOON_EVENT_SCHEMAS,
   ...EVACUATION_EVENT_SCHEMAS,
+  ...residentReportEvents,
+  ...whistleEvents,
 } as const;

@@ -25,6 +25,8 @@ import { TYPHOON_SECTION, type TyphoonApi } from './typhoon/contract.ts';
 import { DEMO_SECTION, type DemoApi } from './demo/contract.ts';
 import { INCIDENTS_SECTION, type IncidentsApi } from './incidents/contract.ts';
 import { ALERTS_SECTION, type AlertsApi } from './alerts/contract.ts';
+import { REPORTS_SECTION, type ReportsApi } from './reports/contract.ts';
+import { WHISTLE_SECTION, type WhistleApi } from './whistle/contract.ts';
 import { KPI_SECTION, type KpiApi } from './kpi/contract.ts';
 import { DISPATCH_SECTION, type DispatchApi } from './dispatch/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
@@ -96,6 +98,10 @@ export interface AppApi {
   kpi: KpiApi;
   /** Dispatch by kind: what each category needs, the nearest unit of each kind, units out (electron/common/dispatch/contract.ts). */
   dispatch: DispatchApi;
+  /** Residents' reports through the public form, with receipt codes and their rating (electron/common/reports/contract.ts). */
+  reports: ReportsApi;
+  /** 吹哨报到: whistles, summoned departments and their scoreboard (electron/common/whistle/contract.ts). */
+  whistle: WhistleApi;
 }
 
 /** The audit log, for supervisors (electron/common/auditLog.ts). */
@@ -172,6 +178,8 @@ export const SECTIONS = {
   alerts: ALERTS_SECTION satisfies Record<keyof AlertsApi, MemberSpec>,
   kpi: KPI_SECTION satisfies Record<keyof KpiApi, MemberSpec>,
   dispatch: DISPATCH_SECTION satisfies Record<keyof DispatchApi, MemberSpec>,
+  reports: REPORTS_SECTION satisfies Record<keyof ReportsApi, MemberSpec>,
+  whistle: WHISTLE_SECTION satisfies Record<keyof WhistleApi, MemberSpec>,
 } as const;
 
 /** Every member of every section with who may call it (`event` for pushed members). */

@@ -18,6 +18,8 @@ import { alertsServiceModule } from './alerts/index.ts';
 import { demoServiceModule } from './demo/module.ts';
 import { kpiServiceModule } from './kpi/index.ts';
 import { dispatchServiceModule } from './dispatch/index.ts';
+import { reportsServiceModule } from './reports/index.ts';
+import { whistleServiceModule } from './whistle/index.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
@@ -61,6 +63,8 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   demo: demoServiceModule,
   kpi: kpiServiceModule,
   dispatch: dispatchServiceModule,
+  reports: reportsServiceModule,
+  whistle: whistleServiceModule,
 };
 
 /** Starts every feature module's service. */

@@ -29,6 +29,7 @@ import { contentSecurityPolicy } from '../common/csp.ts';
 import type { IngestService } from '../services/IngestService.ts';
 import { registerIngestRoutes, IngestStream, MAX_INGEST_BODY } from './ingestRoutes.ts';
 import { LivePush } from './LivePush.ts';
+import { registerResidentRoutes } from './reports/residentRoutes.ts';
 import { LIVE_SOCKET_PATH } from '../common/contract.ts';
 
 /**
@@ -171,6 +172,8 @@ export class WebHost {
       (authorization !== undefined && options.auth.resolveToken(bearer(authorization), 'ingest') !== null) || Boolean(options.openIngest);
     if (options.ingest && !options.wall) registerIngestRoutes(this.app, options.ingest, ingestAllowed);
     else this.app.all('/api/v1/events', async (_req, reply) => sendJson(reply, 404, { error: 'Ingest is not enabled on this host.' }));
+    // Residents' reports through the public form (no sign-in, limited per address): not on a wall host.
+    if (!options.wall) registerResidentRoutes(this.app, { services: options.services, staticDir: this.staticRoot });
     this.app.get('/*', async (req, reply) => this.serveStatic(reply, req.url.split('?')[0]!));
 
     this.ingestStream = options.ingest && !options.wall ? new IngestStream(options.ingest, log) : null;

@@ -182,6 +182,8 @@ export class IncidentService implements IncidentsApi {
     const id = String(incidentId).slice(0, 64);
     attentionOf(this.store).note(id, true);
     const at = this.now();
+    // A resident who reported through the form rates it themselves (评价, reports module): the console's rating is not taken.
+    const rating = action.rating && !(await this.store.one('SELECT 1 FROM resident_reports WHERE incident_id = $id', { id })) ? action.rating : undefined;
     const checked = validateEvent(
       {
         id: `console-${randomUUID()}`,
@@ -194,7 +196,7 @@ export class IncidentService implements IncidentsApi {
           ...(action.assignee ? { assignee: action.assignee } : {}),
           actor,
           ...(action.note ? { note: String(action.note).slice(0, 500) } : {}),
-          ...(action.rating ? { rating: action.rating } : {}),
+          ...(rating ? { rating } : {}),
         },
       },
       at,
