@@ -392,6 +392,7 @@ export const en: Messages = {
     show: 'Show',
     severity: 'Severity',
     resourceStatus: 'Resources',
+    staleBadge: '{{count}} silent',
     staleResources: 'not reporting: {{count}} · oldest fix {{ago}}',
   },
   gfx: {

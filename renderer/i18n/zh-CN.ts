@@ -390,6 +390,7 @@ export const zhCN = {
     show: '显示',
     severity: '事件等级',
     resourceStatus: '力量状态',
+    staleBadge: '{{count}} 支失联',
     staleResources: '{{count}} 支超时未定位 · 最久 {{ago}}',
   },
   gfx: {

@@ -114,8 +114,20 @@ beforeAll(async () => {
       },
     })),
   );
+  // Units that stopped reporting five minutes ago: the resources row carries their badge, which must
+  // fit in the left column at 1366×768 like everything else (a line of its own once made it scroll).
+  await post(
+    [1, 2, 3].map((resourceId) => ({
+      id: `e2e-layout-${now}-fix-${resourceId}`,
+      type: 'resource.position',
+      ts: new Date(now - 5 * 60_000).toISOString(),
+      source: 'e2e',
+      data: { resourceId, lon: bbox[0] + (bbox[2] - bbox[0]) * (0.3 + resourceId / 10), lat: (bbox[1] + bbox[3]) / 2, status: 'idle' },
+    })),
+  );
   browser = await launchBrowser();
   app = await openApp(browser, baseUrl, credentials);
+  await app.page.getByTestId('stale-resources').waitFor({ timeout: 60_000 });
 }, 240_000);
 
 afterAll(async () => {

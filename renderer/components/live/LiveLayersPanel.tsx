@@ -64,15 +64,24 @@ export function LiveLayersPanel(): React.JSX.Element {
                 <span className="layer-name">{t(LABEL_OF[layer])}</span>
               </label>
               <span className="layer-count mono">{counts[layer]}</span>
-              <span className={`freshness fresh-${tone}`} data-testid={`freshness-${FEED_OF[layer]}`}>
-                <span className="fresh-dot" aria-hidden />
-                {age === null ? t('feed.never') : formatAgo(age)}
-              </span>
+              {/* Units gone silent take the fleet's freshness cell (amber, the sentence as its title)
+                  rather than a line of their own, which pushed the left column into scrolling at 1366×768. */}
               {layer === 'resources' && stale.count > 0 ? (
-                <span className="layer-note" data-testid="stale-resources">
-                  {t('feed.staleResources', { count: stale.count, ago: formatAgo(stale.oldestMs) })}
+                <span
+                  className="freshness fresh-stale layer-note"
+                  data-testid="stale-resources"
+                  title={`${t('feed.staleResources', { count: stale.count, ago: formatAgo(stale.oldestMs) })} · ${age === null ? t('feed.never') : formatAgo(age)}`}
+                  aria-label={t('feed.staleResources', { count: stale.count, ago: formatAgo(stale.oldestMs) })}
+                >
+                  <span className="fresh-dot" aria-hidden />
+                  {t('feed.staleBadge', { count: stale.count })}
                 </span>
-              ) : null}
+              ) : (
+                <span className={`freshness fresh-${tone}`} data-testid={`freshness-${FEED_OF[layer]}`}>
+                  <span className="fresh-dot" aria-hidden />
+                  {age === null ? t('feed.never') : formatAgo(age)}
+                </span>
+              )}
             </li>
           );
         })}
