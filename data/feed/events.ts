@@ -25,7 +25,7 @@ export { EVENT_DATA_SCHEMAS };
 export const CONSOLE_EVENT_TYPES = ['alert.acknowledged', 'alert.outcome'] as const;
 export type ConsoleEventType = (typeof CONSOLE_EVENT_TYPES)[number];
 export interface ConsoleEventData {
-  'alert.acknowledged': { alertId: string; actor: string };
+  'alert.acknowledged': { alertId: string; actor: string; reason?: string };
   'alert.outcome': { alertId: string; actor: string; outcome: string; reason: string };
 }
 

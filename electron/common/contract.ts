@@ -25,6 +25,7 @@ import { TYPHOON_SECTION, type TyphoonApi } from './typhoon/contract.ts';
 import { DEMO_SECTION, type DemoApi } from './demo/contract.ts';
 import { INCIDENTS_SECTION, type IncidentsApi } from './incidents/contract.ts';
 import { ALERTS_SECTION, type AlertsApi } from './alerts/contract.ts';
+import { SEARCH_SECTION, type SearchApi } from './search/contract.ts';
 import { REPORTS_SECTION, type ReportsApi } from './reports/contract.ts';
 import { WHISTLE_SECTION, type WhistleApi } from './whistle/contract.ts';
 import { KPI_SECTION, type KpiApi } from './kpi/contract.ts';
@@ -94,6 +95,8 @@ export interface AppApi {
   incidents: IncidentsApi;
   /** Acting on meter alerts (feature module: electron/common/alerts/contract.ts). */
   alerts: AlertsApi;
+  /** Search over addresses, households (masked), incidents and facilities (electron/common/search/contract.ts). */
+  search: SearchApi;
   /** The KPI dashboard's figures (feature module: electron/common/kpi/contract.ts). */
   kpi: KpiApi;
   /** Dispatch by kind: what each category needs, the nearest unit of each kind, units out (electron/common/dispatch/contract.ts). */
@@ -176,6 +179,7 @@ export const SECTIONS = {
   demo: DEMO_SECTION satisfies Record<keyof DemoApi, MemberSpec>,
   incidents: INCIDENTS_SECTION satisfies Record<keyof IncidentsApi, MemberSpec>,
   alerts: ALERTS_SECTION satisfies Record<keyof AlertsApi, MemberSpec>,
+  search: SEARCH_SECTION satisfies Record<keyof SearchApi, MemberSpec>,
   kpi: KPI_SECTION satisfies Record<keyof KpiApi, MemberSpec>,
   dispatch: DISPATCH_SECTION satisfies Record<keyof DispatchApi, MemberSpec>,
   reports: REPORTS_SECTION satisfies Record<keyof ReportsApi, MemberSpec>,

@@ -295,6 +295,11 @@ export interface MeterAlert {
   acknowledgedAt: EpochMs | null;
   outcome: VisitOutcome | null;
   outcomeReason: string | null;
+  /** The household's care flags (`CareFlag` bits): the list's vulnerable-group filter. */
+  careFlags?: number;
+  /** The building's grid (网格), for the list's grid filter. */
+  gridId?: number | null;
+  gridName?: string | null;
 }
 
 /** Live positions of resources as columns (one row per resource). */

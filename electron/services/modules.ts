@@ -16,6 +16,7 @@ import { typhoonServiceModule } from './typhoon/index.ts';
 import { incidentsServiceModule } from './incidents/index.ts';
 import { alertsServiceModule } from './alerts/index.ts';
 import { demoServiceModule } from './demo/module.ts';
+import { searchServiceModule } from './search/index.ts';
 import { kpiServiceModule } from './kpi/index.ts';
 import { dispatchServiceModule } from './dispatch/index.ts';
 import { reportsServiceModule } from './reports/index.ts';
@@ -61,6 +62,7 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   incidents: incidentsServiceModule,
   alerts: alertsServiceModule,
   demo: demoServiceModule,
+  search: searchServiceModule,
   kpi: kpiServiceModule,
   dispatch: dispatchServiceModule,
   reports: reportsServiceModule,

@@ -4,7 +4,8 @@
  * person, in one transaction, and reach every view through the live push.
  */
 import { randomUUID } from 'node:crypto';
-import type { AlertsApi } from '../../common/alerts/contract.ts';
+import { listValue } from '@duckdb/node-api';
+import { BULK_ACK_MAX, BULK_ACK_REASON, type AlertsApi, type BulkAcknowledgeResult } from '../../common/alerts/contract.ts';
 import type { MeterAlert, VisitOutcome } from '../../common/dto.ts';
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import type { ConsoleEventData } from '../../../data/feed/events.ts';
@@ -60,6 +61,45 @@ export class AlertService implements AlertsApi {
     });
     if (changed) this.options.live.alertsChanged([id]);
     return alertAt(this.store, id, this.now() + 1000);
+  }
+
+  /**
+   * Acknowledges the open ones of `alertIds` with one reason: per alert an `alert.acknowledged`
+   * event carrying the reason and an audit row, all in one transaction, then one push.
+   */
+  public async acknowledgeAlerts(alertIds: string[], reason: string): Promise<BulkAcknowledgeResult> {
+    if (!Array.isArray(alertIds) || alertIds.length === 0) throw new RangeError('Choose the alerts to acknowledge.');
+    if (alertIds.length > BULK_ACK_MAX) throw new RangeError(`At most ${BULK_ACK_MAX} alerts are acknowledged at once (${alertIds.length} chosen).`);
+    const ids = [...new Set(alertIds.map((a) => String(a).slice(0, 128)))];
+    const why = String(reason ?? '').trim();
+    if (why.length < BULK_ACK_REASON.min || why.length > BULK_ACK_REASON.max)
+      throw new RangeError(`Say why these alerts are acknowledged together (${BULK_ACK_REASON.min}–${BULK_ACK_REASON.max} characters; it goes into the audit log).`);
+    const actor = currentActor();
+    const at = this.now();
+    const acknowledged = await this.store.transaction(async () => {
+      const rows = await this.store.all<{ id: string }>(
+        `UPDATE meter_alerts SET status = 'acknowledged', acknowledged_at = epoch_ms($t::BIGINT), acknowledged_by = $who
+         WHERE list_contains($ids::VARCHAR[], id) AND status = 'open' RETURNING id`,
+        { ids: listValue(ids), who: actor, t: at },
+      );
+      const done = new Set(rows.map((r) => r.id));
+      // In the order they were chosen, so the log reads as the operator's list.
+      const changed = ids.filter((id) => done.has(id));
+      for (const id of changed) {
+        await appendAudit(this.store, { actor, action: 'alert.acknowledge', subject: `alert:${id}`, reason: why, atMs: at });
+        await recordConsoleEvent(
+          this.store,
+          `console-${randomUUID()}`,
+          'alert.acknowledged',
+          { alertId: id, actor, reason: why } satisfies ConsoleEventData['alert.acknowledged'],
+          at,
+        );
+      }
+      return changed;
+    });
+    if (acknowledged.length > 0) this.options.live.alertsChanged(acknowledged);
+    const done = new Set(acknowledged);
+    return { acknowledged, skipped: ids.filter((id) => !done.has(id)) };
   }
 
   /** Closes an alert with what the visit found (event + audit row, one transaction). */

@@ -19,8 +19,10 @@ export const ALERTS_AT = (where: string): string => /* sql */ `
     epoch_ms(a.raised_at) AS raised_at,
     CASE WHEN a.closed_at IS NOT NULL AND a.closed_at <= $t THEN 'closed'
          WHEN a.acknowledged_at IS NOT NULL AND a.acknowledged_at <= $t THEN 'acknowledged' ELSE 'open' END AS status,
-    a.explanation, a.acknowledged_by, epoch_ms(a.acknowledged_at) AS acknowledged_at, a.outcome, a.outcome_reason
+    a.explanation, a.acknowledged_by, epoch_ms(a.acknowledged_at) AS acknowledged_at, a.outcome, a.outcome_reason,
+    h.care_flags, b.grid_id, g.name AS grid_name
   FROM meter_alerts a JOIN households h ON h.id = a.household_id JOIN buildings b ON b.id = a.building_id
+  LEFT JOIN areas g ON g.id = b.grid_id
   WHERE a.raised_at <= $t AND ${where}
   ORDER BY elderly_alone DESC, CASE a.kind WHEN 'no_usage' THEN 0 WHEN 'night_flow' THEN 1 ELSE 2 END, a.raised_at`;
 
@@ -39,6 +41,9 @@ export interface AlertRow {
   acknowledged_at: number | null;
   outcome: string | null;
   outcome_reason: string | null;
+  care_flags: number;
+  grid_id: number | null;
+  grid_name: string | null;
 }
 export const toAlert = (r: AlertRow): MeterAlert => ({
   id: r.id,
@@ -55,6 +60,9 @@ export const toAlert = (r: AlertRow): MeterAlert => ({
   acknowledgedAt: r.acknowledged_at === null ? null : Number(r.acknowledged_at),
   outcome: r.outcome as VisitOutcome | null,
   outcomeReason: r.outcome_reason,
+  careFlags: Number(r.care_flags),
+  gridId: r.grid_id,
+  gridName: r.grid_name,
 });
 
 /** One alert as it stands at `atMs`; null when there is none with this id. */
