@@ -16,11 +16,11 @@ import {
   planEvacuation,
   type EvacuationInputs,
   type EvacuationRule,
-  type RuleLabel,
 } from './evacuation/index.ts';
 import { joinDanglingEnds } from './evacuation/roadJoins.ts';
 import { DEFAULT_PUMP_REACH_M, prepareFlood, readFloodInputs, type FloodResult, type PreparedFlood } from './flood.ts';
 import { HOUR_MS, windTimeline } from './windField.ts';
+import type { ScenarioOutcome } from '../../model/typhoon/whatIf.ts';
 
 /** Hours without rain after a scenario's rain: the drainage takes the water down again, and the map shows it. */
 export const RECESSION_HOURS = 12;
@@ -98,41 +98,6 @@ export interface WhatIfRun {
   rules?: readonly EvacuationRule[];
 }
 
-export interface ScenarioOutcome {
-  label: string;
-  rainMm: number;
-  trackShiftKm: number;
-  households: number;
-  people: number;
-  byRule: { ruleId: string; label: RuleLabel; households: number; people: number }[];
-  flood: {
-    buildings: number;
-    groundFloorHouseholds: number;
-    basementHouseholds: number;
-    roadsClosedToCars: number;
-    roadsClosedOnFoot: number;
-    /** Closed road length, m. */
-    closedToCarsM: number;
-    closedOnFootM: number;
-  } | null;
-  wind: {
-    peakForce: number;
-    /** Earliest force-10 arrival at a building, UTC ms (storm clock); null when force 10 never comes. */
-    arrival10UtcMs: number | null;
-    buildingsInForce10: number;
-  };
-  shelters: {
-    open: number;
-    places: number;
-    placedPeople: number;
-    unplacedPeople: number;
-    unplacedHouseholds: number;
-    /** Shelters nearest-shelter would overfill (the plan never does). */
-    nearestOverflowed: number;
-    loads: { shelterId: number; name: string; capacity: number; planned: number }[];
-  };
-  notes: string[];
-}
 
 /**
  * Roads for the plan under a flood: every road line, less the stretches closed on foot at any hour

@@ -8,11 +8,11 @@
  */
 import { z } from 'zod';
 
-/** A rule's name in both languages. */
-export interface RuleLabel {
-  zh: string;
-  en: string;
-}
+import type { RuleLabel, ScenarioOutcome } from '../../../data/model/typhoon/whatIf.ts';
+
+export type { RuleLabel };
+/** One side of a what-if, in counts (one shape with the analytics that compute it). */
+export type ScenarioOutcomeView = ScenarioOutcome;
 
 /** How much rain: a design storm (total over hours, peaking at the storm's landfall), or the rain gauges' last hours. */
 export type RainChoice =
@@ -142,35 +142,6 @@ export interface FloodUnavailable {
   message: string;
 }
 
-/** One side of a what-if, in counts. */
-export interface ScenarioOutcomeView {
-  label: string;
-  rainMm: number;
-  trackShiftKm: number;
-  households: number;
-  people: number;
-  byRule: { ruleId: string; label: RuleLabel; households: number; people: number }[];
-  flood: {
-    buildings: number;
-    groundFloorHouseholds: number;
-    basementHouseholds: number;
-    roadsClosedToCars: number;
-    roadsClosedOnFoot: number;
-    closedToCarsM: number;
-    closedOnFootM: number;
-  } | null;
-  wind: { peakForce: number; arrival10UtcMs: number | null; buildingsInForce10: number };
-  shelters: {
-    open: number;
-    places: number;
-    placedPeople: number;
-    unplacedPeople: number;
-    unplacedHouseholds: number;
-    nearestOverflowed: number;
-    loads: { shelterId: number; name: string; capacity: number; planned: number }[];
-  };
-  notes: string[];
-}
 
 export interface ScenarioComparison {
   stormId: string;

@@ -9,11 +9,9 @@
  * says for each household which rule or rules put it in the plan.
  */
 import { BUILDING_USES, CareFlag } from '../../../model/domain.ts';
+import type { RuleLabel } from '../../../model/typhoon/whatIf.ts';
 
-export interface RuleLabel {
-  zh: string;
-  en: string;
-}
+export type { RuleLabel };
 
 /** Households on a flooded floor at or below `maxFloor` (0 = basement, 1 = ground floor). */
 export interface FloodedLowFloorRule {
