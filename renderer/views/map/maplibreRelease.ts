@@ -39,6 +39,10 @@ function eventedPrototype(): Emitter | null {
   return proto && Object.prototype.hasOwnProperty.call(proto, 'on') && Object.prototype.hasOwnProperty.call(proto, 'off') ? (proto as Emitter) : null;
 }
 
+function noteEmitter(emitter: Emitter): void {
+  rtlEmitter ??= emitter;
+}
+
 /** Every style a map has had that may still be subscribed. */
 const stylesOf = new WeakMap<maplibregl.Map, Set<StyleLike>>();
 
@@ -66,7 +70,7 @@ export function createMap(options: maplibregl.MapOptions): maplibregl.Map {
   } else {
     const on = proto.on;
     proto.on = function (this: Emitter, type: string, listener: unknown) {
-      if (type === RTL_EVENT) rtlEmitter ??= this;
+      if (type === RTL_EVENT) noteEmitter(this);
       return on.call(this, type, listener);
     };
     try {
