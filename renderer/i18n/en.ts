@@ -265,7 +265,7 @@ export const en: Messages = {
     lastSeen: 'Last seen {{ago}}',
     fixAgo: 'Fix {{ago}}',
   },
-  assigneeKind: { grid_worker: 'Grid worker', department: 'Department' },
+  assigneeKind: { grid_worker: 'Grid worker', department: 'Department', resource: 'Emergency unit' },
   right: {
     typhoon: 'Typhoon',
     incidents: 'Incidents',

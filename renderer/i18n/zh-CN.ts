@@ -263,7 +263,7 @@ export const zhCN = {
     lastSeen: '最后定位 {{ago}}',
     fixAgo: '定位于 {{ago}}',
   },
-  assigneeKind: { grid_worker: '网格员', department: '部门' },
+  assigneeKind: { grid_worker: '网格员', department: '部门', resource: '应急力量' },
   right: {
     typhoon: '台风',
     incidents: '事件工单',

@@ -1,6 +1,7 @@
 /**
  * The road route of every unit out (dispatch by kind): from where it was sent to the incident,
- * amber while en route, green once on scene, over a dark casing so it reads on any base map. Live
+ * amber while en route, red once on scene (the map's resource colours, liveIcons.ts), over a dark
+ * casing so it reads on any base map. Live
  * only: in replay the routes of that moment are not drawn (the units' trails are).
  */
 import type { Layer } from '@deck.gl/core';
@@ -11,8 +12,8 @@ import type { MapLayersDef } from '../feature.ts';
 import { useDispatchStore } from './store.ts';
 
 export const DISPATCH_LAYER_IDS = { casing: 'dispatch-route-casing', route: 'dispatch-route', start: 'dispatch-route-start' } as const;
-/** En route: amber (the console's "moving" colour); on scene: green. Exported for the pixel test. */
-export const ROUTE_COLOURS = { en_route: [255, 176, 32, 255], on_scene: [70, 225, 140, 255] } as const;
+/** The resources' own status colours (renderer/views/map/layers/liveIcons.ts): en route amber, on scene red. */
+export const ROUTE_COLOURS = { en_route: [255, 176, 32, 255], on_scene: [255, 77, 79, 255] } as const;
 
 interface RouteDatum {
   path: [number, number][];

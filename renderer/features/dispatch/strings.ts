@@ -47,7 +47,7 @@ export const DISPATCH_STRINGS = {
     sending: '派遣中…',
     eta: '约 {{count}} 分钟',
     roadVia: '路程 {{road}}',
-    state: { en_route: '在途', on_scene: '到场', idle: '空闲' },
+    state: { en_route: '出动中', on_scene: '到场处置', idle: '待命' },
     arrivesIn: '预计 {{count}} 分钟到',
     kind: zhKinds,
   },
