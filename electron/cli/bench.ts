@@ -22,6 +22,7 @@ import { readBuildingColumns } from '../services/StoreService.ts';
 import { RENDERER_TEST_DIST, REPO_ROOT } from './paths.ts';
 import { keyPathFor } from '../../data/store/crypto.ts';
 import { benchBrowser } from './benchBrowser.ts';
+import { benchAppStart } from './benchColdStart.ts';
 import { progressReporter } from './progress.ts';
 import { seedTwin } from './twinFiles.ts';
 import { benchDetector, benchIngest, type BenchRow } from './benchLive.ts';
@@ -226,6 +227,7 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean; o
     // holds ~2 GB, and its garbage collection then delayed the load generator's POSTs.
     progress.stop();
     const browserRows = opts.only.has('browser') ? await browserBenches(defaultDb, dir, opts.quick) : [];
+    if (opts.only.has('browser')) browserRows.push(...(await benchAppStart(defaultDb, dir, opts.quick))); // cold start, 4K overview (issue 12)
     const ingestRows = opts.only.has('ingest') ? await benchIngest(dir, opts.quick) : [];
     if (opts.only.has('load') || opts.only.has('detector')) {
       const bigDb = join(dir, 'big.duckdb');

@@ -101,7 +101,7 @@ interface PageGlobals {
 }
 
 /** Chromium with the fastest software WebGL this machine has (see `startXvfb`). */
-async function launchChromium(): Promise<{ browser: Browser; gl: SoftwareGl; close(): Promise<void> }> {
+export async function launchChromium(): Promise<{ browser: Browser; gl: SoftwareGl; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const x = await startXvfb();
   if (x) {
