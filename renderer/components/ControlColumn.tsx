@@ -6,11 +6,13 @@ import { FacilityLegend } from './FacilityLegend.tsx';
 import { LiveLayersPanel } from './live/LiveLayersPanel.tsx';
 import { CAMERA_PRESETS, flyToPreset } from '../actions/camera.ts';
 import { SHORT_HEIGHT, useLayoutStore } from '../layout/store.ts';
-import { COLOUR_BY, setColourBy, useUiStore, type ColourBy } from '../state/uiStore.ts';
+import { useUiStore } from '../state/uiStore.ts';
+import { COLOUR_BY_DEFS } from '../features/registry.ts';
+import { colourByDef, setColourBy } from '../features/colourBy.ts';
 
 export function ControlColumn(): React.JSX.Element {
   const { t } = useTranslation();
-  const colourBy = useUiStore((s) => s.colourBy);
+  const colourBy = useUiStore((s) => colourByDef(s.colourBy).id);
   // A short window (1366×768) folds the facility list: open, it would not fit under the rest.
   const short = useLayoutStore((s) => s.layout.effective.height < SHORT_HEIGHT);
   return (
@@ -41,11 +43,11 @@ export function ControlColumn(): React.JSX.Element {
           className="select"
           data-testid="colour-by"
           value={colourBy}
-          onChange={(e) => setColourBy(e.target.value as ColourBy)}
+          onChange={(e) => setColourBy(e.target.value)}
         >
-          {COLOUR_BY.map((c) => (
-            <option key={c} value={c}>
-              {t(`colourBy.${c}`)}
+          {COLOUR_BY_DEFS.map((c) => (
+            <option key={c.id} value={c.id}>
+              {t(c.labelKey)}
             </option>
           ))}
         </select>

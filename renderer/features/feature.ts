@@ -6,6 +6,9 @@
  */
 import type { ComponentType } from 'react';
 import type { Layer } from '@deck.gl/core';
+import type { BuildingColumns } from '../../electron/common/dto.ts';
+import type { BuildingColouring, Rgb } from '../views/map/layers/buildingColours.ts';
+import type { BuildingGeometry } from '../views/map/layers/buildingGeometry.ts';
 import type { Incident, IncidentDetail } from '../../electron/common/dto.ts';
 
 /** A tab of the right-hand column. */
@@ -57,6 +60,56 @@ export interface IncidentActionProps {
   onChanged: (detail: IncidentDetail | null) => void;
 }
 
+/** What a colour-by channel colours from: the buildings and the player's moment. */
+export interface ColourContext {
+  columns: BuildingColumns;
+  /** Row of each building id, roof centres (absolute lon/lat). */
+  geometry: BuildingGeometry;
+  /** The player's time (epoch ms): now when live, the scrubbed moment in replay or forecast. */
+  timeMs: number;
+}
+
+/**
+ * A choice of the left column's "colour buildings by": a module colours every building row and
+ * says how to read it (the legend). A channel that follows live data or the player's time says so
+ * through `subscribe`; the map and the legend subscribe only while it is the one chosen.
+ */
+export interface ColourByDef {
+  /** Stable id: the select's value (`colourBy` in the UI store). */
+  id: string;
+  /** i18n key of its name in the select. */
+  labelKey: string;
+  /** Place in the select, lower first (ties keep the registry's order); the building attributes lead. Default 100. */
+  order?: number;
+  /** Calls `onChange` whenever the colouring must be asked for again; returns the unsubscribe. Static channels have none. */
+  subscribe?(onChange: () => void): () => void;
+  /** The colouring now; memoised by the module (the same object while nothing changed: deck.gl then uploads nothing). */
+  colour(context: ColourContext): BuildingColouring;
+}
+
+/** The time bar's span: the scrubber's ends and now. */
+export interface TimelineSpan {
+  fromMs: number;
+  toMs: number;
+  nowMs: number;
+}
+
+/** What a timeline row draws: bars of a count per bin (a histogram), or coloured bands. */
+export type TimelineMarks =
+  | { kind: 'bars'; colour: Rgb; bins: { fromMs: number; toMs: number; value: number }[] }
+  | { kind: 'bands'; bands: { fromMs: number; toMs: number; colour: Rgb; labelKey: string }[] };
+
+/** A thin row under the time bar's scrubber: something a module has per hour (incidents, warnings). */
+export interface TimelineTrackDef {
+  id: string;
+  /** i18n key of the row's name (its tooltip and accessible name). */
+  labelKey: string;
+  /** Calls `onChange` whenever the marks must be built again; returns the unsubscribe. */
+  subscribe(onChange: () => void): () => void;
+  /** The marks over the span; null when there is nothing to show (the row is left out). */
+  build(span: TimelineSpan): TimelineMarks | null;
+}
+
 export interface FeatureModule {
   id: string;
   panels?: readonly RightPanelDef[];
@@ -64,6 +117,10 @@ export interface FeatureModule {
   mapLayers?: readonly MapLayersDef[];
   /** Parts drawn over the map for the whole session (the demo's presenter bar); each draws nothing when idle. */
   overlays?: readonly ComponentType[];
+  /** Choices of "colour buildings by" (the left column's select), in the select's order. */
+  colourBy?: readonly ColourByDef[];
+  /** Rows under the time bar's scrubber. */
+  timelineTracks?: readonly TimelineTrackDef[];
   /** Parts of an incident's action panel for an operator (dispatch by kind's proposal per kind). */
   incidentActions?: readonly ComponentType<IncidentActionProps>[];
   /** UI strings under the module's own key, merged into both languages at start. */

@@ -4,7 +4,7 @@
  */
 import type { ComponentType } from 'react';
 import type { IncidentActionProps } from './feature.ts';
-import type { FeatureModule, FeaturePageDef, MapLayersDef, RightPanelDef } from './feature.ts';
+import type { ColourByDef, FeatureModule, FeaturePageDef, MapLayersDef, RightPanelDef, TimelineTrackDef } from './feature.ts';
 import { incidentsFeature } from './incidents/index.ts';
 import { alertsFeature } from './alerts/index.ts';
 import { buildingsFeature } from './buildings/index.ts';
@@ -20,3 +20,5 @@ export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f
 export const PAGE_DEFS: readonly FeaturePageDef[] = FEATURES.flatMap((f) => f.pages ?? []);
 export const OVERLAY_DEFS: readonly ComponentType[] = FEATURES.flatMap((f) => f.overlays ?? []);
 export const INCIDENT_ACTION_DEFS: readonly ComponentType<IncidentActionProps>[] = FEATURES.flatMap((f) => f.incidentActions ?? []);
+export const COLOUR_BY_DEFS: readonly ColourByDef[] = FEATURES.flatMap((f) => f.colourBy ?? []).sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
+export const TIMELINE_TRACK_DEFS: readonly TimelineTrackDef[] = FEATURES.flatMap((f) => f.timelineTracks ?? []);

@@ -1,10 +1,6 @@
 /** Selection, hover, colouring and language: the user's choices, independent of any view. */
 import { createStore } from './createStore.ts';
 
-/** Building attribute the extruded buildings are coloured by. */
-export const COLOUR_BY = ['use', 'residents', 'elderlyPct', 'careHouseholds', 'openIncidents'] as const;
-export type ColourBy = (typeof COLOUR_BY)[number];
-
 export type Language = 'zh-CN' | 'en';
 
 /** What the right-hand column shows: the incident queue, the meter alerts or the building record. */
@@ -22,7 +18,12 @@ export interface UiState {
   hoveredBuildingRow: number;
   /** Household opened from the inspector (一户一档 card). */
   selectedHouseholdId: number | null;
-  colourBy: ColourBy;
+  /**
+   * What the extruded buildings are coloured by: the id of a channel a feature module registers
+   * (COLOUR_BY_DEFS, renderer/features/registry.ts). Set through `setColourBy`
+   * (renderer/features/colourBy.ts), which keeps it to a registered id ('use' otherwise).
+   */
+  colourBy: string;
   language: Language;
   rightPanel: RightPanel;
   /** Incident open in the detail view. */
@@ -79,5 +80,4 @@ export const toggleLiveLayer = (layer: LiveLayer): void =>
 export const selectHousehold = (id: number | null): void => useUiStore.setState({ selectedHouseholdId: id });
 export const hoverBuildingRow = (row: number): void =>
   useUiStore.setState((s) => (s.hoveredBuildingRow === row ? s : { hoveredBuildingRow: row }));
-export const setColourBy = (colourBy: ColourBy): void => useUiStore.setState({ colourBy });
 //#endregion

@@ -10,6 +10,7 @@ import { backToLive, pause, play, seekTo, setSpeed } from '../../sources/replay.
 import { usePanelTick } from '../../state/panelClock.ts';
 import { formatAge, formatClock, formatDateTime, formatShortTime } from '../../i18n/format.ts';
 import { futureUntil, usePlayerStore } from '../../state/player.ts';
+import { useTimelineRows } from './TimelineTracks.tsx';
 
 /**
  * Re-renders on the panels' shared clock, and four times a second while replay plays, so the
@@ -47,6 +48,8 @@ export function Timeline(): React.JSX.Element {
   const marks = pastMarks.map((f) => fromMs + f * (now - fromMs));
   const futureMarks: number[] = [];
   for (let d = 24; now + d * 3600_000 < toMs - 12 * 3600_000; d += 24) futureMarks.push(d);
+  // The feature modules' rows under the scrubber (incidents per hour, a storm's warning signal).
+  const tracks = useTimelineRows(fromMs, toMs, now);
 
   return (
     <section className={`timeline panel${isReplay ? ' is-replay' : ''}`} data-testid="timeline" aria-label={t('timeline.slider')}>
@@ -65,7 +68,7 @@ export function Timeline(): React.JSX.Element {
         {isReplay && !inForecast && <span className="timeline-behind">{t('timeline.behind', { ago: formatAge(now - shown) })}</span>}
         {inForecast && <span className="timeline-behind">{t('timeline.ahead', { ahead: formatAge(shown - now) })}</span>}
       </div>
-      <div className="timeline-track">
+      <div className={`timeline-track${tracks.rows ? ' has-rows' : ''}`} style={{ ['--rows-h' as string]: `${tracks.height}px` }}>
         <input
           type="range"
           className="scrubber"
@@ -84,6 +87,7 @@ export function Timeline(): React.JSX.Element {
             void seekTo(v);
           }}
         />
+        {tracks.rows}
         <div className="track-marks" aria-hidden>
           {marks.map((m) => (
             <span key={m} style={{ left: `${(100 * (m - fromMs)) / span}%` }}>

@@ -2,8 +2,11 @@
 import { openAlertTotal, useLivePanels } from '../../state/liveStore.ts';
 import { AlertList } from './AlertList.tsx';
 import type { FeatureModule } from '../feature.ts';
+import { alertsTrack } from './timelineTrack.ts';
 
 export const alertsFeature: FeatureModule = {
   id: 'alerts',
   panels: [{ id: 'alerts', useCount: () => useLivePanels(openAlertTotal), component: AlertList }],
+  timelineTracks: [alertsTrack],
+  i18n: { 'zh-CN': { timelineTrack: '每小时新增表计预警（未办结）' }, en: { timelineTrack: 'Meter alerts raised per hour (open)' } },
 };

@@ -6,6 +6,8 @@ import { useUiStore } from '../../state/uiStore.ts';
 import { IncidentQueue } from './IncidentQueue.tsx';
 import { IncidentDetail } from './IncidentDetail.tsx';
 import type { FeatureModule } from '../feature.ts';
+import { openIncidentsColourBy } from './colourBy.ts';
+import { incidentsTrack } from './timelineTrack.ts';
 
 function IncidentsPanel(): React.JSX.Element {
   const incidentId = useUiStore((s) => s.selectedIncidentId);
@@ -22,4 +24,7 @@ export const incidentsFeature: FeatureModule = {
       component: IncidentsPanel,
     },
   ],
+  colourBy: [openIncidentsColourBy],
+  timelineTracks: [incidentsTrack],
+  i18n: { 'zh-CN': { timelineTrack: '每小时新报事件' }, en: { timelineTrack: 'Incidents reported per hour' } },
 };

@@ -9,6 +9,8 @@ import { followStorm as followStormFlood } from './floodStore.ts';
 import { followPlans } from './plan/planStore.ts';
 import { planLayers } from './plan/planLayers.ts';
 import { BriefPage } from './brief/BriefPage.tsx';
+import { typhoonColourBy } from './colourBy.ts';
+import { signalTrack } from './timelineTrack.ts';
 
 export const typhoonFeature: FeatureModule = {
   id: 'typhoon',
@@ -17,6 +19,8 @@ export const typhoonFeature: FeatureModule = {
   mapLayers: [typhoonLayers, floodLayers, planLayers],
   // The briefing (`#brief=<stormId>`), printed to PDF by the hosts.
   pages: [{ key: 'brief', component: BriefPage }],
+  colourBy: typhoonColourBy,
+  timelineTracks: [signalTrack],
   i18n: typhoonStrings,
   start: () => {
     followBulletins();

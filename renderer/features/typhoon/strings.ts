@@ -2,6 +2,7 @@
 import { floodStrings } from './floodStrings.ts';
 import { planStrings } from './plan/strings.ts';
 import { briefStrings } from './brief/strings.ts';
+import { colourByStrings } from './colourByStrings.ts';
 
 export const typhoonStrings = {
   'zh-CN': {
@@ -32,6 +33,7 @@ export const typhoonStrings = {
     flood: floodStrings['zh-CN'],
     brief: briefStrings['zh-CN'],
     plan: planStrings['zh-CN'],
+    colourBy: colourByStrings['zh-CN'],
   },
   en: {
     title: 'Typhoon plan',
@@ -61,5 +63,6 @@ export const typhoonStrings = {
     flood: floodStrings.en,
     brief: briefStrings.en,
     plan: planStrings.en,
+    colourBy: colourByStrings.en,
   },
 };

@@ -21,7 +21,8 @@ import type { BuildingGeometry } from './layers/buildingGeometry.ts';
 import { buildBasemapStyle } from './basemapStyle.ts';
 import { buildLayers, LAYER_IDS, type LayerCount } from './layers/buildLayers.ts';
 import type { Layer } from '@deck.gl/core';
-import { colouringNow } from './layers/buildingColours.ts';
+import { colouringNow, followColouring } from '../../features/colourBy.ts';
+import type { BuildingColouring } from './layers/buildingColours.ts';
 import { buildBasemapLabels, DETAIL_LABEL_ZOOM, labelCharacters, type LabelDatum } from './layers/labels.ts';
 import { getFacilityAtlas } from './layers/facilityAtlas.ts';
 import type { IconAtlas } from './layers/facilityIcons.ts';
@@ -110,6 +111,8 @@ export class MapController {
   private gpuFence: GpuFence | null = null;
   /** The city's layers (rebuilt by `render`). */
   private staticCounts: LayerCount[] = [];
+  /** The building colouring last drawn (a channel's change redraws only when it is another object). */
+  private shownColouring: BuildingColouring | null = null;
   /** Live object under the pointer, whose tooltip is refreshed as it ages or moves. */
   private hoverLive: { x: number; y: number; html: () => string } | null = null;
   private hoverRefreshAt = 0;
@@ -232,7 +235,7 @@ export class MapController {
     this.disposers.push(watchContextLoss(this.map.getCanvas(), 'map', { remountOnRestore: true }));
     this.disposers.push(
       useUiStore.subscribe((s, prev) => {
-        if (s.selectedBuildingId !== prev.selectedBuildingId || s.hoveredBuildingRow !== prev.hoveredBuildingRow || s.colourBy !== prev.colourBy) {
+        if (s.selectedBuildingId !== prev.selectedBuildingId || s.hoveredBuildingRow !== prev.hoveredBuildingRow) {
           this.render();
         } else if (s.liveLayers !== prev.liveLayers || s.selectedIncidentId !== prev.selectedIncidentId || s.selectedAlertId !== prev.selectedAlertId) {
           this.pacer.drawNow();
@@ -241,11 +244,10 @@ export class MapController {
     );
     this.disposers.push(
       useLiveStore.subscribe((s, prev) => {
-        // The open-incident colouring is the only static layer that follows the feed.
         // Incidents and alerts are drawn at once (event-to-pixel latency), outside the pacing;
-        // new fixes only need the animation running (markers glide towards them).
-        if (s.incidents !== prev.incidents && useUiStore.getState().colourBy === 'openIncidents') this.render();
-        else if (s.incidents !== prev.incidents || s.alerts !== prev.alerts || s.alertCounts !== prev.alertCounts || s.resources !== prev.resources || s.mode !== prev.mode) this.pacer.drawNow();
+        // new fixes only need the animation running (markers glide towards them). A colouring
+        // that follows the feed redraws the city through `followColouring` below.
+        if (s.incidents !== prev.incidents || s.alerts !== prev.alerts || s.alertCounts !== prev.alertCounts || s.resources !== prev.resources || s.mode !== prev.mode) this.pacer.drawNow();
         else if (s.version !== prev.version) this.pacer.animate();
       }),
     );
@@ -270,6 +272,13 @@ export class MapController {
             if (this.styleLoaded) this.map.fitBounds(data.info.bbox, { padding: mapPadding(), duration: 0 });
           }),
         );
+      }),
+    );
+    // The building colouring: another channel chosen, or what the chosen one follows (the live
+    // feed, the player's time); the city is drawn again only when the colouring is another object.
+    this.disposers.push(
+      followColouring(() => {
+        if (colouringNow(data.columns, data.geometry) !== this.shownColouring) this.render();
       }),
     );
     // A feature module's layers are rebuilt when what they draw changes.
@@ -304,10 +313,12 @@ export class MapController {
     const ui = useUiStore.getState();
     const { columns, geometry, facilities } = this.data;
     const selectedRow = ui.selectedBuildingId === null ? -1 : (geometry.rowOfId.get(ui.selectedBuildingId) ?? -1);
+    const colouring = colouringNow(columns, geometry, ui.colourBy);
+    this.shownColouring = colouring;
     const { layers, counts } = buildLayers({
       columns,
       geometry,
-      colouring: colouringNow(columns, geometry.rowOfId, ui.colourBy, useLiveStore.getState()),
+      colouring,
       selectedRow,
       hoveredRow: ui.hoveredBuildingRow,
       facilities,

@@ -18,7 +18,8 @@ import { useTwinStore } from '../../../state/twinStore.ts';
 import { playerNow } from '../../../state/liveStore.ts';
 import { hostErrorText } from '../../../actions/hostCall.ts';
 import { buildLayers } from '../../../views/map/layers/buildLayers.ts';
-import { colouringFor, RAMP, rampColour, type Rgb } from '../../../views/map/layers/buildingColours.ts';
+import { RAMP, rampColour, type Rgb } from '../../../views/map/layers/buildingColours.ts';
+import { colouringNow } from '../../colourBy.ts';
 import { buildBasemapLabels } from '../../../views/map/layers/labels.ts';
 import { getFacilityAtlas } from '../../../views/map/layers/facilityAtlas.ts';
 import { trackStateAt, distanceKm } from '../../../../data/model/typhoon/track.ts';
@@ -769,7 +770,7 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
         getLineWidth: 1.5,
         parameters: { depthCompare: 'always', depthWriteEnabled: false },
       }),
-      ...buildLayers({ columns, geometry, colouring: colouringFor(columns, 'careHouseholds'), selectedRow: -1, hoveredRow: -1, facilities: [], atlas: null, labels: null, showFacilityNames: false, zoom }).layers,
+      ...buildLayers({ columns, geometry, colouring: colouringNow(columns, geometry, 'careHouseholds'), selectedRow: -1, hoveredRow: -1, facilities: [], atlas: null, labels: null, showFacilityNames: false, zoom }).layers,
       ...(floodAt === null ? [] : floodLayers.build({ timeMs: floodAt, ...origin })),
       textLayer('brief-grid-labels', gridLabels, 13, [255, 255, 255, 255]),
     ],
@@ -792,7 +793,7 @@ async function drawMaps(brief: TyphoonBrief): Promise<Maps> {
     bounds: district,
     basemap,
     layers: (zoom) => [
-      ...buildLayers({ columns, geometry, colouring: colouringFor(columns, 'use'), selectedRow: -1, hoveredRow: -1, facilities, atlas, labels: areaLabels, showFacilityNames: false, zoom }).layers,
+      ...buildLayers({ columns, geometry, colouring: colouringNow(columns, geometry, 'use'), selectedRow: -1, hoveredRow: -1, facilities, atlas, labels: areaLabels, showFacilityNames: false, zoom }).layers,
       new ScatterplotLayer({
         id: 'brief-shelters',
         data: brief.shelters,

@@ -1,11 +1,10 @@
 /**
- * Colour of each building row for the chosen attribute, and the legend that explains it. Pure
- * functions over the typed columns: one pass per attribute change, no row objects.
+ * The shared palette and helpers of "colour buildings by": ramps, the no-data colour, the legend's
+ * shape, and pure colourings over typed columns (one pass, no row objects). Each channel itself
+ * (use, residents, open incidents, wind, water…) lives in its feature module's folder and is
+ * listed through renderer/features/registry.ts (COLOUR_BY_DEFS).
  */
-import type { BuildingColumns, Incident } from '../../../../electron/common/dto.ts';
-import { isOpenStatus } from '../../../../data/model/incidents.ts';
 import { BUILDING_USES, type BuildingUse } from '../../../../data/model/domain.ts';
-import type { ColourBy } from '../../../state/uiStore.ts';
 
 export type Rgb = [number, number, number];
 
@@ -41,6 +40,12 @@ export const NO_DATA: Rgb = [58, 66, 80];
 /** Zero open incidents. */
 export const CALM: Rgb = [70, 92, 118];
 
+/** A legend row's text: an i18n key and its values. */
+export interface LegendText {
+  key: string;
+  values?: Record<string, string | number>;
+}
+
 export type Legend =
   | { kind: 'categorical'; items: { use: BuildingUse; colour: Rgb }[] }
   | {
@@ -48,11 +53,15 @@ export type Legend =
       ramp: Rgb[];
       min: number;
       max: number;
-      /** The attribute's unit for the legend: `%` or a count. */
-      unit: 'count' | 'percent';
+      /** The attribute's unit for the legend: `%` or a count; or an i18n key formatting `{{value}}` (e.g. metres). */
+      unit: 'count' | 'percent' | { key: string };
       /** Colour and meaning of the special class, if any. */
-      special: { colour: Rgb; meaning: 'noData' | 'none' } | null;
-    };
+      special: { colour: Rgb; meaning: 'noData' | 'none' | LegendText } | null;
+    }
+  /** Classes with a colour each (wind forces), with what each means. */
+  | { kind: 'classes'; items: { colour: Rgb; text: LegendText; testId?: string }[]; note?: LegendText }
+  /** Why the channel has nothing to colour (no storm chosen, no terrain model); `base` explains the colours shown instead. */
+  | { kind: 'message'; text: LegendText; base: Legend | null };
 
 export function rampColour(ramp: Rgb[], t: number): Rgb {
   const x = Math.min(1, Math.max(0, t)) * (ramp.length - 1);
@@ -64,7 +73,7 @@ export function rampColour(ramp: Rgb[], t: number): Rgb {
 }
 
 /** The 98th percentile, so one outlier does not wash the whole district into the low end. */
-function robustMax(values: ArrayLike<number>, include: (row: number) => boolean): number {
+export function robustMax(values: ArrayLike<number>, include: (row: number) => boolean): number {
   const picked: number[] = [];
   for (let i = 0; i < values.length; i++) if (include(i)) picked.push(values[i]!);
   if (picked.length === 0) return 1;
@@ -78,47 +87,49 @@ export interface BuildingColouring {
   legend: Legend;
 }
 
-export function colourBuildings(cols: BuildingColumns, by: ColourBy): BuildingColouring {
+/** Building use: the categorical palette (the default channel, and what a channel without data falls back to). */
+export function useColouring(cols: { count: number; use: Uint8Array }): BuildingColouring {
   const n = cols.count;
   const out = new Uint8Array(n * 4);
-  const put = (row: number, c: Rgb): void => {
-    out[4 * row] = c[0];
-    out[4 * row + 1] = c[1];
-    out[4 * row + 2] = c[2];
-    out[4 * row + 3] = 255;
-  };
-  if (by === 'use') {
-    const present = new Set<number>();
-    for (let r = 0; r < n; r++) {
-      const code = cols.use[r]!;
-      present.add(code);
-      put(r, USE_COLOURS[BUILDING_USES[code] ?? 'other']);
-    }
-    const items = BUILDING_USES.filter((_, code) => present.has(code)).map((use) => ({ use, colour: USE_COLOURS[use] }));
-    return { rowColours: out, legend: { kind: 'categorical', items } };
-  }
-  if (by === 'openIncidents') return colourByCounts(cols.openIncidents);
-  const values = by === 'residents' ? cols.residents : by === 'elderlyPct' ? cols.elderlyPct : cols.careHouseholds;
-  const inhabited = (r: number): boolean => cols.households[r]! > 0;
-  const max = by === 'elderlyPct' ? Math.max(10, robustMax(values, inhabited)) : robustMax(values, inhabited);
+  const present = new Set<number>();
   for (let r = 0; r < n; r++) {
-    put(r, inhabited(r) ? rampColour(RAMP, values[r]! / max) : NO_DATA);
+    const code = cols.use[r]!;
+    present.add(code);
+    const c = USE_COLOURS[BUILDING_USES[code] ?? 'other'];
+    out[4 * r] = c[0];
+    out[4 * r + 1] = c[1];
+    out[4 * r + 2] = c[2];
+    out[4 * r + 3] = 255;
   }
-  return {
-    rowColours: out,
-    legend: {
-      kind: 'ramp',
-      ramp: RAMP,
-      min: 0,
-      max,
-      unit: by === 'elderlyPct' ? 'percent' : 'count',
-      special: { colour: NO_DATA, meaning: 'noData' },
-    },
-  };
+  const items = BUILDING_USES.filter((_, code) => present.has(code)).map((use) => ({ use, colour: USE_COLOURS[use] }));
+  return { rowColours: out, legend: { kind: 'categorical', items } };
 }
 
-/** Open incidents per building: zero is calm, anything above it a warning. */
-function colourByCounts(values: ArrayLike<number>): BuildingColouring {
+/**
+ * A value per row on a ramp from 0 to `max`; rows that `applies` rejects get `special`'s colour.
+ * `max` defaults to the 98th percentile of the rows that apply.
+ */
+export function rampColouring(
+  values: ArrayLike<number>,
+  applies: (row: number) => boolean,
+  options: { ramp?: Rgb[]; max?: number; unit: Extract<Legend, { kind: 'ramp' }>['unit']; special: { colour: Rgb; meaning: 'noData' | 'none' | LegendText } },
+): BuildingColouring {
+  const ramp = options.ramp ?? RAMP;
+  const n = values.length;
+  const out = new Uint8Array(n * 4);
+  const max = options.max ?? robustMax(values, applies);
+  for (let r = 0; r < n; r++) {
+    const c = applies(r) ? rampColour(ramp, values[r]! / max) : options.special.colour;
+    out[4 * r] = c[0];
+    out[4 * r + 1] = c[1];
+    out[4 * r + 2] = c[2];
+    out[4 * r + 3] = 255;
+  }
+  return { rowColours: out, legend: { kind: 'ramp', ramp, min: 0, max, unit: options.unit, special: options.special } };
+}
+
+/** Counts per building where zero is calm and anything above it a warning (open incidents). */
+export function countColouring(values: ArrayLike<number>): BuildingColouring {
   const n = values.length;
   const out = new Uint8Array(n * 4);
   const max = robustMax(values, (r) => values[r]! > 0);
@@ -133,54 +144,4 @@ function colourByCounts(values: ArrayLike<number>): BuildingColouring {
   };
 }
 
-/** Open incidents per building row, counted from the live incidents that name a building. */
-export function openIncidentCounts(cols: BuildingColumns, rowOfId: Map<number, number>, incidents: Iterable<Incident>): Uint16Array {
-  const counts = new Uint16Array(cols.count);
-  for (const inc of incidents) {
-    if (inc.buildingId === null || !isOpenStatus(inc.status)) continue;
-    const row = rowOfId.get(inc.buildingId);
-    if (row !== undefined) counts[row]!++;
-  }
-  return counts;
-}
-
-let liveCache: { cols: BuildingColumns; key: string; colouring: BuildingColouring } | null = null;
-/**
- * The "open incidents" colouring from the live feed. Memoised on the counts themselves, so a
- * delta that changes no building's count keeps the same colouring (and deck.gl uploads nothing).
- */
-export function liveIncidentColouring(cols: BuildingColumns, rowOfId: Map<number, number>, incidents: Iterable<Incident>): BuildingColouring {
-  const counts = openIncidentCounts(cols, rowOfId, incidents);
-  const parts: string[] = [];
-  counts.forEach((v, r) => v > 0 && parts.push(`${r}:${v}`));
-  const key = parts.join(',');
-  if (liveCache && liveCache.cols === cols && liveCache.key === key) return liveCache.colouring;
-  liveCache = { cols, key, colouring: colourByCounts(counts) };
-  return liveCache.colouring;
-}
-
 export const rgbCss = (c: Rgb): string => `rgb(${Math.round(c[0])} ${Math.round(c[1])} ${Math.round(c[2])})`;
-
-const colouringCache = new WeakMap<BuildingColumns, Map<ColourBy, BuildingColouring>>();
-/** `colourBuildings`, memoised per columns object, so the legend and the map share one result. */
-export function colouringFor(cols: BuildingColumns, by: ColourBy): BuildingColouring {
-  let perColumns = colouringCache.get(cols);
-  if (!perColumns) colouringCache.set(cols, (perColumns = new Map()));
-  let c = perColumns.get(by);
-  if (!c) perColumns.set(by, (c = colourBuildings(cols, by)));
-  return c;
-}
-
-/**
- * The colouring to draw: "open incidents" follows the live feed once it is there (the store's
- * column is only the count at load time); every other attribute is static.
- */
-export function colouringNow(
-  cols: BuildingColumns,
-  rowOfId: Map<number, number>,
-  by: ColourBy,
-  live: { status: string; incidents: Record<string, Incident> },
-): BuildingColouring {
-  if (by === 'openIncidents' && live.status === 'ready') return liveIncidentColouring(cols, rowOfId, Object.values(live.incidents));
-  return colouringFor(cols, by);
-}
