@@ -31,6 +31,7 @@ import { benchWindField } from '../../data/analytics/typhoon/benchWindField.ts';
 import { benchFlood } from '../../data/analytics/typhoon/benchFlood.ts';
 import { benchEvacuation } from '../../data/analytics/typhoon/evacuation/benchEvacuation.ts';
 import { benchDurability } from './benchKill.ts';
+import { benchKpi } from '../../data/analytics/kpi/benchKpi.ts';
 import { BENCH_SECTIONS, type BenchSection } from './main.ts';
 
 type Row = BenchRow;
@@ -251,6 +252,8 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean; o
     }
     // kill -9 loop: acknowledged events survive the host being killed while they stream in.
     if (opts.only.has('durability')) rows.push(...(await benchDurability(dir, opts.quick, progress.onProgress)));
+    // KPI dashboard: a year of incidents for the district, every chart's query against JS over row objects.
+    if (opts.only.has('kpi')) rows.push(...(await benchKpi(opts.buildings, opts.quick)));
     progress.stop();
   } finally {
     clearInterval(sampler);

@@ -4,7 +4,7 @@
  * when its handling ended (处置完成: the first feedback, evaluation or close), whether it was
  * cancelled, its deadline (data/model/incidents.ts SLA_MINUTES), its latest rating, its last
  * assignee, its grid (the building's, else the grid whose outline holds the point) and its place
- * (the building, else a ~50 m cell of road). The dashboard's charts aggregate these rows, so a
+ * (the building's id, else minus the ~50 m cell of road it is in, lon cell × 10⁶ + lat cell). The dashboard's charts aggregate these rows, so a
  * year of tens of millions of steps is grouped by incident once, not per chart.
  *
  * Built whole the first time, then kept: `refreshFacts` rebuilds the rows of the incidents whose
@@ -22,7 +22,7 @@ const STEP_RANK = `CASE step WHEN 'reported' THEN 0 WHEN 'accepted' THEN 1 WHEN 
   WHEN 'handling' THEN 3 WHEN 'feedback' THEN 4 WHEN 'evaluated' THEN 5 WHEN 'closed' THEN 6 WHEN 'cancelled' THEN 6 END`;
 
 /** The fact rows of the incidents `which` selects (a WHERE over `incidents i`). */
-const FACTS_SELECT = (which: string): string => /* sql */ `
+export const FACTS_SELECT = (which: string): string => /* sql */ `
   WITH inc AS (SELECT * FROM incidents i WHERE ${which}),
   s AS (
     SELECT st.incident_id,
@@ -51,14 +51,14 @@ const FACTS_SELECT = (which: string): string => /* sql */ `
     epoch_ms(inc.reported_at) + coalesce(sla.minutes, 1440) * 60000 AS due_ms,
     s.rating, s.assignee_kind, s.assignee_id,
     coalesce(b.grid_id, g.grid_id) AS grid_id, inc.building_id,
-    CASE WHEN b.id IS NOT NULL THEN 'b' || b.id::VARCHAR
-      ELSE 'p' || round(inc.lon / ${KPI_PLACE_CELL_DEG})::BIGINT::VARCHAR || ':' || round(inc.lat / ${KPI_PLACE_CELL_DEG})::BIGINT::VARCHAR END AS place_key,
+    CASE WHEN b.id IS NOT NULL THEN b.id::BIGINT
+      ELSE -(round(inc.lon / ${KPI_PLACE_CELL_DEG})::BIGINT * 1000000 + round(inc.lat / ${KPI_PLACE_CELL_DEG})::BIGINT) END AS place_key,
     CASE WHEN b.id IS NOT NULL THEN b.centroid_lon ELSE round(inc.lon / ${KPI_PLACE_CELL_DEG}) * ${KPI_PLACE_CELL_DEG} END AS place_lon,
     CASE WHEN b.id IS NOT NULL THEN b.centroid_lat ELSE round(inc.lat / ${KPI_PLACE_CELL_DEG}) * ${KPI_PLACE_CELL_DEG} END AS place_lat
   FROM inc
   LEFT JOIN s ON s.incident_id = inc.id
   LEFT JOIN buildings b ON b.id = inc.building_id
-  LEFT JOIN pt_grid g ON inc.building_id IS NULL AND g.lon = inc.lon AND g.lat = inc.lat
+  LEFT JOIN pt_grid g ON g.lon = inc.lon AND g.lat = inc.lat
   LEFT JOIN sla ON sla.category = inc.category`;
 
 const built = new WeakMap<DuckDbStore, { watermarkMs: number }>();

@@ -30,10 +30,12 @@ import {
   type SlaByGrid,
   type WorkloadRow,
 } from '../../model/kpi/index.ts';
-import { SLA_MINUTES, type IncidentCategory } from '../../model/incidents.ts';
+import { INCIDENT_CATEGORIES, SLA_MINUTES, type IncidentCategory } from '../../model/incidents.ts';
 import { FACTS_TABLE, refreshFacts } from './kpiFacts.ts';
 
 type Params = { from: number; to: number; now: number };
+/** Ties between categories go to the one listed first (data/model/incidents.ts). */
+const CATEGORY_RANK = `list_position([${INCIDENT_CATEGORIES.map((c) => `'${c}'`).join(', ')}], category)`;
 const IN_PERIOD = `reported_ms >= $from AND reported_ms < $to`;
 const HANDLED = `handled_ms IS NOT NULL`;
 const HANDLING_MIN = `(handled_ms - reported_ms) / 60000.0`;
@@ -214,26 +216,34 @@ async function satisfaction(
 }
 
 async function hotspots(store: DuckDbStore, p: Params): Promise<Hotspot[]> {
+  // By place and category first (the category reported most is the one with most rows), then by place.
   const rows = await all<Record<string, unknown>>(
     store,
     `SELECT h.*, coalesce(b.address, a.name) AS label FROM (
-       SELECT place_key, any_value(building_id) AS building_id, any_value(place_lon) AS lon, any_value(place_lat) AS lat,
-         count(*) AS n, mode(category ORDER BY category) AS top_category, any_value(grid_id) AS grid_id
-       FROM ${FACTS_TABLE} WHERE ${IN_PERIOD} GROUP BY place_key HAVING count(*) >= ${KPI_HOTSPOT_MIN_REPORTS}
+       SELECT place_key, sum(n) AS n, arg_max(category, n * 100 - category_rank) AS top_category,
+         any_value(lon) AS lon, any_value(lat) AS lat, any_value(grid_id) AS grid_id
+       FROM (
+         SELECT place_key, category, count(*) AS n, any_value(place_lon) AS lon, any_value(place_lat) AS lat, any_value(grid_id) AS grid_id,
+           ${CATEGORY_RANK} AS category_rank
+         FROM ${FACTS_TABLE} WHERE ${IN_PERIOD} GROUP BY place_key, category
+       ) GROUP BY place_key HAVING sum(n) >= ${KPI_HOTSPOT_MIN_REPORTS}
        ORDER BY n DESC, place_key LIMIT ${KPI_HOTSPOT_MAP_MAX}
-     ) h LEFT JOIN buildings b ON b.id = h.building_id LEFT JOIN areas a ON a.id = h.grid_id
+     ) h LEFT JOIN buildings b ON h.place_key > 0 AND b.id = h.place_key LEFT JOIN areas a ON a.id = h.grid_id
      ORDER BY h.n DESC, h.place_key`,
     p,
   );
-  return rows.map((r) => ({
-    key: String(r.place_key),
-    buildingId: numOrNull(r.building_id),
-    lon: Number(r.lon),
-    lat: Number(r.lat),
-    label: r.label === null || r.label === undefined ? null : String(r.label),
-    count: num(r.n),
-    topCategory: String(r.top_category),
-  }));
+  return rows.map((r) => {
+    const key = Number(r.place_key);
+    return {
+      key: key > 0 ? `b${key}` : `p${-key}`,
+      buildingId: key > 0 ? key : null,
+      lon: Number(r.lon),
+      lat: Number(r.lat),
+      label: r.label === null || r.label === undefined ? null : String(r.label),
+      count: num(r.n),
+      topCategory: String(r.top_category),
+    };
+  });
 }
 
 async function workload(

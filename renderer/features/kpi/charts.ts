@@ -35,13 +35,12 @@ export interface ChartSpec {
 
 export function chartSpecs(k: KpiReport, t: T, lang: string): ChartSpec[] {
   const binLabel = (from: number, to: number | null): string => {
-    const f = (m: number): string =>
-      m < 60
-        ? `${m}${t('kpi.min')}`
-        : m < 1440
-          ? `${m / 60}${t('kpi.h')}`
-          : `${m / 1440}${t('kpi.d')}`;
-    return to === null ? `≥${f(from)}` : `${f(from)}–${f(to)}`;
+    const f = (m: number): string => String(m < 60 ? m : m < 1440 ? m / 60 : m / 1440);
+    const u = (m: number): string => (m < 60 ? t('kpi.min') : m < 1440 ? t('kpi.h') : t('kpi.d'));
+    if (to === null) return `≥${f(from)}${u(from)}`;
+    return from === 0 || u(from) === u(to)
+      ? `${f(from)}–${f(to)}${u(to)}`
+      : `${f(from)}${u(from)}–${f(to)}${u(to)}`;
   };
   const trendX = k.handlingTrend.map((p) => bucketLabel(p.atMs, k.bucket, lang));
   const workers = [...k.workload.departments, ...k.workload.gridWorkers].slice(0, 18).reverse();
@@ -58,6 +57,7 @@ export function chartSpecs(k: KpiReport, t: T, lang: string): ChartSpec[] {
           type: 'category',
           data: k.handlingDistribution.map((b) => binLabel(b.fromMin, b.toMin)),
           ...AXIS,
+          axisLabel: { ...AXIS.axisLabel, interval: 0, fontSize: 11 },
         },
         yAxis: { type: 'value', minInterval: 1, ...AXIS },
         series: [
