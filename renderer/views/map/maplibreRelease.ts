@@ -12,8 +12,12 @@
  * construction, maplibre's base event class's `on` notes which object is subscribed to
  * 'RTLPluginLoaded'. Each style a map has had is then unsubscribed: on a lost context (the
  * destroyed one) and by `removeMap`.
+ *
+ * The same pair tells the page's watchdog (gfx/pageWatchdog.ts) that a map is there and each
+ * frame it draws: a frozen map, or one that could not be built again, reloads the page.
  */
 import maplibregl from 'maplibre-gl';
+import { attachMapHeartbeat } from '../../gfx/pageWatchdog.ts';
 
 const RTL_EVENT = 'RTLPluginLoaded';
 
@@ -42,6 +46,8 @@ function eventedPrototype(): Emitter | null {
 function noteEmitter(emitter: Emitter): void {
   rtlEmitter ??= emitter;
 }
+
+const detachers = new WeakMap<maplibregl.Map, () => void>();
 
 /** Every style a map has had that may still be subscribed. */
 const stylesOf = new WeakMap<maplibregl.Map, Set<StyleLike>>();
@@ -93,11 +99,15 @@ export function createMap(options: maplibregl.MapOptions): maplibregl.Map {
     styles.clear();
   });
   map.on('webglcontextrestored', track);
+  const beat = attachMapHeartbeat(() => map.triggerRepaint());
+  map.on('render', beat.frame);
+  detachers.set(map, beat.detach);
   return map;
 }
 
 /** `map.remove()`, then every style the map has had let go of the page-wide emitter. */
 export function removeMap(map: maplibregl.Map): void {
+  detachers.get(map)?.();
   const styles = stylesOf.get(map) ?? new Set<StyleLike>();
   const style = currentStyle(map);
   if (style) styles.add(style);
@@ -109,10 +119,4 @@ export function removeMap(map: maplibregl.Map): void {
   }
   releaseStyles(styles);
   styles.clear();
-}
-
-/** How many listeners maplibre's RTL-plugin emitter holds (one per live style). */
-export function rtlListenerCount(): number {
-  const listeners = (rtlEmitter as unknown as { _listeners?: Record<string, unknown[]> } | null)?._listeners?.[RTL_EVENT];
-  return listeners?.length ?? 0;
 }
