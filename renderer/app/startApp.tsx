@@ -16,6 +16,7 @@ import { installTestHooks } from '../testing/testHooks.ts';
 import { followSelection } from '../actions/selection.ts';
 import { startSession } from '../actions/session.ts';
 import { ensureFont } from '../gfx/fonts.ts';
+import { installKeyboard } from './keyboard.ts';
 
 /** Every character of the Chinese UI strings, so the font subsets are there before they show. */
 function uiCharacters(value: unknown, out = new Set<string>()): Set<string> {
@@ -40,6 +41,7 @@ export function startApp(): void {
   void ensureFont(Array.from(uiCharacters(i18n.getResourceBundle('zh-CN', 'translation'))).join(''));
   installTestHooks();
   followSelection();
+  installKeyboard();
   // Signs in (a one-time or wall link, the host's session, or the form), then loads the twin.
   void startSession();
   const root = document.getElementById('root');

@@ -454,5 +454,12 @@ export function createFakeAppApi(): AppApi {
   };
   // The fake district has no storms imported.
   const typhoon = { listStorms: () => delay([]), getStormTrack: () => delay(null), getDistrictWind: () => delay(null), onStormsChanged: () => () => undefined, listEvacuationPlans: () => delay([]), onPlanProgress: () => () => undefined };
-  return { store, window: windowApi, live, incidents, alerts, auth, typhoon } as unknown as AppApi;
+  // Search over the fake district: its buildings' addresses (it has no households to search or incidents).
+  const search: AppApi['search'] = {
+    search: async (query, perKind) => {
+      const hits = await store.findBuildings(query, perKind);
+      return { query, groups: hits.length === 0 ? [] : [{ kind: 'address', total: hits.length, hits: hits.map((h) => ({ kind: 'address' as const, buildingId: h.id, address: h.address, name: h.name, lon: h.centroid[0], lat: h.centroid[1] })) }] };
+    },
+  };
+  return { store, window: windowApi, live, incidents, alerts, auth, typhoon, search } as unknown as AppApi;
 }

@@ -110,6 +110,23 @@ export interface TimelineTrackDef {
   build(span: TimelineSpan): TimelineMarks | null;
 }
 
+/**
+ * Something a person can do from anywhere, by key or from the help overlay (`?`): close, search,
+ * move in a list. One dispatcher (renderer/app/keyboard.ts) runs the first enabled command bound
+ * to a key; keys typed into a field reach no command but Esc.
+ */
+export interface CommandDef {
+  /** Stable id, e.g. `shell.close`. */
+  id: string;
+  /** i18n key of what it does, as the help overlay lists it. */
+  labelKey: string;
+  /** `KeyboardEvent.key` values that run it (`Escape`, `/`, `ArrowDown`); none: help only. */
+  keys?: readonly string[];
+  /** False while it does not apply (no list shown, nothing open); the next command for the key is tried. */
+  enabled?(): boolean;
+  run(): void;
+}
+
 export interface FeatureModule {
   id: string;
   panels?: readonly RightPanelDef[];
@@ -117,6 +134,8 @@ export interface FeatureModule {
   mapLayers?: readonly MapLayersDef[];
   /** Parts drawn over the map for the whole session (the demo's presenter bar); each draws nothing when idle. */
   overlays?: readonly ComponentType[];
+  /** Commands with their keys (renderer/app/keyboard.ts runs them; `?` lists them). */
+  commands?: readonly CommandDef[];
   /** Choices of "colour buildings by" (the left column's select), in the select's order. */
   colourBy?: readonly ColourByDef[];
   /** Rows under the time bar's scrubber. */

@@ -4,7 +4,7 @@
  */
 import type { ComponentType } from 'react';
 import type { IncidentActionProps } from './feature.ts';
-import type { ColourByDef, FeatureModule, FeaturePageDef, MapLayersDef, RightPanelDef, TimelineTrackDef } from './feature.ts';
+import type { ColourByDef, CommandDef, FeatureModule, FeaturePageDef, MapLayersDef, RightPanelDef, TimelineTrackDef } from './feature.ts';
 import { incidentsFeature } from './incidents/index.ts';
 import { alertsFeature } from './alerts/index.ts';
 import { buildingsFeature } from './buildings/index.ts';
@@ -12,13 +12,16 @@ import { typhoonFeature } from './typhoon/index.ts';
 import { demoFeature } from './demo/index.ts';
 import { kpiFeature } from './kpi/index.ts';
 import { dispatchFeature } from './dispatch/index.ts';
+import { commandsFeature } from './commands/index.ts';
+import { searchFeature } from './search/index.ts';
 
-export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature];
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature, commandsFeature, searchFeature];
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);
 export const PAGE_DEFS: readonly FeaturePageDef[] = FEATURES.flatMap((f) => f.pages ?? []);
 export const OVERLAY_DEFS: readonly ComponentType[] = FEATURES.flatMap((f) => f.overlays ?? []);
+export const COMMAND_DEFS: readonly CommandDef[] = FEATURES.flatMap((f) => f.commands ?? []);
 export const INCIDENT_ACTION_DEFS: readonly ComponentType<IncidentActionProps>[] = FEATURES.flatMap((f) => f.incidentActions ?? []);
 export const COLOUR_BY_DEFS: readonly ColourByDef[] = FEATURES.flatMap((f) => f.colourBy ?? []).sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
 export const TIMELINE_TRACK_DEFS: readonly TimelineTrackDef[] = FEATURES.flatMap((f) => f.timelineTracks ?? []);

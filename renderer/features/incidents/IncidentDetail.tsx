@@ -14,6 +14,7 @@ import { formatWhen, formatNumber } from '../../i18n/format.ts';
 import { useFeedNow } from '../../components/live/useClock.ts';
 import { CategoryIcon, SlaTimer, incidentSla } from './IncidentQueue.tsx';
 import { IncidentActions } from './IncidentActions.tsx';
+import { formatRoadAddress, incidentRoadAddress } from './roadAddress.ts';
 
 /** Which loop step a recorded step fills: a reassignment is a dispatch, closing is the evaluation. */
 const LOOP_STEP: Record<string, IncidentStep> = { reassigned: 'dispatched', closed: 'evaluated' };
@@ -78,6 +79,7 @@ export function IncidentDetail({ id }: { id: string }): React.JSX.Element {
   // Live: the newer of the pushed incident and the fetched detail; replay: the state as of then.
   const incident: Incident | null = mode === 'replay' ? (stored ?? null) : stored && known ? (stored.updatedAt >= known.updatedAt ? stored : known) : (stored ?? known);
   const steps = (known?.steps ?? []).filter((s) => mode === 'live' || s.ts <= nowMs);
+  const roadAddress = incident ? incidentRoadAddress(incident) : null;
 
   return (
     <section className="live-panel incident-detail" data-testid="incident-detail">
@@ -107,7 +109,13 @@ export function IncidentDetail({ id }: { id: string }): React.JSX.Element {
             <div className="field">
               <dt>{t('detail.location')}</dt>
               <dd>
-                {incident.address ? <span className="detail-address">{incident.address}</span> : null}
+                {incident.address ? (
+                  <span className="detail-address">{incident.address}</span>
+                ) : roadAddress ? (
+                  <span className="detail-address" data-testid="incident-road-address">
+                    {formatRoadAddress(roadAddress)}
+                  </span>
+                ) : null}
                 {incident.description ?? ''}
                 <span className="muted mono">
                   {incident.buildingId !== null ? ` ${t('queue.location', { id: incident.buildingId })} ·` : ''} {formatNumber(incident.lon, 5)}, {formatNumber(incident.lat, 5)}

@@ -9,7 +9,7 @@
  * without a GPU that raster ran in the thread that draws the map's markers (measured with 900
  * open incidents: the page's event-to-pixel p99 rose from ~250 to ~380 ms over 30 s).
  */
-import { memo, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../electron/common/dto.ts';
@@ -19,6 +19,12 @@ import { selectIncident } from '../../actions/incidents.ts';
 import { formatAge, formatDuration } from '../../i18n/format.ts';
 import { incidentIconKey, liveIconDataUrl } from '../../views/map/layers/liveIcons.ts';
 import { useFeedNow, useLiveIconsReady } from '../../components/live/useClock.ts';
+import { setCursor, useListCursor } from '../../state/listCursor.ts';
+import { ListTools } from '../../components/ListTools.tsx';
+import { formatDateTime } from '../../i18n/format.ts';
+import { t as translate } from '../../i18n/index.ts';
+import type { ListExport } from '../../actions/exportList.ts';
+import { incidentPlace } from './roadAddress.ts';
 
 const SLA_RANK: Record<SlaState, number> = { red: 0, amber: 1, ok: 2, missed: 3, met: 3 };
 
@@ -95,20 +101,26 @@ export function CategoryIcon({
 const ROW_PX = 74;
 const ROW_GAP_PX = 6;
 
-const Row = memo(function Row({ incident, sla, nowMs }: QueuedIncidentProps): React.JSX.Element {
+const Row = memo(function Row({ incident, sla, nowMs, cursor }: QueuedIncidentProps & { cursor: boolean }): React.JSX.Element {
   const { t } = useTranslation();
-  // Where first (an operator dispatches to an address), then what the reporter said.
+  // Where first (an operator dispatches to an address; on a road, the road and the nearest
+  // crossing), then what the reporter said.
   const place =
-    incident.address ??
+    incidentPlace(incident) ??
     (incident.buildingId !== null ? t('queue.location', { id: incident.buildingId }) : null);
   const where = [place, incident.description].filter((x) => x).join(' · ');
   return (
     <button
       type="button"
-      className={`incident-row sla-row-${sla}`}
+      className={`incident-row sla-row-${sla}${cursor ? ' is-cursor' : ''}`}
       data-testid="incident-row"
       data-incident-id={incident.id}
-      onClick={() => selectIncident(incident.id)}
+      data-cursor={cursor || undefined}
+      aria-current={cursor || undefined}
+      onClick={() => {
+        setCursor('incidents', incident.id);
+        selectIncident(incident.id);
+      }}
     >
       <CategoryIcon incident={incident} />
       <span className="incident-main">
@@ -153,6 +165,7 @@ export function IncidentQueue(): React.JSX.Element {
           {amber > 0 && (
             <span className="count-chip chip-amber">{t('queue.dueSoon', { count: amber })}</span>
           )}
+          {rows.length > 0 && <ListTools id="incidents" build={() => queueExport(rows, nowMs)} />}
           {overflow && overflow.summarised > 0 && (
             // Beyond the snapshot's bound the host sends counts by grid, not rows (LiveSnapshot).
             <span
@@ -193,6 +206,7 @@ function QueueRows({
   nowMs: number;
 }): React.JSX.Element {
   const scroller = useRef<HTMLDivElement>(null);
+  const cursor = useListCursor((s) => s.incidents);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -201,6 +215,11 @@ function QueueRows({
     overscan: 4,
     getItemKey: (i) => rows[i]!.incident.id,
   });
+  // The keyboard's row stays in view (the list is virtual: the row may not exist yet).
+  const cursorIndex = cursor === null ? -1 : rows.findIndex((r) => r.incident.id === cursor);
+  useEffect(() => {
+    if (cursorIndex >= 0) virtualizer.scrollToIndex(cursorIndex, { align: 'auto' });
+  }, [cursorIndex, virtualizer]);
   return (
     <div
       className="incident-list virtual-list"
@@ -221,11 +240,33 @@ function QueueRows({
               ref={virtualizer.measureElement}
               style={{ transform: `translateY(${item.start}px)` }}
             >
-              <Row incident={r.incident} sla={r.sla} nowMs={nowMs} />
+              <Row incident={r.incident} sla={r.sla} nowMs={nowMs} cursor={r.incident.id === cursor} />
             </div>
           );
         })}
       </div>
     </div>
   );
+}
+
+/** The queue as a table (CSV, print): what the rows show, in their order. */
+export function queueExport(rows: { incident: Incident; sla: SlaState }[], nowMs: number): ListExport {
+  const h = (k: string): string => translate(`incidents.export.${k}`);
+  return {
+    title: h('title'),
+    columns: ['id', 'category', 'severity', 'status', 'place', 'description', 'reporter', 'reportedAt', 'slaDueAt', 'sla', 'assignee'].map(h),
+    rows: rows.map(({ incident: i, sla }) => [
+      i.id,
+      translate(`category.${i.category}`),
+      translate(`severity.${i.severity}`),
+      translate(`incidentStatus.${i.status}`),
+      incidentPlace(i) ?? `${i.lon.toFixed(5)}, ${i.lat.toFixed(5)}`,
+      i.description,
+      translate(`reporter.${i.reporter}`),
+      formatDateTime(i.reportedAt),
+      formatDateTime(i.slaDueAt),
+      sla === 'red' ? `${translate('queue.slaOver')} ${formatDuration(nowMs - i.slaDueAt)}` : sla === 'amber' || sla === 'ok' ? `${translate('queue.slaLeft')} ${formatDuration(i.slaDueAt - nowMs)}` : translate(sla === 'met' ? 'queue.slaMet' : 'queue.slaMissed'),
+      i.assignee?.label ?? '',
+    ]),
+  };
 }

@@ -6,6 +6,8 @@ import { useUiStore } from '../../state/uiStore.ts';
 import { IncidentQueue } from './IncidentQueue.tsx';
 import { IncidentDetail } from './IncidentDetail.tsx';
 import type { FeatureModule } from '../feature.ts';
+import { incidentCommands } from './commands.ts';
+import { incidentsStrings } from './strings.ts';
 import { openIncidentsColourBy } from './colourBy.ts';
 import { incidentsTrack } from './timelineTrack.ts';
 
@@ -24,7 +26,8 @@ export const incidentsFeature: FeatureModule = {
       component: IncidentsPanel,
     },
   ],
+  commands: incidentCommands,
   colourBy: [openIncidentsColourBy],
   timelineTracks: [incidentsTrack],
-  i18n: { 'zh-CN': { timelineTrack: '每小时新报事件' }, en: { timelineTrack: 'Incidents reported per hour' } },
+  i18n: { 'zh-CN': { timelineTrack: '每小时新报事件', ...incidentsStrings['zh-CN'] }, en: { timelineTrack: 'Incidents reported per hour', ...incidentsStrings.en } },
 };
