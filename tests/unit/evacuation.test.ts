@@ -122,7 +122,9 @@ describe('shelter assignment, a hand-checkable instance', () => {
     expect(plan.households.filter((h) => h.unplacedReason === 'capacity_short').length).toBe(1);
     for (const s of plan.shelters) expect(s.planned).toBeLessThanOrEqual(s.capacity);
     expect(plan.households.every((h) => h.ruleIds.join() === 'marked')).toBe(true);
-    expect(plan.notes.join('\n')).toMatch(/wheelchair/);
+    expect(plan.notes.map((n) => n.en).join('\n')).toMatch(/wheelchair/);
+    // The briefing prints the Chinese: every note the plan writes is in both languages.
+    expect(plan.notes.map((n) => n.zh).join('\n')).toMatch(/无障碍/);
   });
 
   it('nobody at risk gives an empty plan, not an error', async () => {
@@ -199,7 +201,8 @@ describe('evacuation plan on a seeded demo twin (300 buildings)', () => {
     expect(plan.solver.status).toBe('Optimal');
     expect(plan.solver.provedOptimal).toBe(true);
     expect(plan.totals.placedPeople + plan.totals.unplacedPeople).toBe(plan.households.reduce((a, h) => a + h.size, 0));
-    expect(plan.notes.join('\n')).toMatch(/bedridden/);
+    expect(plan.notes.map((n) => n.en).join('\n')).toMatch(/bedridden/);
+    expect(plan.notes.map((n) => n.zh).join('\n')).toMatch(/卧床/);
 
     const again = await planEvacuation({ rules: DEFAULT_EVACUATION_RULES, conditions, ...inputs });
     expect(again.households).toEqual(plan.households);

@@ -176,7 +176,8 @@ describe.skipIf(!real)('waterlogging and what-if through the typhoon contract', 
       const cmp = (await bare.api.typhoon.compareScenarios(stormId, { rain: design(150), trackShiftKm: 0 }, { rain: design(300), trackShiftKm: 0 }))!;
       expect(cmp.noTerrain).toMatch(/^no terrain model: /);
       expect(cmp.a.flood).toBeNull();
-      expect(cmp.a.notes[0]).toMatch(/^no terrain model/);
+      expect(cmp.a.notes[0]!.en).toMatch(/^no terrain model/);
+      expect(cmp.a.notes[0]!.zh).toMatch(/^没有地形模型/);
     } finally {
       bare.stop();
     }

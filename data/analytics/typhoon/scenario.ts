@@ -21,6 +21,7 @@ import { joinDanglingEnds } from './evacuation/roadJoins.ts';
 import { DEFAULT_PUMP_REACH_M, prepareFlood, readFloodInputs, type FloodResult, type PreparedFlood } from './flood.ts';
 import { HOUR_MS, windTimeline } from './windField.ts';
 import type { ScenarioOutcome } from '../../model/typhoon/whatIf.ts';
+import { NO_TERRAIN_NOTE, planNote, type PlanNote } from '../../model/typhoon/notes.ts';
 
 /** Hours without rain after a scenario's rain: the drainage takes the water down again, and the map shows it. */
 export const RECESSION_HOURS = 12;
@@ -125,8 +126,8 @@ export function passableRoads(district: WhatIfDistrict, flood: FloodResult | nul
 /** Households at risk, the plan's shelter load and the roads cut under one scenario. */
 export async function whatIfOutcome(district: WhatIfDistrict, run: WhatIfRun): Promise<ScenarioOutcome> {
   const ev = district.evacuation;
-  const notes: string[] = [];
-  if (district.noTerrain) notes.push(district.noTerrain);
+  const notes: PlanNote[] = [];
+  if (district.noTerrain) notes.push(NO_TERRAIN_NOTE);
   const track = shiftTrack(run.track, run.trackShiftKm);
   const lon = Float64Array.from(ev.buildings, (b) => b.lon);
   const lat = Float64Array.from(ev.buildings, (b) => b.lat);
@@ -179,7 +180,10 @@ export async function whatIfOutcome(district: WhatIfDistrict, run: WhatIfRun): P
     roads: passableRoads(district, run.flood),
   });
   notes.push(...plan.notes);
-  if (run.flood && flood && flood.roadsClosedOnFoot > 0) notes.push(`routes avoid the ${flood.roadsClosedOnFoot} road stretch(es) the water closes on foot at any hour`);
+  if (run.flood && flood && flood.roadsClosedOnFoot > 0)
+    notes.push(
+      planNote(`路线避开任一时刻积水阻断步行的 ${flood.roadsClosedOnFoot} 段道路`, `routes avoid the ${flood.roadsClosedOnFoot} road stretch(es) the water closes on foot at any hour`),
+    );
   return {
     label: run.label,
     rainMm: Math.round(run.rainMm * 10) / 10,

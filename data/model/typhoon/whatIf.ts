@@ -4,6 +4,7 @@
  * (electron/common/typhoon/flood.ts), defined once here so the two cannot drift apart.
  * Aggregates only: no household, no person.
  */
+import type { PlanNote } from './notes.ts';
 
 /** A rule's name in both languages, as an official reads it in the plan. */
 export interface RuleLabel {
@@ -45,5 +46,5 @@ export interface ScenarioOutcome {
     nearestOverflowed: number;
     loads: { shelterId: number; name: string; capacity: number; planned: number }[];
   };
-  notes: string[];
+  notes: PlanNote[];
 }

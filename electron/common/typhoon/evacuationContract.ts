@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { epochMs, m, recordId, type MemberSpec } from '../sections.ts';
+import type { PlanNote } from '../../../data/model/typhoon/notes.ts';
 
 export type EvacuationClockStatus = 'late' | 'on-time' | 'no-gale' | 'done' | 'invalid';
 
@@ -151,7 +152,8 @@ export interface EvacuationPlanView extends EvacuationPlanSummary {
   routes: { workerId: number; callsign: string; gridId: number; households: number; people: number; buildings: number; vehicleHouseholds: number; routeM: number }[];
   vehicleTripsByGrid: { gridId: number | null; trips: number; people: number }[];
   prePositions: PrePositionView[];
-  notes: string[];
+  /** In both languages; `kind: 'model'` marks the wind fit's notes (English, not printed). */
+  notes: PlanNote[];
 }
 
 export type EvacuationProgressStatus = 'contacted' | 'moved' | 'refused';

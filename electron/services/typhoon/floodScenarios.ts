@@ -34,6 +34,7 @@ import type {
   WhatIfScenario,
 } from '../../common/typhoon/flood.ts';
 import { MIN_HOUSEHOLDS_COUNTED, servingWall } from '../wallView.ts';
+import { planNote } from '../../../data/model/typhoon/notes.ts';
 
 /** What the flood needs to know of a storm: its track to plan on and the moment its rain peaks. */
 export interface StormTiming {
@@ -95,7 +96,7 @@ export class FloodScenarios {
           windStartUtcMs,
           windHours,
         });
-        if ('unavailable' in run.view && run.view.unavailable === 'no_gauges') outcome.notes.unshift(run.view.message);
+        if ('unavailable' in run.view && run.view.unavailable === 'no_gauges') outcome.notes.unshift(planNote('没有雨量计读数：请接入雨量计或改用设定降雨总量', run.view.message));
         return outcome;
       };
       // One after the other: the plan's solver is not re-entrant, and the two share the district.

@@ -8,13 +8,14 @@ import { CareFlag } from '../../../model/domain.ts';
 import { RoadGraph } from '../../RoadGraph.ts';
 import type { RiskHousehold } from './rules.ts';
 import type { PlanBuilding, PlanShelter } from './evacuationPlan.ts';
+import type { ShelterExclusion } from '../../../model/typhoon/notes.ts';
 
 export interface EvacuationInputs {
   buildings: PlanBuilding[];
   households: RiskHousehold[];
   shelters: PlanShelter[];
   /** Shelters left out (closed, or no capacity), with why. */
-  excludedShelters: { id: number; name: string; reason: string }[];
+  excludedShelters: { id: number; name: string; why: ShelterExclusion }[];
   roads: RoadGraph;
 }
 
@@ -50,8 +51,8 @@ export async function loadEvacuationInputs(store: DuckDbStore): Promise<Evacuati
   const shelters: PlanShelter[] = [];
   const excludedShelters: EvacuationInputs['excludedShelters'] = [];
   for (const f of facilityRows) {
-    if (f.status !== 'open') excludedShelters.push({ id: f.id, name: f.name, reason: `status is ${f.status}, not open` });
-    else if (f.capacity === null || f.capacity <= 0) excludedShelters.push({ id: f.id, name: f.name, reason: 'no capacity recorded' });
+    if (f.status !== 'open') excludedShelters.push({ id: f.id, name: f.name, why: { kind: 'not_open', status: f.status } });
+    else if (f.capacity === null || f.capacity <= 0) excludedShelters.push({ id: f.id, name: f.name, why: { kind: 'no_capacity' } });
     else shelters.push({ id: f.id, name: f.name, lon: f.lon, lat: f.lat, capacity: f.capacity, wheelchairAccessible: null });
   }
   const roadRows = await store.all<{ g: string }>("SELECT geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road'");

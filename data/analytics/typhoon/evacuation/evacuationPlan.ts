@@ -8,6 +8,7 @@ import type { RoadGraph } from '../../RoadGraph.ts';
 import { selectAtRiskHouseholds, type AtRiskSelection, type EvacuationRule, type RiskBuilding, type RiskConditions, type RiskHousehold } from './rules.ts';
 import { shelterDistanceTable } from './roadTable.ts';
 import { nearestShelterAssignment, optimalShelterAssignment, type AssignmentResult, type AssignmentRound, type NearestShelterResult } from './shelterAssignment.ts';
+import { planNote, type PlanNote } from '../../../model/typhoon/notes.ts';
 
 export interface PlanBuilding extends RiskBuilding {
   lon: number;
@@ -54,7 +55,7 @@ export interface EvacuationPlan {
   households: PlannedHousehold[];
   shelters: ShelterLoad[];
   /** Sentences for the plan's header: what was solved, what the data lack. */
-  notes: string[];
+  notes: PlanNote[];
   solver: {
     status: string;
     provedOptimal: boolean;
@@ -157,12 +158,12 @@ export interface PlanInput {
 export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> {
   const t0 = performance.now();
   const selection = selectAtRiskHouseholds(input.rules, input.buildings, input.households, input.conditions);
-  const notes: string[] = [...selection.dataGaps];
+  const notes: PlanNote[] = [...selection.dataGaps];
   const shelters = input.shelters.filter((s) => s.capacity > 0);
   const skipped = input.shelters.length - shelters.length;
-  if (skipped > 0) notes.push(`${skipped} shelter(s) have no capacity recorded and take no one`);
+  if (skipped > 0) notes.push(planNote(`${skipped} 个避难场所没有登记容量，不接收人员`, `${skipped} shelter(s) have no capacity recorded and take no one`));
   if (shelters.length > 0 && shelters.every((s) => s.wheelchairAccessible === null))
-    notes.push('wheelchair access: the facilities data do not record it, so shelters are not checked for it (无障碍信息缺失)');
+    notes.push(planNote('无障碍：设施数据没有记录轮椅通行，避难场所未按此核对', 'wheelchair access: the facilities data do not record it, so shelters are not checked for it'));
 
   // At-risk buildings, in order of first appearance; then sources = their rows of the distance table.
   const buildingIndex = new Map<number, number>();
@@ -180,7 +181,8 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
     riskBuildingOf.set(h.buildingId, riskBuildings.length);
     riskBuildings.push(input.buildings[bi]!);
   }
-  if (missing.size > 0) notes.push(`${missing.size} building(s) of at-risk households are not in the building list; their households are unplaced`);
+  if (missing.size > 0)
+    notes.push(planNote(`${missing.size} 栋需转移住户所在楼栋不在楼栋清单中，其住户未安置`, `${missing.size} building(s) of at-risk households are not in the building list; their households are unplaced`));
   const m = shelters.length;
   const t1 = performance.now();
   let table: RoadDistances;
@@ -194,7 +196,7 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
     }
     table = { rowOfPoint: Int32Array.from(riskBuildings, (_, i) => i), walkM: new Float64Array(rows), rows, metres };
   } else {
-    if (input.roads.nodeCount === 0) notes.push('no road network in the twin: no shelter can be reached by road');
+    if (input.roads.nodeCount === 0) notes.push(planNote('孪生中没有路网：无法经道路到达任何避难场所', 'no road network in the twin: no shelter can be reached by road'));
     table = roadDistances(input.roads, riskBuildings, shelters);
   }
   const { metres, walkM, rowOfPoint } = table;
@@ -291,8 +293,13 @@ export async function planEvacuation(input: PlanInput): Promise<EvacuationPlan> 
   if (unplacedHouseholds > 0) {
     const short = planned.filter((h) => h.unplacedReason === 'capacity_short').length;
     const noRoad = unplacedHouseholds - short;
+    const need = selection.households.reduce((acc, h) => acc + h.size, 0);
+    const open = shelters.reduce((acc, sh) => acc + sh.capacity, 0);
     notes.push(
-      `${unplacedHouseholds} household(s) unplaced: ${short} because shelter places run short (need ${selection.households.reduce((a, h) => a + h.size, 0)} places, ${shelters.reduce((a, s) => a + s.capacity, 0)} open), ${noRoad} with no road to any shelter`,
+      planNote(
+        `${unplacedHouseholds} 户未安置：${short} 户因避难场所床位不足（需 ${need} 个，开放 ${open} 个），${noRoad} 户无道路可达任何避难场所`,
+        `${unplacedHouseholds} household(s) unplaced: ${short} because shelter places run short (need ${need} places, ${open} open), ${noRoad} with no road to any shelter`,
+      ),
     );
   }
   // The walks to the road of the people the solver placed (its objective leaves the constant out).

@@ -10,6 +10,7 @@
  */
 import { BUILDING_USES, CareFlag } from '../../../model/domain.ts';
 import type { RuleLabel } from '../../../model/typhoon/whatIf.ts';
+import { planNote, type PlanNote } from '../../../model/typhoon/notes.ts';
 
 export type { RuleLabel };
 
@@ -127,7 +128,7 @@ export interface AtRiskSelection {
   /** Households and people per rule id (a household counts under every rule that selected it). */
   byRule: { ruleId: string; label: RuleLabel; households: number; people: number }[];
   /** What the data cannot tell, said once per plan (e.g. no bedridden field). */
-  dataGaps: string[];
+  dataGaps: PlanNote[];
 }
 
 /** Problems in a rule list, each a sentence naming the rule and what to fix; empty when valid. */
@@ -228,9 +229,9 @@ export function selectAtRiskHouseholds(
     }
     if (ruleIds) out.push({ householdId: h.id, buildingId: h.buildingId, floor: h.floor, size: h.size, ruleIds });
   }
-  const dataGaps: string[] = [];
+  const dataGaps: PlanNote[] = [];
   const wantsBedridden = active.some((r) => r.kind === 'vulnerable_weak_building' && r.vulnerable.includes('bedridden'));
   if (wantsBedridden && households.length > 0 && households.every((h) => h.bedridden === null))
-    dataGaps.push('bedridden: the population data have no bedridden field, so no household is selected for it (卧床人员无数据，未纳入)');
+    dataGaps.push(planNote('卧床人员：人口数据没有卧床字段，未据此选出任何住户', 'bedridden: the population data have no bedridden field, so no household is selected for it'));
   return { households: out, byRule: counts, dataGaps };
 }

@@ -35,6 +35,7 @@ import {
   type PrePosition,
   type VehicleTrip,
 } from './doorKnock.ts';
+import { modelNote, NO_TERRAIN_NOTE, planNote, shelterExclusionNote, type PlanNote } from '../../../model/typhoon/notes.ts';
 
 export interface StormPlanOptions {
   /** The plan's moment in the storm's clock (UTC ms): the evacuation clock says late or not against it. */
@@ -167,7 +168,7 @@ export interface StormEvacuationPlan {
   workers: StormPlanWorker[];
   vehicleTrips: VehicleTrip[];
   prePositions: PrePosition[];
-  notes: string[];
+  notes: PlanNote[];
   /** Where the time went, ms (not part of the plan's numbers: they differ from run to run). */
   timingsMs: Record<'inputs' | 'wind' | 'flood' | 'roads' | 'assignment' | 'routes' | 'prePositions', number>;
 }
@@ -318,7 +319,7 @@ function floodSpots(flood: FloodResult, buildingPos: ReadonlyMap<number, { lon: 
 export async function planStormEvacuation(store: DuckDbStore, stormId: string, options: StormPlanOptions): Promise<StormEvacuationPlan | null> {
   const track = await readWindTrack(store, stormId);
   if (track === null) return null;
-  const notes: string[] = [];
+  const notes: PlanNote[] = [];
   const timingsMs: StormEvacuationPlan['timingsMs'] = { inputs: 0, wind: 0, flood: 0, roads: 0, assignment: 0, routes: 0, prePositions: 0 };
   let mark = performance.now();
   const lap = (phase: keyof StormEvacuationPlan['timingsMs']): void => {
@@ -327,7 +328,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     mark = now;
   };
   const inputs = await loadEvacuationInputs(store);
-  for (const s of inputs.excludedShelters) notes.push(`shelter ${s.name} left out: ${s.reason}`);
+  for (const s of inputs.excludedShelters) notes.push(shelterExclusionNote(s.name, s.why));
   const buildings = inputs.buildings;
 
   // Grids, communities, workers.
@@ -378,8 +379,11 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
         peakUtcMs = t.peakUtcMs[i]!;
       }
     });
-    notes.push(...t.notes);
-  } else notes.push(`the storm ${stormId} has fewer than two positions: no wind field, so no building is inside the force-10 circle`);
+    notes.push(...t.notes.map(modelNote));
+  } else
+    notes.push(
+      planNote(`台风 ${stormId} 的位置少于两个：没有风场，因此没有楼栋在 10 级风圈内`, `the storm ${stormId} has fewer than two positions: no wind field, so no building is inside the force-10 circle`),
+    );
   lap('inputs');
   const force10 = new Map<number, number>();
   buildings.forEach((b, i) => {
@@ -403,7 +407,7 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
       hourlyMm: typhoonRainProfile(options.rainTotalMm, options.rainHours),
       ...(anchor !== null ? { startUtcMs: designRainStartUtcMs(anchor, options.rainHours) } : {}),
     });
-    if ('noTerrain' in result) notes.push(result.noTerrain);
+    if ('noTerrain' in result) notes.push(NO_TERRAIN_NOTE);
     else {
       flood = result;
       for (const b of result.floodedBuildings) {
@@ -413,7 +417,8 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
         if (floors.length > 0) floodedFloors.set(b.buildingId, floors);
       }
       closedOnFoot = result.floodedRoads.filter((r) => r.closedOnFootFromHour !== null).map((r) => r.road);
-      if (closedOnFoot.length > 0) notes.push(`${closedOnFoot.length} road stretch(es) deeper than 0.5 m are left out of the walking routes to shelters`);
+      if (closedOnFoot.length > 0)
+        notes.push(planNote(`${closedOnFoot.length} 段积水超过 0.5 米的道路不计入步行去避难场所的路线`, `${closedOnFoot.length} road stretch(es) deeper than 0.5 m are left out of the walking routes to shelters`));
       const peak = result.perHour.reduce((a, h) => (h.householdsFlooded > a.householdsFlooded ? h : a), result.perHour[0]!);
       floodSummary = {
         label,
@@ -431,12 +436,14 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
   lap('flood');
   // The network people walk: lanes joined to the street they stop short of, flooded stretches left out.
   const joinedLines = joinDanglingEnds(passableLines(await readRoadLines(store), closedOnFoot));
-  if (joinedLines.joined > 0) notes.push(`${joinedLines.joined} lane end(s) that stop short of a road are joined to it on foot (within 80 m)`);
+  if (joinedLines.joined > 0)
+    notes.push(planNote(`${joinedLines.joined} 处未接上道路的巷道端点按步行接到最近道路（80 米内）`, `${joinedLines.joined} lane end(s) that stop short of a road are joined to it on foot (within 80 m)`));
   const roads = RoadGraph.fromLines(joinedLines.lines);
   lap('roads');
   const known = new Set(buildings.map((b) => b.id));
   const unknownMarked = [...options.markedBuildingIds, ...options.dangerousBuildingIds].filter((id) => !known.has(id));
-  if (unknownMarked.length > 0) notes.push(`building(s) ${unknownMarked.slice(0, 10).join(', ')} marked in the options are not in the twin`);
+  if (unknownMarked.length > 0)
+    notes.push(planNote(`标记的楼栋 ${unknownMarked.slice(0, 10).join('、')} 不在孪生中`, `building(s) ${unknownMarked.slice(0, 10).join(', ')} marked in the options are not in the twin`));
   const conditions: RiskConditions = {
     floodedFloors,
     force10,
@@ -464,7 +471,10 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
     .filter((w) => w.lon !== null && w.lat !== null)
     .map((w) => ({ id: w.id, resourceId: w.resource_id, callsign: w.callsign, gridId: w.grid_id, lon: w.lon!, lat: w.lat! }));
   const knocks = planDoorKnocks(new LocalRoads(joinedLines.lines), workers, buildings, knock);
-  if (knocks.unassigned.length > 0) notes.push(`${knocks.unassigned.length} household(s) are in no grid worker's list (their building has no grid, or the grid no worker)`);
+  if (knocks.unassigned.length > 0)
+    notes.push(
+      planNote(`${knocks.unassigned.length} 户不在任何网格员的入户清单中（所在楼栋没有网格，或网格没有网格员）`, `${knocks.unassigned.length} household(s) are in no grid worker's list (their building has no grid, or the grid no worker)`),
+    );
   const placeOf = new Map<number, { workerId: number; order: number }>();
   for (const r of knocks.routes) for (const s of r.stops) placeOf.set(s.householdId, { workerId: r.workerId, order: s.order });
   const gridOf = (buildingId: number): number | null => buildingById.get(buildingId)?.gridId ?? null;

@@ -31,6 +31,7 @@ import { floodLayers } from '../floodLayer.ts';
 import { boundsOf, drawBriefMap, type LonLatBounds } from './briefMaps.ts';
 import { briefChanges, type BriefChange } from './briefChanges.ts';
 import './brief.css';
+import type { PlanNote } from '../../../../data/model/typhoon/notes.ts';
 
 const SIGNALS = ['none', 'blue', 'yellow', 'orange', 'red'] as const;
 const SIGNAL_COLOURS = ['#e8ecf1', '#2f6fe4', '#f2c200', '#f57c00', '#d81e1e'];
@@ -560,11 +561,11 @@ function PlanSummary({ plan }: { plan: Plan }): React.JSX.Element {
 }
 
 /**
- * The plan's notes a commander acts on. The wind model's per-fix fitting notes (they start with
- * the fix's ISO time) are the modeller's business and stay in the app.
+ * The plan's notes a commander acts on, in Chinese like the rest of the briefing. The wind model's
+ * fitting notes are the modeller's business and stay in the app.
  */
-function planNotes(notes: readonly string[]): string[] {
-  return notes.filter((n) => !/^\d{4}-\d{2}-\d{2}T/.test(n));
+function planNotes(notes: readonly PlanNote[]): string[] {
+  return notes.filter((n) => n.kind !== 'model').map((n) => n.zh);
 }
 
 function PlanGrids({ plan, p }: { plan: Plan; p: (ms: number | null) => string }): React.JSX.Element {
