@@ -178,12 +178,27 @@ export function buildProgram(): Command {
       await runBenchmarks({ buildings: o.quick ? 5000 : o.buildings, quick: Boolean(o.quick), only: new Set(o.only ?? BENCH_SECTIONS) });
     });
 
+  // Compressed soak (issue 12, kiosk): a wall page against a host whose feed replays the last hours at speed×.
+  program
+    .command('soak')
+    .description('run a wall page against a host fed at high speed; sample JS heap and RSS; PASS when nothing grows')
+    .option('--hours <h>', 'simulated hours', int('--hours', 1, 168), 24)
+    .option('--speed <k>', 'simulated seconds per second', int('--speed', 1, 600), 60)
+    .option('--sample <s>', 'seconds between samples', int('--sample', 1, 600), 15)
+    .option('--buildings <n>', 'buildings of the soak district', int('--buildings', 100, 200_000), 2000)
+    .action(async (o: { hours: number; speed: number; sample: number; buildings: number }) => {
+      const { runSoak, formatSoak } = await import('./soak.ts');
+      const r = await runSoak({ hours: o.hours, speed: o.speed, sampleS: o.sample, buildings: o.buildings, log: (l) => console.log(l) });
+      for (const line of formatSoak(r, o)) console.log(line);
+      if (!r.pass) process.exitCode = 1;
+    });
+
   program.addCommand(fuzzCommand());
 
   return program;
 }
 
-export const BENCH_SECTIONS = ['load', 'detector', 'ingest', 'browser', 'typhoon', 'durability', 'kpi'] as const;
+export const BENCH_SECTIONS = ['load', 'detector', 'ingest', 'browser', 'typhoon', 'durability'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 function sectionList(value: string): BenchSection[] {
   const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
