@@ -30,6 +30,7 @@ import { REPORTS_SECTION, type ReportsApi } from './reports/contract.ts';
 import { WHISTLE_SECTION, type WhistleApi } from './whistle/contract.ts';
 import { KPI_SECTION, type KpiApi } from './kpi/contract.ts';
 import { DISPATCH_SECTION, type DispatchApi } from './dispatch/contract.ts';
+import { DIRECTOR_SECTION, type DirectorApi } from './director/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
@@ -105,6 +106,8 @@ export interface AppApi {
   reports: ReportsApi;
   /** 吹哨报到: whistles, summoned departments and their scoreboard (electron/common/whistle/contract.ts). */
   whistle: WhistleApi;
+  /** Director mode: wall sessions, scenes, tours, blanking (electron/common/director/contract.ts). */
+  director: DirectorApi;
 }
 
 /** The audit log, for supervisors (electron/common/auditLog.ts). */
@@ -184,6 +187,7 @@ export const SECTIONS = {
   dispatch: DISPATCH_SECTION satisfies Record<keyof DispatchApi, MemberSpec>,
   reports: REPORTS_SECTION satisfies Record<keyof ReportsApi, MemberSpec>,
   whistle: WHISTLE_SECTION satisfies Record<keyof WhistleApi, MemberSpec>,
+  director: DIRECTOR_SECTION satisfies Record<keyof DirectorApi, MemberSpec>,
 } as const;
 
 /** Every member of every section with who may call it (`event` for pushed members). */

@@ -21,6 +21,7 @@ import { kpiServiceModule } from './kpi/index.ts';
 import { dispatchServiceModule } from './dispatch/index.ts';
 import { reportsServiceModule } from './reports/index.ts';
 import { whistleServiceModule } from './whistle/index.ts';
+import { directorServiceModule } from './director/module.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
@@ -67,6 +68,7 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   dispatch: dispatchServiceModule,
   reports: reportsServiceModule,
   whistle: whistleServiceModule,
+  director: directorServiceModule,
 };
 
 /** Starts every feature module's service. */

@@ -13,6 +13,7 @@
  * they are pure over the DTOs, so a wall view is built once per result and shared by every wall.
  */
 import type { DemoStoryView } from '../common/demo/contract.ts';
+import type { WallSessionView } from '../common/director/contract.ts';
 import { seesNoOne } from '../common/access.ts';
 import type {
   BuildingAlertCount,
@@ -178,4 +179,6 @@ export const WALL_VIEW_OF_EVENT: Readonly<Record<string, (payload: unknown) => u
   'typhoon.onPlanProgress': (payload) => payload,
   // The demo's step titles and what the screen shows; never the presenter's notes.
   'demo.onStoryStep': (payload) => ({ ...(payload as DemoStoryView), notes: null, problem: null }),
+  // Which scene and clock the wall's panels follow; not who pushed it.
+  'director.onWallChanged': (payload) => ({ ...(payload as WallSessionView), changedBy: null }),
 };

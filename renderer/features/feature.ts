@@ -134,6 +134,8 @@ export interface FeatureModule {
   mapLayers?: readonly MapLayersDef[];
   /** Parts drawn over the map for the whole session (the demo's presenter bar); each draws nothing when idle. */
   overlays?: readonly ComponentType[];
+  /** Director mode: a scene pushed to a wall panel says which map layers show (data/model/wallScene.ts SCENE_LAYERS). */
+  applyScene?(scene: { layers: readonly string[] }): void;
   /** Commands with their keys (renderer/app/keyboard.ts runs them; `?` lists them). */
   commands?: readonly CommandDef[];
   /** Choices of "colour buildings by" (the left column's select), in the select's order. */

@@ -10,12 +10,13 @@ import { alertsFeature } from './alerts/index.ts';
 import { buildingsFeature } from './buildings/index.ts';
 import { typhoonFeature } from './typhoon/index.ts';
 import { demoFeature } from './demo/index.ts';
+import { directorFeature } from './director/index.ts';
 import { kpiFeature } from './kpi/index.ts';
 import { dispatchFeature } from './dispatch/index.ts';
 import { commandsFeature } from './commands/index.ts';
 import { searchFeature } from './search/index.ts';
 
-export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature, commandsFeature, searchFeature];
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature, commandsFeature, searchFeature, directorFeature];
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);

@@ -136,6 +136,9 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     'typhoon.getFlood': [null, { source: 'design', totalMm: 300, hours: 24 }],
     // Not a demo twin here (tests/unit/demoStory.test.ts checks a wall's view of the story).
     'demo.getStory': [],
+    // A wall session's scene and clock: camera, layers, time; never who pushed it.
+    'director.joinWall': ['lobby', 0],
+    'director.getWall': ['lobby'],
     'typhoon.compareScenarios': ['CMA:1909', { rain: { source: 'design', totalMm: 150, hours: 24 }, trackShiftKm: 0 }, { rain: { source: 'design', totalMm: 300, hours: 24 }, trackShiftKm: -30 }],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>

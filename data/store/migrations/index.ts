@@ -8,6 +8,7 @@ import { evacuationPlansMigration } from '../typhoon/evacuationMigration.ts';
 import { typhoonBriefsMigration } from '../typhoon/briefs.ts';
 import { reportsAndWhistleMigration } from '../whistle/migration.ts';
 import { dispatchMigration } from '../dispatch/migration.ts';
+import { directorScenesMigration } from '../director/scenes.ts';
 export interface Migration {
   version: number;
   name: string;
@@ -281,5 +282,5 @@ CREATE TABLE twin_key (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14)];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14), directorScenesMigration(16)];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

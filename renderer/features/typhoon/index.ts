@@ -2,7 +2,7 @@
 import type { FeatureModule } from '../feature.ts';
 import { typhoonLayers } from './layers.ts';
 import { TyphoonPanel } from './TyphoonPanel.tsx';
-import { activeStormCount, followBulletins, loadStorms, useTyphoonStore } from './store.ts';
+import { activeStormCount, followBulletins, loadStorms, setTyphoonVisible, useTyphoonStore } from './store.ts';
 import { typhoonStrings } from './strings.ts';
 import { floodLayers } from './floodLayer.ts';
 import { followStorm as followStormFlood } from './floodStore.ts';
@@ -21,6 +21,8 @@ export const typhoonFeature: FeatureModule = {
   pages: [{ key: 'brief', component: BriefPage }],
   colourBy: typhoonColourBy,
   timelineTracks: [signalTrack],
+  // Director mode: a wall scene says whether the storm's layers show.
+  applyScene: (scene) => setTyphoonVisible(scene.layers.includes('typhoon')),
   i18n: typhoonStrings,
   start: () => {
     followBulletins();
