@@ -61,6 +61,10 @@ export const SLA_MINUTES: Record<IncidentCategory, number> = {
 /** Acceptance (受理) is due within this many minutes for every category. */
 export const ACCEPT_SLA_MINUTES = 10;
 
+/** True when an incident still waits for acceptance (受理) past ACCEPT_SLA_MINUTES after its report. */
+export const acceptOverdue = (status: IncidentStatus, reportedAtMs: number, nowMs: number): boolean =>
+  status === 'reported' && nowMs - reportedAtMs > ACCEPT_SLA_MINUTES * 60_000;
+
 export type SlaState = 'ok' | 'amber' | 'red' | 'met' | 'missed';
 
 /**

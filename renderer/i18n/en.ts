@@ -274,6 +274,8 @@ export const en: Messages = {
     tabsLabel: 'Right panel',
   },
   queue: {
+    acceptOverdue: '{{count}} not accepted in {{min}} min',
+    acceptLate: 'accept late',
     title: 'Incident queue',
     summary: '{{open}} open',
     overdue: '{{count}} overdue',

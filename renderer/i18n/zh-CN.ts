@@ -272,6 +272,8 @@ export const zhCN = {
     tabsLabel: '右侧面板',
   },
   queue: {
+    acceptOverdue: '超 {{min}} 分钟未受理 {{count}}',
+    acceptLate: '受理超时',
     title: '事件工单',
     summary: '未办结 {{open}}',
     overdue: '超时 {{count}}',

@@ -199,8 +199,9 @@ export class ReportsService implements ReportsApi {
       category: report.category as ResidentCategory,
       stage,
       reportedAt: Number(report.submitted_at),
-      steps: steps.map((s) => ({
-        step: s.step,
+      steps: steps.map((s, i) => ({
+        // An acceptance after the resident's rating is the incident reopened.
+        step: s.step === 'accepted' && steps.slice(0, i).some((p) => p.step === 'evaluated') ? 'reopened' : s.step,
         ts: Number(s.ts),
         by: s.kind === 'grid_worker' || s.kind === 'department' ? s.kind : null,
         department: s.kind === 'department' ? s.department : null,

@@ -36,12 +36,16 @@ svg.map .area { fill: #f6f8f2; stroke: #9aa7b4; stroke-width: 2; stroke-dasharra
 svg.map .area.is-picked { fill: #e3eefc; }
 svg.map .roads { fill: none; stroke: #ffffff; stroke-width: 5; stroke-linecap: round; stroke-linejoin: round; }
 svg.map .roads-edge { fill: none; stroke: #c4ccd4; stroke-width: 7; stroke-linecap: round; stroke-linejoin: round; }
-svg.map .label { font-size: 22px; fill: #4d5a66; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 5px; font-family: 'Noto Sans SC', sans-serif; pointer-events: none; }
+svg.map .label { font-size: 34px; fill: #4d5a66; text-anchor: middle; paint-order: stroke; stroke: #fff; stroke-width: 7px; font-family: 'Noto Sans SC', sans-serif; pointer-events: none; }
 svg.map .pin { fill: var(--bad); stroke: #fff; stroke-width: 4; }
 svg.map .pin-ring { fill: none; stroke: var(--bad); stroke-width: 3; opacity: .5; }
 .place-line { margin: 6px 0 0; font-size: 14px; }
 .place-line b { color: var(--ok); }
 .photo-row { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+.photo-pick { position: relative; display: inline-block; }
+.photo-pick input { position: absolute; inset: 0; opacity: 0; width: 100%; cursor: pointer; }
+.photo-pick span { display: inline-block; font: inherit; padding: 8px 14px; border: 1px solid var(--accent); color: var(--accent); border-radius: 8px; background: #fff; }
+.photo-pick input:focus-visible + span { outline: 3px solid #9cc3f5; }
 .photo-row img { max-width: 120px; max-height: 90px; border-radius: 6px; border: 1px solid var(--line); }
 .error { background: #fdecea; border: 1px solid #f4b4ae; color: var(--bad); border-radius: 8px; padding: 8px 10px; margin: 0 0 12px; font-weight: 700; }
 .error:empty { display: none; }
@@ -68,7 +72,7 @@ ul.steps .when { color: var(--muted); font-variant-numeric: tabular-nums; white-
 .stars span.is-on { color: #f0a500; }
 .stars input:focus-visible + span { outline: 3px solid #9cc3f5; }
 .muted { color: var(--muted); font-size: 14px; }
-@media (min-width: 900px) { main { padding-top: 24px; } h1 { font-size: 26px; } .form-grid { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; } .form-grid .card { margin: 0; } }
+@media (min-width: 900px) { main { max-width: 1040px; padding-top: 24px; } h1 { font-size: 26px; } .form-grid { display: grid; grid-template-columns: 5fr 6fr; gap: 12px; margin: 0 0 12px; } .form-grid > div { display: flex; flex-direction: column; gap: 12px; } .form-grid .card { margin: 0; } svg.map { max-height: 70vh; } }
 `;
 
 export const RESIDENT_CLIENT_JS = /* js */ `'use strict';
@@ -129,7 +133,8 @@ export const RESIDENT_CLIENT_JS = /* js */ `'use strict';
     });
     var desc = el('textarea', { id: 'desc', maxlength: String(form.limits.descriptionMax), 'data-testid': 'description' });
     var count = el('span', { text: '0/' + form.limits.descriptionMax });
-    desc.addEventListener('input', function () { count.textContent = desc.value.trim().length + '/' + form.limits.descriptionMax; });
+    chips.addEventListener('change', function () { error.textContent = ''; });
+    desc.addEventListener('input', function () { error.textContent = ''; count.textContent = desc.value.trim().length + '/' + form.limits.descriptionMax; });
     var m = form.map;
     var svg = sv('svg', { viewBox: '0 0 ' + m.width + ' ' + m.height, class: 'map', role: 'img', 'aria-label': t('placeHint'), 'data-testid': 'map' });
     svg.appendChild(sv('rect', { x: 0, y: 0, width: m.width, height: m.height, fill: '#eef2ea' }));
@@ -151,10 +156,12 @@ export const RESIDENT_CLIENT_JS = /* js */ `'use strict';
       var name = null;
       areas.forEach(function (a, i) { var inside = a.isPointInFill ? a.isPointInFill(p) : false; a.classList.toggle('is-picked', inside); if (inside) name = m.areas[i].name; });
       placeLine.textContent = '';
-      placeLine.appendChild(document.createTextNode(t('placePicked') + '：'));
+      placeLine.appendChild(document.createTextNode(t('placePicked') + t('colon')));
+      error.textContent = '';
       placeLine.appendChild(el('b', { text: (name || '') + ' ' + state.lon.toFixed(5) + ', ' + state.lat.toFixed(5) }));
     });
-    var photoInput = el('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp', 'data-testid': 'photo' });
+    var photoInput = el('input', { type: 'file', accept: 'image/jpeg,image/png,image/webp', 'aria-label': t('photo'), 'data-testid': 'photo' });
+    var photoPick = el('label', { class: 'photo-pick' }, photoInput, el('span', { text: t('photoChoose') }));
     var preview = el('span');
     photoInput.addEventListener('change', function () {
       var f = photoInput.files && photoInput.files[0];
@@ -189,7 +196,7 @@ export const RESIDENT_CLIENT_JS = /* js */ `'use strict';
       el('div', {},
         el('section', { class: 'card' }, el('h2', { text: t('category') }), chips),
         el('section', { class: 'card' }, el('h2', {}, el('label', { for: 'desc', text: t('description') })), desc, el('p', { class: 'hint' }, el('span', { text: t('descriptionHint', cfg.vars) }), count)),
-        el('section', { class: 'card' }, el('h2', { text: t('photo') }), el('div', { class: 'photo-row' }, photoInput, preview), el('p', { class: 'hint', text: t('photoHint') }))),
+        el('section', { class: 'card' }, el('h2', { text: t('photo') }), el('div', { class: 'photo-row' }, photoPick, preview), el('p', { class: 'hint', text: t('photoHint') }))),
       el('section', { class: 'card' }, el('h2', { text: t('place') }), el('p', { class: 'hint', text: t('placeHint') }), el('div', { class: 'map-wrap' }, svg), placeLine));
     app.appendChild(grid);
     app.appendChild(error);
@@ -254,7 +261,7 @@ export const RESIDENT_CLIENT_JS = /* js */ `'use strict';
     });
     var prog = el('section', { class: 'card' }, el('h2', { text: t('progress') }),
       el('p', { class: 'stage is-' + r.stage, 'data-testid': 'stage', 'data-stage': r.stage, text: t('stage.' + r.stage) }), loop, steps);
-    if (r.description) prog.appendChild(el('p', { class: 'muted', text: t('cat.' + r.category) + '：' + r.description }));
+    if (r.description) prog.appendChild(el('p', { class: 'muted', text: t('cat.' + r.category) + t('colon') + r.description }));
     if (r.place) prog.appendChild(el('p', { class: 'muted', text: r.place }));
     app.appendChild(prog);
     if (r.rating !== null) {

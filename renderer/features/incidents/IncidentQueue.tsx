@@ -13,7 +13,7 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
 import type { Incident } from '../../../electron/common/dto.ts';
-import { isOpenStatus, slaState, type SlaState } from '../../../data/model/incidents.ts';
+import { ACCEPT_SLA_MINUTES, acceptOverdue, isOpenStatus, slaState, type SlaState } from '../../../data/model/incidents.ts';
 import { useLivePanels } from '../../state/liveStore.ts';
 import { selectIncident } from '../../actions/incidents.ts';
 import { formatAge, formatDuration } from '../../i18n/format.ts';
@@ -137,6 +137,7 @@ const Row = memo(function Row({ incident, sla, nowMs, cursor }: QueuedIncidentPr
           <span className={`status-text status-${incident.status}`}>
             {t(`incidentStatus.${incident.status}`)}
           </span>
+          {acceptOverdue(incident.status, incident.reportedAt, nowMs) && <span className="count-chip chip-red" data-testid="accept-late">{t('queue.acceptLate')}</span>}
         </span>
       </span>
       <SlaTimer incident={incident} sla={sla} nowMs={nowMs} />
@@ -153,6 +154,8 @@ export function IncidentQueue(): React.JSX.Element {
   const rows = useMemo(() => queueOrder(incidents, nowMs), [incidents, nowMs]);
   const red = rows.filter((r) => r.sla === 'red').length;
   const amber = rows.filter((r) => r.sla === 'amber').length;
+  // Not accepted (受理) within ACCEPT_SLA_MINUTES of the report.
+  const notAccepted = rows.filter((r) => acceptOverdue(r.incident.status, r.incident.reportedAt, nowMs)).length;
   return (
     <section className="live-panel" data-testid="incident-queue">
       <header className="live-panel-head">
@@ -165,6 +168,7 @@ export function IncidentQueue(): React.JSX.Element {
           {amber > 0 && (
             <span className="count-chip chip-amber">{t('queue.dueSoon', { count: amber })}</span>
           )}
+          {notAccepted > 0 && <span className="count-chip chip-red" data-testid="accept-overdue">{t('queue.acceptOverdue', { count: notAccepted, min: ACCEPT_SLA_MINUTES })}</span>}
           {rows.length > 0 && <ListTools id="incidents" build={() => queueExport(rows, nowMs)} />}
           {overflow && overflow.summarised > 0 && (
             // Beyond the snapshot's bound the host sends counts by grid, not rows (LiveSnapshot).
