@@ -19,9 +19,12 @@ export interface FeedOptions {
 }
 
 export async function runFeed(o: FeedOptions): Promise<void> {
-  const world = await loadWorld(createHostClient(o.target, o.token ?? null));
+  const client = createHostClient(o.target, o.token ?? null);
+  const world = await loadWorld(client);
   console.log(`Simulating against ${o.target}: ${world.resources.length} resources, ${world.buildings.length} buildings, ${world.elderlyAloneHouseholds.length + world.otherHouseholds.length} metered households.`);
-  const sim = new FeedSimulator(world, { ...DEFAULT_SIMULATOR, seed: o.seed, maxFixesPerSecond: o.rate, runId: Date.now().toString(36) });
+  // Units a person sent at the host's console (dispatch by kind): driven there, never sent elsewhere.
+  let unitsOut: Awaited<ReturnType<typeof client.dispatch.getActiveDispatches>> = [];
+  const sim = new FeedSimulator(world, { ...DEFAULT_SIMULATOR, seed: o.seed, maxFixesPerSecond: o.rate, runId: Date.now().toString(36), unitsOut: () => unitsOut });
   let accepted = 0;
   let rejected = 0;
   const runner = new SimulatorRunner(sim, {
@@ -32,6 +35,9 @@ export async function runFeed(o: FeedOptions): Promise<void> {
       rejected += r.rejected.length;
     },
     log: (l) => console.error(l),
+    beforeStep: async () => {
+      unitsOut = await client.dispatch.getActiveDispatches().catch(() => unitsOut);
+    },
   });
   await runner.start();
   const status = setInterval(() => process.stderr.write(`\r  sent ${runner.sent} events · accepted ${accepted} · rejected ${rejected}   `), 1000);

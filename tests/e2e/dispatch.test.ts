@@ -94,7 +94,7 @@ beforeAll(async () => {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   app = { page, errors };
-  await page.goto(baseUrl);
+  await page.goto(baseUrl, { timeout: 240_000 });
   await page.locator('[data-testid="sign-in"] input[name="username"]').fill(credentials.username, { timeout: 120_000 });
   await page.locator('[data-testid="sign-in"] input[name="password"]').fill(credentials.password);
   await page.locator('[data-testid="sign-in"] button[type="submit"]').click();
