@@ -26,6 +26,8 @@ import '../styles/lists.css';
 const DEBOUNCE_MS = 250;
 /** Results asked for per kind (the contract allows up to 50). */
 const PER_KIND = 20;
+/** Results shown per kind until the group is opened whole, so every kind is in view at once. */
+const FIRST_SHOWN = 5;
 
 export const hitKey = (h: SearchHit): string =>
   h.kind === 'address' ? `a${h.buildingId}` : h.kind === 'household' ? `h${h.householdId}` : h.kind === 'incident' ? `i${h.incidentId}` : `f${h.facilityId}`;
@@ -103,6 +105,8 @@ export function SearchBox(): React.JSX.Element {
   const chosen = useRef<string | null>(null);
   const cursor = useListCursor((s) => s.search);
   const list = useRef<HTMLDivElement>(null);
+  /** Groups opened whole. */
+  const [opened, setOpened] = useState<Record<string, true>>({});
 
   useEffect(() => {
     const q = text.trim();
@@ -119,13 +123,15 @@ export function SearchBox(): React.JSX.Element {
         if (seq.current !== mine) return;
         setBusy(false);
         setResults(result ?? { query: q, groups: [] });
+        setOpened({});
         setCursor('search', null);
       });
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [text]);
 
-  const flat = useMemo(() => results?.groups.flatMap((g) => g.hits) ?? [], [results]);
+  const shownHits = (g: SearchResults['groups'][number]): SearchHit[] => (opened[g.kind] ? g.hits : g.hits.slice(0, FIRST_SHOWN));
+  const flat = useMemo(() => results?.groups.flatMap((g) => (opened[g.kind] ? g.hits : g.hits.slice(0, FIRST_SHOWN))) ?? [], [results, opened]);
 
   useEffect(() => {
     if (cursor) list.current?.querySelector(`[data-hit="${CSS.escape(cursor)}"]`)?.scrollIntoView({ block: 'nearest' });
@@ -189,7 +195,7 @@ export function SearchBox(): React.JSX.Element {
                 {t(`search.kinds.${g.kind}`)} <span className="count-chip">{g.total >= 1000 ? '1000+' : g.total}</span>
               </h3>
               <ul>
-                {g.hits.map((hit) => {
+                {shownHits(g).map((hit) => {
                   const key = hitKey(hit);
                   const text = hitText(hit);
                   return (
@@ -211,7 +217,12 @@ export function SearchBox(): React.JSX.Element {
                   );
                 })}
               </ul>
-              {g.total > g.hits.length && <p className="search-more">{t('search.more', { count: g.total - g.hits.length })}</p>}
+              {!opened[g.kind] && g.hits.length > FIRST_SHOWN && (
+                <button type="button" className="search-show-all" data-testid="search-show-all" data-kind={g.kind} onClick={() => setOpened((o) => ({ ...o, [g.kind]: true }))}>
+                  {t('search.showAll', { count: g.hits.length })}
+                </button>
+              )}
+              {(opened[g.kind] || g.hits.length <= FIRST_SHOWN) && g.total > g.hits.length && <p className="search-more">{t('search.more', { count: g.total - g.hits.length })}</p>}
             </section>
           ))}
           {results.groups.length > 0 && (
