@@ -46,6 +46,14 @@ export async function acknowledgeAlert(id: string): Promise<boolean> {
   return a !== null;
 }
 
+/** The alert made a work order for its grid worker in one action (its visit outcome closes both). */
+export async function createWorkOrder(id: string): Promise<boolean> {
+  const o = await hostCall(() => getAppApi().alerts.createWorkOrder(id), null);
+  if (!o) return false;
+  pushToast('info', t(o.created ? 'alerts.workOrderMade' : 'alerts.workOrderExists', { who: o.assignee?.label ?? '—' }));
+  return true;
+}
+
 export async function recordVisitOutcome(id: string, outcome: VisitOutcome, reason: string): Promise<boolean> {
   const a = await hostCall(() => getAppApi().alerts.recordVisitOutcome(id, outcome, reason), null);
   applyAlert(a);

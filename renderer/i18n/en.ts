@@ -336,6 +336,9 @@ export const en: Messages = {
     sudden_change: 'Sudden change',
   },
   alerts: {
+    workOrder: 'Work order',
+    workOrderMade: 'Work order made and sent to {{who}}; the visit outcome closes the alert and the order',
+    workOrderExists: 'This alert already has a work order ({{who}})',
     title: 'Meter alerts',
     summary: '{{count}} to handle',
     elderlyCount: '{{count}} elderly alone',

@@ -334,6 +334,9 @@ export const zhCN = {
     sudden_change: '用量突变',
   },
   alerts: {
+    workOrder: '转网格员工单',
+    workOrderMade: '已生成工单并派发给{{who}}；上门结果将同时办结告警和工单',
+    workOrderExists: '此告警已有工单（{{who}}）',
     title: '表计告警',
     summary: '待处理 {{count}}',
     elderlyCount: '独居老人 {{count}}',

@@ -20,6 +20,15 @@ export interface AlertsApi {
    * alert, one transaction). Alerts no longer open are left as they are and listed as skipped.
    */
   acknowledgeAlerts(alertIds: string[], reason: string): Promise<BulkAcknowledgeResult>;
+  /** In one action, a work order for the grid worker of the household's grid; its visit outcome closes both. */
+  createWorkOrder(alertId: string): Promise<WorkOrderResult>;
+}
+
+export interface WorkOrderResult {
+  incidentId: string;
+  /** False when the alert already had one (the same is returned). */
+  created: boolean;
+  assignee: { kind: 'grid_worker'; id: number; label: string } | null;
 }
 
 export { BULK_ACK_MAX, BULK_ACK_REASON };
@@ -38,4 +47,5 @@ export const ALERTS_SECTION = {
     z.array(idText).min(1).max(BULK_ACK_MAX),
     z.string().trim().min(BULK_ACK_REASON.min).max(BULK_ACK_REASON.max),
   ),
+  createWorkOrder: m('operator', idText),
 } as const satisfies Record<keyof AlertsApi, MemberSpec>;

@@ -13,10 +13,13 @@ import { appendAudit, currentActor } from '../audit.ts';
 import { recordConsoleEvent } from '../consoleEvents.ts';
 import type { LiveChanges } from '../modules.ts';
 import { alertAt } from './alertQueries.ts';
+import { closeWorkOrder, createWorkOrder } from './workOrders.ts';
+import type { IngestEvent } from '../../../data/feed/events.ts';
+import type { WorkOrderResult } from '../../common/alerts/contract.ts';
 
 export interface AlertServiceOptions {
   /** Where a changed alert goes to be pushed to every view. */
-  live: Pick<LiveChanges, 'alertsChanged'>;
+  live: Pick<LiveChanges, 'alertsChanged'> & Partial<Pick<LiveChanges, 'recorded'>>;
   now?: () => number;
 }
 
@@ -118,6 +121,7 @@ export class AlertService implements AlertsApi {
       throw new RangeError('Say what was found at the visit (a reason is required).');
     const actor = currentActor();
     const at = this.now();
+    let orderEvents: IngestEvent[] = [];
     const state = await this.store.transaction(async () => {
       const rows = await this.store.all(
         `UPDATE meter_alerts SET status = 'closed', outcome = $o, outcome_reason = $r, closed_at = epoch_ms($t::BIGINT),
@@ -143,6 +147,8 @@ export class AlertService implements AlertsApi {
         { alertId: id, actor, outcome, reason: why } satisfies ConsoleEventData['alert.outcome'],
         at,
       );
+      // Its work order, if it was made one, is handed back and closed with the same outcome.
+      orderEvents = await closeWorkOrder(this.store, id, outcome, why, actor, at);
       return 'changed';
     });
     if (state === 'closed')
@@ -150,6 +156,17 @@ export class AlertService implements AlertsApi {
         `Alert ${id} is already closed: its outcome was recorded before (see the audit log).`,
       );
     if (state === 'changed') this.options.live.alertsChanged([id]);
+    if (orderEvents.length > 0) this.options.live.recorded?.(orderEvents);
     return alertAt(this.store, id, this.now() + 1000);
+  }
+
+  public async createWorkOrder(alertId: string): Promise<WorkOrderResult> {
+    const id = String(alertId).slice(0, 128);
+    const { order, events } = await createWorkOrder(this.store, id, currentActor(), this.now());
+    if (events.length > 0) {
+      this.options.live.recorded?.(events);
+      this.options.live.alertsChanged([id]);
+    }
+    return order;
   }
 }

@@ -10,7 +10,7 @@ import type { MeterAlert, VisitOutcome } from '../../../electron/common/dto.ts';
 import { METER_ANOMALY_KINDS } from '../../../data/model/domain.ts';
 import { openAlertTotal, useLivePanels, type AlertCounts } from '../../state/liveStore.ts';
 import { useUiStore } from '../../state/uiStore.ts';
-import { acknowledgeAlert, recordVisitOutcome, selectAlert } from '../../actions/alerts.ts';
+import { acknowledgeAlert, createWorkOrder, recordVisitOutcome, selectAlert } from '../../actions/alerts.ts';
 import { formatAgo, formatDateTime, formatNumber, formatWhen } from '../../i18n/format.ts';
 import { t as translate } from '../../i18n/index.ts';
 import { useFeedNow } from '../../components/live/useClock.ts';
@@ -196,6 +196,9 @@ const AlertRow = memo(function AlertRow({
               {t('alerts.ack')}
             </button>
           )}
+          <button type="button" className="btn" data-testid="alert-work-order" disabled={busy} onClick={() => void createWorkOrder(alert.id)}>
+            {t('alerts.workOrder')}
+          </button>
           <button type="button" className="btn" data-testid="alert-outcome" onClick={() => setForm(true)}>
             {t('alerts.recordOutcome')}
           </button>
