@@ -16,6 +16,7 @@ import { installTestHooks } from '../testing/testHooks.ts';
 import { followSelection } from '../actions/selection.ts';
 import { startSession } from '../actions/session.ts';
 import { ensureFont } from '../gfx/fonts.ts';
+import { startPageWatchdog } from '../gfx/pageWatchdog.ts';
 import { installKeyboard } from './keyboard.ts';
 
 /** Every character of the Chinese UI strings, so the font subsets are there before they show. */
@@ -41,6 +42,7 @@ export function startApp(): void {
   void ensureFont(Array.from(uiCharacters(i18n.getResourceBundle('zh-CN', 'translation'))).join(''));
   installTestHooks();
   followSelection();
+  startPageWatchdog(); // a wall reloads itself when its map freezes or loses WebGL for good
   installKeyboard();
   // Signs in (a one-time or wall link, the host's session, or the form), then loads the twin.
   void startSession();

@@ -3,9 +3,9 @@
  * watches it (in Electron the main process also restarts a crashed or hung renderer:
  * electron/main/watchdog.ts). The page reloads itself when its map is frozen — a visible page
  * whose map has drawn no frame for `frozenMs`, though asked to draw (the map is asked once it has
- * been idle a third of that) — or when the map's WebGL context has stayed lost for `lostMs` after
- * the rebuilds contextLoss.ts tries. A map that could not be built again (no WebGL any more) draws
- * nothing: frozen. Time while the page is hidden does not count (browsers stop drawing it).
+ * been idle a third of that; a new map gets `firstFrameMs` for its first) — or when the map's
+ * WebGL context has stayed lost for `lostMs` after the rebuilds contextLoss.ts tries. A map that
+ * could not be built again (no WebGL any more) draws nothing: frozen. Time while the page is hidden does not count (browsers stop drawing it).
  *
  * A panel that keeps failing waits longer before each reload (none, then 15 s, 30 s … capped at
  * 10 min; the count lives in sessionStorage and is forgotten after 10 min without a reload), so a
@@ -16,12 +16,14 @@ import { useGfxStore } from '../state/gfxStore.ts';
 
 export interface PageWatchdogOptions {
   frozenMs: number;
+  /** A new map's first frame may take this long (style, fonts and the city built on a busy CPU). */
+  firstFrameMs: number;
   lostMs: number;
   checkMs: number;
   reload: () => void;
 }
 
-const DEFAULTS: PageWatchdogOptions = { frozenMs: 30_000, lostMs: 30_000, checkMs: 1000, reload: () => location.reload() };
+const DEFAULTS: PageWatchdogOptions = { frozenMs: 30_000, firstFrameMs: 90_000, lostMs: 30_000, checkMs: 1000, reload: () => location.reload() };
 const STORE_KEY = 'civictwin.watchdog';
 /** A run of reloads ends after this long without one. */
 const STREAK_RESET_MS = 600_000;
@@ -29,6 +31,7 @@ const MAX_WAIT_MS = 600_000;
 
 interface Heartbeat {
   requestFrame: () => void;
+  drawn: boolean;
 }
 let heartbeat: Heartbeat | null = null;
 /** performance.now() of the map's last frame (or of its mount); null before any map. */
@@ -40,12 +43,14 @@ let askedAt = -Infinity;
  * it is removed. A map that is removed and not replaced keeps counting as frozen.
  */
 export function attachMapHeartbeat(requestFrame: () => void): { frame(): void; detach(): void } {
-  const beat: Heartbeat = { requestFrame };
+  const beat: Heartbeat = { requestFrame, drawn: false };
   heartbeat = beat;
   lastFrameAt = performance.now();
   return {
     frame: () => {
-      if (heartbeat === beat) lastFrameAt = performance.now();
+      if (heartbeat !== beat) return;
+      lastFrameAt = performance.now();
+      beat.drawn = true;
     },
     detach: () => {
       if (heartbeat === beat) heartbeat = null;
@@ -122,7 +127,11 @@ export function startPageWatchdog(options: Partial<PageWatchdogOptions> = {}): (
     }
     if (lastFrameAt === null || lost) return; // no map yet, or one waiting for its context
     const idle = now - lastFrameAt;
-    if (idle > o.frozenMs) {
+    // Frozen only if it was asked for a frame and had a third of the time to draw it (a page whose
+    // clock jumped, e.g. after a suspend, is asked first).
+    const askedInVain = !heartbeat || (askedAt > lastFrameAt && now - askedAt >= o.frozenMs / 3);
+    const limit = heartbeat && !heartbeat.drawn ? Math.max(o.frozenMs, o.firstFrameMs) : o.frozenMs;
+    if (idle > limit && askedInVain) {
       reload(heartbeat ? `the map has drawn no frame for ${Math.round(idle / 1000)} s` : `the map could not be built again (${Math.round(idle / 1000)} s without one)`);
       return;
     }

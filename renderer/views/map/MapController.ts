@@ -46,6 +46,7 @@ import { symbolScale, useLayoutStore } from '../../layout/store.ts';
 import { t } from '../../i18n/index.ts';
 import { BUILDING_USES } from '../../../data/model/domain.ts';
 import { MAP_LAYER_DEFS } from '../../features/registry.ts';
+import { createMap, removeMap } from './maplibreRelease.ts';
 
 export interface MapData {
   info: TwinInfo;
@@ -129,7 +130,7 @@ export class MapController {
     this.live = new LiveMapPart(data.columns, data.geometry);
     this.pacer = new FramePacer((now) => this.frame(now));
     const padding = mapPadding();
-    this.map = new maplibregl.Map({
+    this.map = createMap({
       container,
       style: buildBasemapStyle(data.basemap),
       bounds: data.info.bbox,
@@ -552,12 +553,8 @@ export class MapController {
         console.warn('[civictwin] canvas context destroy failed', err);
       }
     }
-    try {
-      this.map.remove();
-    } catch (err) {
-      // NOTE: removing a map whose context is lost can throw inside maplibre; the canvas is gone anyway.
-      console.warn('[civictwin] map.remove failed', err);
-    }
+    // With every style it had: a lost context leaves maplibre's own remove() one short (maplibreRelease.ts).
+    removeMap(this.map);
   }
 }
 
