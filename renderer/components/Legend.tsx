@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useTwinStore } from '../state/twinStore.ts';
 import { useColouringNow } from '../features/colourBy.ts';
 import { rgbCss, type Legend as LegendData, type LegendText } from '../views/map/layers/buildingColours.ts';
+import './legend.css';
 
 export function Legend(): React.JSX.Element | null {
   const cols = useTwinStore((s) => s.buildings);
@@ -39,7 +40,7 @@ function LegendBody({ legend, testId }: { legend: LegendData; testId?: string })
   }
   if (legend.kind === 'classes') {
     return (
-      <ul className="legend legend-categorical" data-testid={testId} data-legend="classes">
+      <ul className="legend legend-categorical legend-classes" data-testid={testId} data-legend="classes">
         {legend.note && <li className="legend-note">{text(legend.note)}</li>}
         {legend.items.map((item) => (
           <li key={item.text.key + JSON.stringify(item.text.values ?? {})} data-testid={item.testId}>

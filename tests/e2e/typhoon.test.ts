@@ -88,6 +88,56 @@ describe('typhoon planning', () => {
     await page.screenshot({ path: join(OUT, 'e2e-typhoon.png') });
   });
 
+  it('colours the buildings by the storm’s peak wind, and the time bar shows its warning signal in the forecast', async () => {
+    const { page } = app;
+    await page.getByTestId('camera-overview').click();
+    // The wind classes' magenta (force 14 and above: the storm passes right over at 46–48 m/s) is on no building's use colour.
+    const magenta = (png: Buffer): number => {
+      const img = PNG.sync.read(png);
+      let n = 0;
+      for (let i = 0; i < img.data.length; i += 4) {
+        const [r, g, b] = [img.data[i]!, img.data[i + 1]!, img.data[i + 2]!];
+        if (r - g > 70 && b - g > 70) n++;
+      }
+      return n;
+    };
+    await expect.poll(async () => (await page.evaluate(() => window.__civictwin!.layers())).some((l) => l.id.startsWith('buildings')), { timeout: 30_000 }).toBe(true);
+    const before = magenta(await page.screenshot());
+    await page.getByTestId('colour-by').selectOption('typhoonWind');
+    await expect.poll(() => page.getByTestId('legend').getAttribute('data-legend'), { timeout: 30_000 }).toBe('classes');
+    expect(await page.getByTestId('legend-wind-14').textContent()).toMatch(/≥ 14 级 · [\d,]+ 栋/);
+    await expect.poll(async () => magenta(await page.screenshot()), { timeout: 45_000, interval: 1000 }).toBeGreaterThan(before + 2000);
+    await page.screenshot({ path: join(OUT, 'e2e-typhoon-wind-colour.png') });
+    // The warning signal, hour by hour, lies in the shaded forecast zone of the time bar.
+    const row = page.getByTestId('timeline-row-typhoonSignal');
+    await row.waitFor({ timeout: 30_000 });
+    const zone = (await page.getByTestId('timeline-forecast-zone').boundingBox())!;
+    const bands = await row.locator('.row-band').evaluateAll((els) => els.map((e) => ({ x: e.getBoundingClientRect().x, w: e.getBoundingClientRect().width, label: e.getAttribute('data-label') })));
+    const inForecast = bands.filter((b) => b.x >= zone.x - 1 && b.w > 0);
+    expect(inForecast.map((b) => b.label)).toEqual(expect.arrayContaining(['typhoon.signal.red']));
+    // The bar keeps its height: the rows are thin, nothing spills out of it, at 1920×1080 and at 1366×768, in both languages.
+    for (const [w, h] of [[1920, 1080], [1366, 768]] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const lang of ['zh-CN', 'en']) {
+        if ((await page.evaluate(() => document.documentElement.lang)) !== lang) await page.getByTestId('lang-toggle').click();
+        await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
+        await expect.poll(() => page.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.clientHeight), { timeout: 10_000 }).toBeLessThanOrEqual(1);
+        expect(await page.getByTestId('timeline-row-typhoonSignal').isVisible()).toBe(true);
+        await page.screenshot({ path: join(OUT, `e2e-typhoon-colour-by-${w}-${lang}.png`) });
+      }
+    }
+    await page.getByTestId('lang-toggle').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    // The water channel: depth at the player's moment on a scale in metres (or why there is none).
+    await page.getByTestId('colour-by').selectOption('typhoonFlood');
+    await expect
+      .poll(async () => ((await page.getByTestId('legend-min').count()) > 0 ? await page.getByTestId('legend-min').textContent() : await page.getByTestId('legend-message').textContent()), { timeout: 60_000 })
+      .toMatch(/^0 米$|地形|雨量站/);
+    await page.screenshot({ path: join(OUT, 'e2e-typhoon-flood-colour.png') });
+    await page.getByTestId('colour-by').selectOption('use');
+  });
+
   it('scrubs past now into the forecast, where the storm is closer and the warning higher', async () => {
     const { page } = app;
     expect(await page.getByTestId('timeline-forecast-zone').count()).toBe(1);
