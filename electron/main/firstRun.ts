@@ -73,8 +73,11 @@ export function cliCommand(args: readonly string[]): string[] | null {
   return [...args];
 }
 
-/** Windows installer events (Squirrel starts the app with these while installing): quit at once. */
-export const isSquirrelEvent = (args: readonly string[]): boolean => args.some((a) => a.startsWith('--squirrel-'));
+/**
+ * Windows installer events (Squirrel starts the app with these while it installs, updates or
+ * removes it): quit at once. `--squirrel-firstrun` is the first real launch: that one runs.
+ */
+export const isSquirrelEvent = (args: readonly string[]): boolean => args.some((a) => /^--squirrel-(install|updated|uninstall|obsolete)$/.test(a));
 
 /** The part of the CLI bundle (.build/electron/cli.mjs) the main process uses. */
 export interface CliBundle {

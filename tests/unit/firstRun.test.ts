@@ -43,5 +43,6 @@ describe('the twin a launch opens', () => {
     expect(cliCommand(['start'])).toBeNull();
     expect(cliCommand(['/home/a/twin.duckdb'])).toBeNull();
     expect(isSquirrelEvent(['--squirrel-install', '1.0.0'])).toBe(true);
+    expect(isSquirrelEvent(['--squirrel-firstrun'])).toBe(false);
   });
 });
