@@ -123,21 +123,22 @@ describe('keyboard and search', () => {
     expect(await focused(page)).toBe('search-input');
   });
 
-  it('Esc closes the inspector', async () => {
+  it('Esc closes the inspector', { timeout: 300_000 }, async () => {
     await page.getByTestId('search-input').fill('');
     await page.getByTestId('search-input').fill(road.name);
     const hit = page.locator('[data-testid="search-group"][data-kind="address"] [data-testid="search-hit"]').first();
-    await hit.click();
+    // Generous waits: the software-rendered map flies to the building on a shared, busy machine.
+    await hit.click({ timeout: 90_000 });
     const inspector = page.getByTestId('inspector');
-    await expect.poll(() => inspector.getAttribute('aria-hidden'), { timeout: 10_000 }).toBe('false');
+    await expect.poll(() => inspector.getAttribute('aria-hidden'), { timeout: 60_000 }).toBe('false');
     await blur(page);
     await page.keyboard.press('Escape');
     await expect.poll(() => inspector.getAttribute('aria-hidden'), { timeout: 5000 }).toBe('true');
     expect(await page.evaluate(() => window.__civictwin!.selectedBuildingId())).toBeNull();
   });
 
-  it('arrows move the queue selection, Enter opens it, Esc goes back; the road incident shows its road address', async () => {
-    await page.getByTestId('tab-incidents').click();
+  it('arrows move the queue selection, Enter opens it, Esc goes back; the road incident shows its road address', { timeout: 300_000 }, async () => {
+    await page.getByTestId('tab-incidents').click({ timeout: 90_000 });
     await blur(page);
     const rows = page.getByTestId('incident-row');
     await rows.nth(1).waitFor({ timeout: 10_000 });
