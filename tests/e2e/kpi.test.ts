@@ -278,6 +278,46 @@ describe('the KPI dashboard', () => {
     }
   });
 
+  it('opens from the console, whose map draws the repeat-report hot spots', async () => {
+    const console_ = await page.context().newPage();
+    console_.on('pageerror', (e) => errors.push(String(e)));
+    await console_.setViewportSize({ width: 1366, height: 768 });
+    await console_.goto(baseUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await console_.waitForFunction(() => window.__civictwin?.ready === true, undefined, {
+      timeout: 300_000,
+    });
+    await console_.getByTestId('kpi-open').waitFor({ timeout: 60_000 });
+    await console_.getByTestId('kpi-hotspot-toggle').check({ timeout: 120_000 });
+    await expect
+      .poll(
+        () =>
+          console_.evaluate(
+            () => window.__civictwin!.layers().find((l) => l.id === 'kpi-hotspots')?.count ?? 0,
+          ),
+        { timeout: 180_000 },
+      )
+      .toBeGreaterThan(3);
+    await console_.screenshot({
+      path: join(OUT, 'e2e-kpi-console-1366x768.png'),
+      timeout: 120_000,
+    });
+    await console_.setViewportSize({ width: 1920, height: 1080 });
+    await console_.screenshot({
+      path: join(OUT, 'e2e-kpi-console-1920x1080.png'),
+      timeout: 120_000,
+    });
+    const [dashboard] = await Promise.all([
+      page.context().waitForEvent('page'),
+      console_.getByTestId('kpi-open').click(),
+    ]);
+    expect(dashboard.url()).toMatch(/#kpi=7d$/);
+    await dashboard
+      .locator('[data-testid="kpi-page"][data-ready="true"]')
+      .waitFor({ timeout: 120_000 });
+    await dashboard.close();
+    await console_.close();
+  }, 900_000);
+
   it('logs no errors in the page', () => {
     expect(errors.filter((e) => !/GPU stall|WebGL-|swiftshader/i.test(e))).toEqual([]);
   });
