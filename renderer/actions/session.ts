@@ -22,7 +22,15 @@ function signedIn(session: SessionInfo): void {
   started = true;
   void loadTwin();
   startLiveSource();
-  for (const feature of FEATURES) feature.start?.();
+  // One module's failure to start (a push its host does not offer, a call a wall may not make)
+  // must not keep the modules after it from starting: each is started on its own.
+  for (const feature of FEATURES) {
+    try {
+      feature.start?.();
+    } catch (error) {
+      console.error(`feature ${feature.id} did not start:`, error);
+    }
+  }
 }
 
 /** At start: a credential in the fragment, else the session the host already has for us, else the form. */

@@ -59,7 +59,7 @@ async function reportThroughForm(page: Page, lang: 'zh-CN' | 'en', tag: string, 
   await page.goto(`${baseUrl}report?lang=${lang}`);
   await page.locator('[data-testid="map"]').waitFor({ timeout: 30_000 });
   // The bundled font, not the system's: its faces come from the host.
-  await page.waitForFunction(() => document.fonts.check('16px "Noto Sans SC"', '问题上报') && [...document.fonts].some((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded'), undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.fonts.check('16px "Noto Sans SC"', '问题上报') && Array.from(document.fonts as unknown as Iterable<FontFace>).some((f) => f.family.includes('Noto Sans SC') && f.status === 'loaded'), undefined, { timeout: 30_000 });
   await page.screenshot({ path: join(OUT, `report-form-${tag}.png`), fullPage: true });
   // Sending with nothing filled in says what is missing.
   await page.locator('[data-testid="submit"]').click();

@@ -139,6 +139,15 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     // A wall session's scene and clock: camera, layers, time; never who pushed it.
     'director.joinWall': ['lobby', 0],
     'director.getWall': ['lobby'],
+    // Aggregates over a week: counts, grid and department names, call signs, building addresses.
+    'kpi.getReport': [{ fromMs: Date.now() - 7 * 86_400_000, toMs: Date.now() }],
+    // Departments summoned and their times; the scoreboard ranks departments.
+    'whistle.listWhistles': [Date.now() - 86_400_000],
+    'whistle.getScoreboard': [Date.now() - 30 * 86_400_000, Date.now()],
+    'whistle.listDepartments': [],
+    // What each category needs, and the units out by call sign.
+    'dispatch.getNeeds': [],
+    'dispatch.getActiveDispatches': [],
     'typhoon.compareScenarios': ['CMA:1909', { rain: { source: 'design', totalMm: 150, hours: 24 }, trackShiftKm: 0 }, { rain: { source: 'design', totalMm: 300, hours: 24 }, trackShiftKm: -30 }],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>

@@ -13,7 +13,7 @@
  * React, so hover and selection never re-render components (ARCHITECTURE-ANCHORS §2 rule 13).
  * Created and disposed by `MapView`.
  */
-import maplibregl from 'maplibre-gl';
+import type maplibregl from 'maplibre-gl';
 import { MapboxOverlay } from '@deck.gl/mapbox';
 import { AmbientLight, DirectionalLight, LightingEffect, type PickingInfo } from '@deck.gl/core';
 import type { BasemapCollection, BuildingColumns, Facility, TwinInfo } from '../../../electron/common/dto.ts';
