@@ -192,8 +192,10 @@ describe('retention and the Parquet archive', () => {
   });
 
   it('compaction shrinks the file, and the compacted twin replays the same', async () => {
-    // Three weeks on, the raw log of those fixes (kept 31 days) goes too.
-    expect((await runRetention(store, { now: NOW + 25 * DAY })).rules.find((x) => x.rule === 'events_telemetry')?.rows).toBeGreaterThan(50_000);
+    // Three weeks on, the raw log of those fixes (kept 31 days) goes too: a day more of it than of
+    // the positions archived at NOW (how much depends on the time of day the test runs, as the
+    // cutoffs are whole days, so it is compared with that count rather than a fixed number).
+    expect((await runRetention(store, { now: NOW + 25 * DAY })).rules.find((x) => x.rule === 'events_telemetry')?.rows).toBeGreaterThan(positionsBefore);
     const { before: b, after } = await compactTwin(store);
     expect(after).toBeLessThan(b);
     expect(after).toBeLessThan(sizeBefore);
