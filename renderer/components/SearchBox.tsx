@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SearchHit, SearchResults } from '../../electron/common/search/contract.ts';
+import type { AddressHit, SearchHit, SearchResults } from '../../electron/common/search/contract.ts';
 import { careFlagNames } from '../../data/model/domain.ts';
 import { getAppApi } from '../bridge/appApi.ts';
 import { hostCall } from '../actions/hostCall.ts';
@@ -14,6 +14,7 @@ import { flyToPoint } from '../actions/camera.ts';
 import { selectIncident } from '../actions/incidents.ts';
 import { selectHousehold, showBuilding } from '../state/uiStore.ts';
 import { useLiveStore } from '../state/liveStore.ts';
+import { useSessionStore } from '../state/sessionStore.ts';
 import { setCursor, useListCursor } from '../state/listCursor.ts';
 import { formatDateTime } from '../i18n/format.ts';
 import { t as translate } from '../i18n/index.ts';
@@ -95,6 +96,19 @@ function openHit(hit: SearchHit): void {
   flyToPoint(hit.lon, hit.lat);
 }
 
+/**
+ * A wall display may not search households or incidents (`search.search` is for signed-in people):
+ * it finds buildings by address through `store.findBuildings`, as every view may.
+ */
+async function searchFor(q: string): Promise<SearchResults | null> {
+  if (useSessionStore.getState().session?.kind === 'wall') {
+    const hits = await hostCall(() => getAppApi().store.findBuildings(q, PER_KIND), []);
+    const address: AddressHit[] = hits.map((h) => ({ kind: 'address', buildingId: h.id, address: h.address, name: h.name, lon: h.centroid[0], lat: h.centroid[1] }));
+    return { query: q, groups: address.length ? [{ kind: 'address', hits: address, total: address.length }] : [] };
+  }
+  return hostCall(() => getAppApi().search.search(q, PER_KIND), null);
+}
+
 export function SearchBox(): React.JSX.Element {
   const { t } = useTranslation();
   const [text, setText] = useState('');
@@ -119,7 +133,7 @@ export function SearchBox(): React.JSX.Element {
     const mine = ++seq.current;
     setBusy(true);
     const timer = setTimeout(() => {
-      void hostCall(() => getAppApi().search.search(q.slice(0, 100), PER_KIND), null).then((result) => {
+      void searchFor(q.slice(0, 100)).then((result) => {
         if (seq.current !== mine) return;
         setBusy(false);
         setResults(result ?? { query: q, groups: [] });
