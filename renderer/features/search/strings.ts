@@ -20,7 +20,7 @@ export const searchStrings = {
     },
   },
   en: {
-    placeholder: 'Search addresses, households, incidents, facilities',
+    placeholder: 'Search address or incident',
     focus: 'Search: go to the search box',
     kinds: { address: 'Addresses', household: 'Households (masked)', incident: 'Incidents', facility: 'Facilities' },
     more: '{{count}} more: type more words to narrow down',
