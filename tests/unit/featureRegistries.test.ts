@@ -9,7 +9,6 @@ import type { BuildingColumns, Incident } from '../../electron/common/dto.ts';
 import type { DistrictWind, StormTrackView } from '../../electron/common/typhoon/contract.ts';
 import type { FloodView } from '../../electron/common/typhoon/flood.ts';
 import type { TrackPoint } from '../../data/model/typhoon/types.ts';
-import { beaufortForce } from '../../data/model/typhoon/scales.ts';
 import { zhCN } from '../../renderer/i18n/zh-CN.ts';
 import { en } from '../../renderer/i18n/en.ts';
 
@@ -23,8 +22,8 @@ const { useUiStore } = await import('../../renderer/state/uiStore.ts');
 const { useLiveStore } = await import('../../renderer/state/liveStore.ts');
 const { useTyphoonStore } = await import('../../renderer/features/typhoon/store.ts');
 const { useFloodStore } = await import('../../renderer/features/typhoon/floodStore.ts');
+const { WIND_CLASSES } = await import('../../renderer/features/typhoon/colourBy.ts');
 const { buildBuildingGeometry } = await import('../../renderer/views/map/layers/buildingGeometry.ts');
-const { peakWindAt } = await import('../../renderer/features/typhoon/windAtBuildings.ts');
 const { signalBands } = await import('../../renderer/features/typhoon/timelineTrack.ts');
 const { buildRows, hourlyBars } = await import('../../renderer/features/timelineMarks.ts');
 
@@ -150,21 +149,6 @@ describe('typhoon channels', () => {
   const radii = { r7: { ne: 300, se: 300, sw: 260, nw: 240 }, r10: { ne: 120, se: 120, sw: 100, nw: 90 }, r12: { ne: 50, se: 50, sw: 40, nw: 40 } };
   const point = (hours: number, lon: number, lat: number, wind = 48): TrackPoint => ({ timeUtcMs: hours * H, lon, lat, pressureHpa: 940, maxWindMs: wind, grade: 'STY', radii, isForecast: false });
 
-  it('estimates each building’s peak wind from the circles: force 12+ under the eye’s path, gales 200 km off, calm far away', () => {
-    // A storm moving north along the origin's meridian.
-    const track = [point(0, ORIGIN[0], ORIGIN[1] - 3), point(24, ORIGIN[0], ORIGIN[1] + 3)];
-    const places = [ORIGIN[0], ORIGIN[1], ORIGIN[0] + 2.04, ORIGIN[1], ORIGIN[0] + 8, ORIGIN[1]]; // 0, 200, 785 km east
-    const peak = peakWindAt(track, places, 3);
-    expect(beaufortForce(peak[0]!)).toBeGreaterThanOrEqual(12);
-    expect(beaufortForce(peak[0]!)).toBeLessThanOrEqual(beaufortForce(48)!);
-    expect(beaufortForce(peak[1]!)).toBeGreaterThanOrEqual(7);
-    expect(beaufortForce(peak[1]!)).toBeLessThan(10);
-    expect(beaufortForce(peak[2]!)).toBeLessThan(7);
-    // Without circles (a best track), the maximum wind alone still gives the eye's path force 12+.
-    const bare = track.map((p) => ({ ...p, radii: null }));
-    expect(beaufortForce(peakWindAt(bare, places, 1)[0]!)).toBeGreaterThanOrEqual(12);
-  });
-
   it('says “no storm selected” over the use colours (not a grey map), then colours by wind class', () => {
     const cols = twin(3);
     const geometry = buildBuildingGeometry(cols);
@@ -180,12 +164,18 @@ describe('typhoon channels', () => {
       forecastAgency: 'CMA',
       landfalls: [],
     };
-    useTyphoonStore.setState({ selectedId: 'CMA:2699', track });
+    // The host's peaks come by building id, in its order; the map puts each on its building's row.
+    const districtWind = {
+      stormId: 'CMA:2699', startUtcMs: 0, stepMs: H, hours: 1, force: [14], signal: [4], arrival7UtcMs: 0, arrival10UtcMs: 0, peakForce: 14, peakUtcMs: 0, grids: [], notes: [],
+      buildings: { ids: Int32Array.from([cols.id[2]!, cols.id[0]!, cols.id[1]!]), peakForce: Uint8Array.from([7, 14, 14]) },
+    };
+    useTyphoonStore.setState({ selectedId: 'CMA:2699', track, wind: districtWind });
     const wind = colouringNow(cols, geometry, 'typhoonWind');
     expect(wind.legend.kind).toBe('classes');
     if (wind.legend.kind !== 'classes') return;
-    expect(wind.legend.items.map((i) => i.testId)).toEqual(['legend-wind-14']); // 48 m/s passes right over
-    expect(wind.legend.items[0]!.text.values?.count).toBe(3);
+    expect(wind.legend.items.map((i) => i.testId)).toEqual(['legend-wind-7', 'legend-wind-14']);
+    expect(wind.legend.items.map((i) => i.text.values?.count)).toEqual([1, 2]);
+    expect([...wind.rowColours.slice(8, 11)]).toEqual(WIND_CLASSES[1]!.colour); // the third row: force 7
     expect(colouringNow(cols, geometry, 'typhoonWind')).toBe(wind);
   });
 

@@ -53,6 +53,14 @@ describe.skipIf(!real)('typhoon planning over the demo district', () => {
     expect(firstOf(2)).toBeLessThan(firstOf(3));
     expect(firstOf(3)).toBeLessThan(firstOf(4));
     expect(wind.peakForce).toBeGreaterThanOrEqual(12);
+    // Every building has its peak from the same model: the district's peak is a building's, and
+    // no building in a grid peaks above that grid's maximum.
+    const { ids, peakForce } = wind.buildings;
+    const buildings = (await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM buildings'))!.n;
+    expect(ids.length).toBe(buildings);
+    expect(peakForce.length).toBe(buildings);
+    expect(Math.max(...peakForce)).toBe(wind.peakForce);
+    expect(Math.max(...wind.grids.map((g) => g.maxForce))).toBeLessThanOrEqual(wind.peakForce);
   });
 
   it('the track comes with its landfall; the same numbers every time (deterministic)', async () => {

@@ -71,6 +71,12 @@ export interface DistrictWind {
   peakForce: number;
   peakUtcMs: number | null;
   grids: GridWind[];
+  /**
+   * Each building's peak Beaufort force over the whole track and forecast, from the same wind
+   * model as the grids' timing (the map's "colour by peak wind" shows exactly what the plan uses).
+   * `ids` ascending; `peakForce[i]` belongs to building `ids[i]`.
+   */
+  buildings: { ids: Int32Array; peakForce: Uint8Array };
   /** What the planner should know (skipped buildings, radii the fit left out). */
   notes: string[];
 }

@@ -27,6 +27,8 @@ import { makeBrief, type BriefPlanSource } from './brief.ts';
 
 /** The district's buildings and grids, read once (they do not change while a host runs). */
 interface DistrictPlaces {
+  /** Building ids, ascending; the arrays below are in this order. */
+  ids: Int32Array;
   lon: Float64Array;
   lat: Float64Array;
   gridOfPoint: Int32Array;
@@ -190,6 +192,12 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
         peakUtcMs = start + h * HOUR_MS;
       }
     }
+    // Each building's peak over the hours (the map's colour-by channel).
+    const peakOfBuilding = new Uint8Array(t.pointCount);
+    for (let h = 0; h < hours; h++) {
+      const row = h * t.pointCount;
+      for (let i = 0; i < t.pointCount; i++) if (t.force[row + i]! > peakOfBuilding[i]!) peakOfBuilding[i] = t.force[row + i]!;
+    }
     const nan = (v: number): number | null => (Number.isFinite(v) ? v : null);
     const min = (a: Float64Array): number | null => {
       let best = Infinity;
@@ -217,6 +225,7 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
         arrival10UtcMs: nan(g.arrival10UtcMs[i]!),
         maxForce: g.maxForce[i]!,
       })),
+      buildings: { ids: places.ids, peakForce: peakOfBuilding },
       notes: t.notes,
     };
     if (this.windCache.size >= WIND_CACHE_LIMIT)
@@ -256,13 +265,14 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
 
   private async district(): Promise<DistrictPlaces> {
     if (this.places) return this.places;
-    const rows = await this.store.all<{ lon: number; lat: number; grid: number | null }>(
-      'SELECT centroid_lon AS lon, centroid_lat AS lat, grid_id AS grid FROM buildings ORDER BY id',
+    const rows = await this.store.all<{ id: number; lon: number; lat: number; grid: number | null }>(
+      'SELECT id, centroid_lon AS lon, centroid_lat AS lat, grid_id AS grid FROM buildings ORDER BY id',
     );
     const gridRows = await this.store.all<{ id: number; name: string }>(
       "SELECT id, name FROM areas WHERE level = 'grid' ORDER BY id",
     );
     const index = new Map(gridRows.map((g, i) => [g.id, i]));
+    const ids = Int32Array.from(rows, (r) => r.id);
     const lon = new Float64Array(rows.length);
     const lat = new Float64Array(rows.length);
     const gridOfPoint = new Int32Array(rows.length).fill(-1);
@@ -284,6 +294,7 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
     });
     const n = Math.max(1, rows.length);
     this.places = {
+      ids,
       lon,
       lat,
       gridOfPoint,

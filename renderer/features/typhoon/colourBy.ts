@@ -6,15 +6,13 @@
  */
 import type { BuildingColumns } from '../../../electron/common/dto.ts';
 import type { FloodView } from '../../../electron/common/typhoon/flood.ts';
-import type { StormTrackView } from '../../../electron/common/typhoon/contract.ts';
-import { beaufortForce } from '../../../data/model/typhoon/scales.ts';
+import type { DistrictWind } from '../../../electron/common/typhoon/contract.ts';
 import { playerNow, useLiveStore } from '../../state/liveStore.ts';
 import { rampColouring, useColouring, type BuildingColouring, type LegendText, type Rgb } from '../../views/map/layers/buildingColours.ts';
 import type { BuildingGeometry } from '../../views/map/layers/buildingGeometry.ts';
 import type { ColourByDef } from '../feature.ts';
 import { useTyphoonStore } from './store.ts';
 import { floodMoment, loadFlood, useFloodStore } from './floodStore.ts';
-import { peakWindAt } from './windAtBuildings.ts';
 
 /** Wind classes: below gales, then the circles' yellow (7), orange (10), red (12) and beyond. */
 export const WIND_CLASSES: { from: number; to: number | null; colour: Rgb }[] = [
@@ -39,13 +37,16 @@ function classText(i: number, count: number): LegendText {
   return { key: 'typhoon.colourBy.forceRange', values: { from: c.from, to: c.to, count } };
 }
 
-/** Buildings coloured by their peak Beaufort force; the legend lists the classes that occur, with how many buildings. */
-export function windColouring(peakMs: Float32Array): BuildingColouring {
-  const n = peakMs.length;
+/**
+ * Buildings coloured by their peak Beaufort force (one per column row; the host's wind model,
+ * DistrictWind.buildings); the legend lists the classes that occur, with how many buildings.
+ */
+export function windColouring(peakForce: Uint8Array): BuildingColouring {
+  const n = peakForce.length;
   const out = new Uint8Array(n * 4);
   const counts = new Array<number>(WIND_CLASSES.length).fill(0);
   for (let r = 0; r < n; r++) {
-    const k = windClassOf(beaufortForce(peakMs[r]!) ?? 0);
+    const k = windClassOf(peakForce[r]!);
     counts[k]!++;
     const c = WIND_CLASSES[k]!.colour;
     out[4 * r] = c[0];
@@ -55,6 +56,19 @@ export function windColouring(peakMs: Float32Array): BuildingColouring {
   }
   const items = WIND_CLASSES.flatMap((c, i) => (counts[i]! > 0 ? [{ colour: c.colour, text: classText(i, counts[i]!), testId: `legend-wind-${c.from}` }] : []));
   return { rowColours: out, legend: { kind: 'classes', items, note: { key: 'typhoon.colourBy.windNote' } } };
+}
+
+/** The host's per-building peaks in the columns' row order (a building the host did not rate: 0). */
+export function peakForceByRow(wind: DistrictWind, cols: BuildingColumns): Uint8Array {
+  const out = new Uint8Array(cols.count);
+  const { ids, peakForce } = wind.buildings;
+  const rowOf = new Map<number, number>();
+  for (let r = 0; r < cols.count; r++) rowOf.set(cols.id[r]!, r);
+  for (let i = 0; i < ids.length; i++) {
+    const r = rowOf.get(ids[i]!);
+    if (r !== undefined) out[r] = peakForce[i]!;
+  }
+  return out;
 }
 
 /** The use colours, with the legend saying why the channel has nothing to show. */
@@ -70,7 +84,7 @@ function fallback(cols: BuildingColumns, key: string): BuildingColouring {
   return c;
 }
 
-let windCache: { track: StormTrackView; cols: BuildingColumns; colouring: BuildingColouring } | null = null;
+let windCache: { wind: DistrictWind; cols: BuildingColumns; colouring: BuildingColouring } | null = null;
 
 export const windColourBy: ColourByDef = {
   id: 'typhoonWind',
@@ -78,17 +92,16 @@ export const windColourBy: ColourByDef = {
   order: 20,
   subscribe(onChange) {
     return useTyphoonStore.subscribe((s, prev) => {
-      if (s.track !== prev.track || s.selectedId !== prev.selectedId || s.loading !== prev.loading) onChange();
+      if (s.wind !== prev.wind || s.selectedId !== prev.selectedId || s.loading !== prev.loading) onChange();
     });
   },
-  colour({ columns, geometry }) {
-    const { track, selectedId, loading } = useTyphoonStore.getState();
+  colour({ columns }) {
+    const { wind, selectedId, loading } = useTyphoonStore.getState();
     if (selectedId === null) return fallback(columns, 'typhoon.colourBy.noStorm');
-    if (loading || !track) return fallback(columns, loading ? 'typhoon.colourBy.loading' : 'typhoon.colourBy.noStorm');
-    if (windCache && windCache.track === track && windCache.cols === columns) return windCache.colouring;
-    const points = [...track.fixes, ...track.forecast];
-    const colouring = windColouring(peakWindAt(points, geometry.centroids, columns.count));
-    windCache = { track, cols: columns, colouring };
+    if (loading || !wind) return fallback(columns, loading ? 'typhoon.colourBy.loading' : 'typhoon.colourBy.noStorm');
+    if (windCache && windCache.wind === wind && windCache.cols === columns) return windCache.colouring;
+    const colouring = windColouring(peakForceByRow(wind, columns));
+    windCache = { wind, cols: columns, colouring };
     return colouring;
   },
 };

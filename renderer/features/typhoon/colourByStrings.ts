@@ -3,7 +3,7 @@ export const colourByStrings = {
   'zh-CN': {
     wind: '台风最大风力',
     flood: '此刻积水深度',
-    windNote: '全程最大风力（依风圈估算）',
+    windNote: '全程最大风力（Holland 风场模型，含预报路径）',
     forceBelow: '≤ {{force}} 级 · {{count}} 栋',
     forceOne: '{{force}} 级 · {{count}} 栋',
     forceRange: '{{from}}–{{to}} 级 · {{count}} 栋',
@@ -21,7 +21,7 @@ export const colourByStrings = {
   en: {
     wind: 'Typhoon peak wind',
     flood: 'Flood depth now',
-    windNote: 'Peak wind over the storm (from its wind circles)',
+    windNote: 'Peak wind over the storm and its forecast (Holland wind model)',
     forceBelow: 'force ≤ {{force}} · {{count}} bldgs',
     forceOne: 'force {{force}} · {{count}} bldgs',
     forceRange: 'force {{from}}–{{to}} · {{count}} bldgs',
