@@ -85,7 +85,8 @@ export function createFacilityAtlas(): IconAtlas {
   const canvas = document.createElement('canvas');
   canvas.width = CELL * FACILITY_KINDS.length;
   canvas.height = CELL;
-  const ctx = canvas.getContext('2d');
+  // CPU-backed: the legend reads swatches from it (see createLiveAtlas).
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const mapping: IconAtlas['mapping'] = {};
   FACILITY_KINDS.forEach((kind, i) => {
     if (ctx) drawPin(ctx, i * CELL, FACILITY_STYLES[kind]);
@@ -99,6 +100,6 @@ export function facilityIconDataUrl(atlas: IconAtlas, kind: FacilityKind): strin
   const c = document.createElement('canvas');
   c.width = CELL;
   c.height = CELL;
-  c.getContext('2d')?.drawImage(atlas.canvas, FACILITY_KINDS.indexOf(kind) * CELL, 0, CELL, CELL, 0, 0, CELL, CELL);
+  c.getContext('2d', { willReadFrequently: true })?.drawImage(atlas.canvas, FACILITY_KINDS.indexOf(kind) * CELL, 0, CELL, CELL, 0, 0, CELL, CELL);
   return c.toDataURL('image/png');
 }

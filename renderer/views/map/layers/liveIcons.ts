@@ -107,7 +107,10 @@ export function createLiveAtlas(): IconAtlas {
   const canvas = document.createElement('canvas');
   canvas.width = CELL * cols;
   canvas.height = CELL * (SEVERITIES.length + 1);
-  const ctx = canvas.getContext('2d');
+  // A CPU-backed canvas: the queue's and legend's swatches are read from it (liveIconDataUrl). A
+  // GPU-backed one made each read wait for the GPU's queue, which with a software rasteriser held
+  // the main thread 0.4 s in the frame that showed a new incident.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const mapping: IconAtlas['mapping'] = {};
   const cell = (key: string, x: number, y: number): void => {
     mapping[key] = { x, y, width: CELL, height: CELL, anchorX: CELL / 2, anchorY: CELL / 2, mask: false };
@@ -133,8 +136,25 @@ let atlas: IconAtlas | null = null;
 const swatches = new Map<string, string>();
 /** The page's live atlas, created on first use (after the font has loaded). */
 export function getLiveAtlas(): IconAtlas {
-  atlas ??= createLiveAtlas();
+  if (!atlas) {
+    atlas = createLiveAtlas();
+    warmSwatches(Object.keys(atlas.mapping));
+  }
   return atlas;
+}
+
+/**
+ * Encodes every marker's swatch while the page is idle, a few at a time, so the first incident of
+ * a kind does not pay for its PNG in the frame that must show it.
+ */
+function warmSwatches(keys: string[]): void {
+  const idle = (globalThis as { requestIdleCallback?: (cb: (d: { timeRemaining(): number }) => void) => number }).requestIdleCallback;
+  if (!idle) return;
+  const step = (deadline: { timeRemaining(): number }): void => {
+    while (keys.length > 0 && deadline.timeRemaining() > 2) liveIconDataUrl(keys.pop()!);
+    if (keys.length > 0) idle(step);
+  };
+  idle(step);
 }
 /** One marker of the atlas as a data: URL, for the queue and the legend. */
 export function liveIconDataUrl(key: string): string {
@@ -145,7 +165,7 @@ export function liveIconDataUrl(key: string): string {
   const c = document.createElement('canvas');
   c.width = CELL;
   c.height = CELL;
-  if (m) c.getContext('2d')?.drawImage(a.canvas, m.x, m.y, CELL, CELL, 0, 0, CELL, CELL);
+  if (m) c.getContext('2d', { willReadFrequently: true })?.drawImage(a.canvas, m.x, m.y, CELL, CELL, 0, 0, CELL, CELL);
   url = c.toDataURL('image/png');
   swatches.set(key, url);
   return url;
