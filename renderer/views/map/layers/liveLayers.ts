@@ -12,7 +12,7 @@
 import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { IconLayer, PathLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { BuildingColumns, Incident, MeterAlert, ResourceInfo } from '../../../../electron/common/dto.ts';
-import { isOpenStatus, type Severity } from '../../../../data/model/incidents.ts';
+import { INCIDENT_CATEGORIES, isOpenStatus, type Severity } from '../../../../data/model/incidents.ts';
 import { RESOURCE_STATUSES } from '../../../../data/model/domain.ts';
 import type { BuildingGeometry } from './buildingGeometry.ts';
 import type { IconAtlas } from './facilityIcons.ts';
@@ -99,6 +99,15 @@ export interface LiveFrameOutput {
 
 const rgba = (c: readonly number[], a: number): [number, number, number, number] => [c[0]!, c[1]!, c[2]!, Math.round(a)];
 const ALWAYS_ON_TOP = { depthCompare: 'always' as const, depthWriteEnabled: false };
+/**
+ * Frames at the start in which the incident layers draw one invisible marker of each severity when
+ * there is none. The first draw of a layer pays for its GPU pipeline and texture (with a software
+ * rasteriser about half a second); paid at load, it is not paid in the frame that must show the
+ * first incident of the day.
+ */
+const WARM_UP_FRAMES = 3;
+/** Alpha of the warm-up markers: under the icons' alphaCutoff, and 1/255 for the rings. */
+const WARM_UP_ALPHA = 1 / 255;
 
 export class LiveLayerBuilder {
   private readonly columns: BuildingColumns;
@@ -116,6 +125,7 @@ export class LiveLayerBuilder {
   private trails: { path: [number, number][]; slot: number }[] = [];
   private readonly records: ResourceRecords;
   private trailsAt = -Infinity;
+  private warmUpFrames = WARM_UP_FRAMES;
 
   public constructor(columns: BuildingColumns, geometry: BuildingGeometry, buffer: PositionBuffer) {
     this.columns = columns;
@@ -189,6 +199,12 @@ export class LiveLayerBuilder {
     }
     // Open elderly-alone beacons drawn last (on top).
     this.beacons = [...byBuilding.values()].sort((x, y) => Number(x.open) - Number(y.open) || Number(x.elderlyAlone) - Number(y.elderlyAlone));
+  }
+
+  /** An invisible incident at the district's origin (WARM_UP_FRAMES); never counted or reported as drawn. */
+  private warmUpMarker(severity: Severity): DrawnIncident {
+    const incident = { id: `warm-up-${severity}`, category: INCIDENT_CATEGORIES[0], severity, status: 'reported', lon: this.columns.originLon, lat: this.columns.originLat } as Incident;
+    return { incident, alpha: WARM_UP_ALPHA };
   }
 
   private isStale(slot: number, feedNowMs: number): boolean {
@@ -321,8 +337,11 @@ export class LiveLayerBuilder {
       const scale = symbolScale();
       const iconPx = Math.min(INCIDENT_MAX_PX * scale, Math.max(INCIDENT_MIN_PX * scale, INCIDENT_M / metresPerPixel(f.zoom, this.columns.originLat)));
       const ringScale = iconPx / (INCIDENT_MAX_PX * scale);
+      const warming = this.warmUpFrames > 0;
+      if (warming) this.warmUpFrames--;
       for (const s of [...SEVERITIES].reverse()) {
-        const data = this.openBySeverity.get(s) ?? [];
+        const real = this.openBySeverity.get(s) ?? [];
+        const data = real.length === 0 && warming ? [this.warmUpMarker(s)] : real;
         if (data.length === 0) continue;
         const { periodMs, growPx } = PULSE[s];
         const rings = s === 4 ? ['', '-b'] : [''];
@@ -342,7 +361,7 @@ export class LiveLayerBuilder {
               getLineWidth: s >= 3 ? 4 : 3,
               lineWidthUnits: 'pixels',
               billboard: true,
-              opacity: 0.95 * (1 - phase),
+              opacity: data === real ? 0.95 * (1 - phase) : WARM_UP_ALPHA,
               parameters: ALWAYS_ON_TOP,
             }),
           );
@@ -371,7 +390,7 @@ export class LiveLayerBuilder {
       high.push(
         new IconLayer<DrawnIncident>({
           id: LIVE_LAYER_IDS.incidents,
-          data: this.drawn,
+          data: this.drawn.length === 0 && warming ? SEVERITIES.map((sev) => this.warmUpMarker(sev)) : this.drawn,
           iconAtlas: f.atlas.canvas as never,
           iconMapping: f.atlas.mapping,
           getIcon: (d) => incidentIconKey(d.incident.category, d.incident.severity),
