@@ -29,7 +29,15 @@ export async function loadWhistles(): Promise<void> {
     hostCall(() => getAppApi().whistle.listWhistles(now - DAY), null),
     hostCall(() => getAppApi().whistle.getScoreboard(now - 30 * DAY, now + 60_000), null),
   ]);
-  useWhistleStore.setState((s) => ({ cases: cases ?? s.cases, board: board ?? s.board, loadedAt: now }));
+  // An unchanged answer keeps the old objects: a new array every 15 s made the map redraw its whole
+  // scene each time (half a second of a software GPU, which delayed the next incident's marker).
+  useWhistleStore.setState((s) => ({ cases: sameAs(s.cases, cases), board: sameAs(s.board, board), loadedAt: now }));
+}
+
+/** `next`, unless it is null (the call failed: keep what is shown) or equal in content to `current`. */
+function sameAs<T>(current: T, next: T | null): T {
+  if (next === null) return current;
+  return JSON.stringify(next) === JSON.stringify(current) ? current : next;
 }
 
 let timer: ReturnType<typeof setInterval> | null = null;
