@@ -52,6 +52,11 @@ export interface FeaturePageDef {
   /** The fragment's key; unique over all modules. */
   key: string;
   component: ComponentType<{ value: string }>;
+  /**
+   * Listed in the whole-window pages' navigation (renderer/features/PageNav.tsx), which each such
+   * page shows in its header: the label's i18n key and the value the link opens with.
+   */
+  nav?: { labelKey: string; value: string; order?: number };
 }
 
 /** What a part of an incident's action panel is given: the incident, and where to hand the detail an action returns. */

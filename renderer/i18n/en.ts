@@ -409,6 +409,7 @@ export const en: Messages = {
     viewCrashed: 'This view hit an error. No data was lost.',
     reloadView: 'Reload view',
   },
+  pages: { nav: 'Pages' },
   audit: {
     open: 'Audit',
     openTitle: 'Audit log: who did what, when (supervisors and above)',

@@ -407,6 +407,7 @@ export const zhCN = {
     viewCrashed: '该视图出现错误，数据未受影响。',
     reloadView: '重新加载视图',
   },
+  pages: { nav: '页面导航' },
   audit: {
     open: '审计',
     openTitle: '审计日志：谁在何时做了什么（值班长及以上可见）',

@@ -3,6 +3,7 @@
  * period picker, the summary tiles and one card per chart (title, unit, ECharts canvas, CSV and
  * XLSX of its table), all computed by the host in DuckDB from the event log. Aggregates only.
  */
+import { PageNav } from '../PageNav.tsx';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EChart } from '../../components/EChart.tsx';
@@ -258,6 +259,7 @@ export function KpiPage({ value }: { value: string }): React.JSX.Element {
     >
       <header className="kpi-head">
         <h1>{t('kpi.title')}</h1>
+        <PageNav current="kpi" />
         <span className="badge">{t('kpi.aggregatesOnly')}</span>
         <PeriodPicker />
         <span className="kpi-head-actions">

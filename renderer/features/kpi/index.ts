@@ -7,7 +7,7 @@ import { kpiStrings } from './strings.ts';
 
 export const kpiFeature: FeatureModule = {
   id: 'kpi',
-  pages: [{ key: 'kpi', component: KpiPage }],
+  pages: [{ key: 'kpi', component: KpiPage, nav: { labelKey: 'kpi.title', value: '7d', order: 10 } }],
   overlays: [KpiButton],
   mapLayers: [hotspotLayers],
   i18n: kpiStrings,
