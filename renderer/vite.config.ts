@@ -60,7 +60,10 @@ export default defineConfig(({ mode }) => {
   if (!outDir && mode !== 'development') throw new Error(`renderer/vite.config.ts: unknown mode "${mode}"; use production (default), test or fake.`);
   const production = mode === 'production';
   const input: Record<string, string> = { index: `${here}index.html` };
-  if (mode === 'test') input.bench = `${here}bench.html`;
+  if (mode === 'test') {
+    input.bench = `${here}bench.html`;
+    input.overviewBench = `${here}overview-bench.html`;
+  }
   if (mode === 'fake') input.fake = `${here}fake.html`;
   return {
     root: here,

@@ -32,6 +32,7 @@ import { benchFlood } from '../../data/analytics/typhoon/benchFlood.ts';
 import { benchEvacuation } from '../../data/analytics/typhoon/evacuation/benchEvacuation.ts';
 import { benchDurability } from './benchKill.ts';
 import { benchWallSync } from './benchWall.ts';
+import { benchOverview } from './benchOverview.ts';
 import { benchKpi } from '../../data/analytics/kpi/benchKpi.ts';
 import { BENCH_SECTIONS, type BenchSection } from './main.ts';
 
@@ -229,7 +230,8 @@ export async function runBenchmarks(opts: { buildings: number; quick: boolean; o
     // holds ~2 GB, and its garbage collection then delayed the load generator's POSTs.
     progress.stop();
     const browserRows = opts.only.has('browser') ? await browserBenches(defaultDb, dir, opts.quick) : [];
-    if (opts.only.has('browser')) browserRows.push(...(await benchAppStart(defaultDb, dir, opts.quick))); // cold start, 4K overview (issue 12)
+    if (opts.only.has('browser')) browserRows.push(...(await benchAppStart(defaultDb, dir, opts.quick))); // cold start (issue 12)
+    if (opts.only.has('browser') || opts.only.has('overview')) browserRows.push(...(await benchOverview(opts.buildings, opts.quick))); // 4K overview against maplibre (issue 12)
     if (opts.only.has('wall')) rows.push(...(await benchWallSync(defaultDb, dir, opts.quick))); // wall sync: 4 panels of one director session (issue 12)
     const ingestRows = opts.only.has('ingest') ? await benchIngest(dir, opts.quick) : [];
     if (opts.only.has('load') || opts.only.has('detector')) {

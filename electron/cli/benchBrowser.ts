@@ -40,7 +40,7 @@ async function startXvfb(): Promise<{ display: string; stop(): void } | null> {
   if (!xvfb || process.env.CIVICTWIN_BENCH_GL === 'swiftshader') return null;
   for (let n = 90 + (process.pid % 50); n < 200; n++) {
     if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
-    const proc = spawn(xvfb, [`:${n}`, '-screen', '0', '1920x1080x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const proc = spawn(xvfb, [`:${n}`, '-screen', '0', '3840x2160x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
     const up = await new Promise<boolean>((ok) => {
       const t0 = Date.now();
       const done = (result: boolean): void => {

@@ -198,7 +198,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-export const BENCH_SECTIONS = ['load', 'detector', 'ingest', 'browser', 'typhoon', 'durability', 'kpi', 'wall'] as const;
+export const BENCH_SECTIONS = ['load', 'detector', 'ingest', 'browser', 'typhoon', 'durability', 'kpi', 'wall', 'overview'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 function sectionList(value: string): BenchSection[] {
   const parts = value.split(',').map((p) => p.trim()).filter(Boolean);
