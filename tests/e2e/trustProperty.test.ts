@@ -118,6 +118,24 @@ describe('the trust-model property board', () => {
     await page.screenshot({ path: join(OUT, 'e2e-trust-en-1920x1080.png'), timeout: 120_000, fullPage: true });
   });
 
+  it('marks the compounds on the console map with `T`, and opens the board with `t`', async () => {
+    const console_ = await page.context().newPage();
+    console_.on('pageerror', (e) => errors.push(String(e)));
+    await console_.setViewportSize({ width: 1366, height: 768 });
+    await console_.goto(baseUrl, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+    await console_.waitForFunction(() => window.__civictwin?.ready === true, undefined, { timeout: 300_000 });
+    await console_.keyboard.press('Shift+T');
+    await expect
+      .poll(() => console_.evaluate(() => window.__civictwin!.layers().find((l) => l.id === 'trust-compounds')?.count ?? 0), { timeout: 180_000 })
+      .toBeGreaterThanOrEqual(3);
+    await console_.screenshot({ path: join(OUT, 'e2e-trust-console-1366x768.png'), timeout: 120_000 });
+    const [board] = await Promise.all([page.context().waitForEvent('page'), console_.keyboard.press('t')]);
+    expect(board.url()).toMatch(/#trust=all$/);
+    await board.locator('[data-testid="trust-page"][data-ready="true"]').waitFor({ timeout: 120_000 });
+    await board.close();
+    await console_.close();
+  }, 900_000);
+
   it('logs no errors in the page', () => {
     expect(errors.filter((e) => !/GPU stall|WebGL-|swiftshader/i.test(e))).toEqual([]);
   });

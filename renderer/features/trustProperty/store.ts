@@ -59,3 +59,23 @@ export function openTrustBoard(value = 'all'): void {
     window.location.reload();
   }
 }
+
+interface TrustMapState {
+  visible: boolean;
+  compounds: TrustCompoundSummary[];
+  error: string | null;
+}
+/** The console map's compound markers (switched by a command). */
+export const useTrustMapStore = create<TrustMapState>(() => ({ visible: false, compounds: [], error: null }));
+
+/** Shows or hides the compounds on the console's map; showing reads their latest figures. */
+export async function toggleTrustMap(): Promise<void> {
+  const visible = !useTrustMapStore.getState().visible;
+  useTrustMapStore.setState({ visible });
+  if (!visible) return;
+  try {
+    useTrustMapStore.setState({ compounds: await getAppApi().trustProperty.listCompounds(), error: null });
+  } catch (err) {
+    useTrustMapStore.setState({ error: hostErrorText(err) });
+  }
+}

@@ -71,7 +71,7 @@ export const trustStrings = {
       problem: { no_vote: '未经业委会表决', vote_failed: '业委会表决未通过', over_cap: '超出表决批准的上限', other_item: '与表决事项不符' },
     },
     list: { name: '小区', community: '社区', households: '户数', rate: '收缴率', first: '首月', balance: '余额（元）', anomalies: '异常', disputes: '纠纷' },
-    cmd: { open: '打开信托制物业看板' },
+    cmd: { open: '打开信托制物业看板', map: '地图显示/隐藏信托制物业小区（颜色为收缴率，红圈为有异常）' },
     noParty: '—',
   },
   en: {
@@ -145,7 +145,7 @@ export const trustStrings = {
       problem: { no_vote: 'no council vote', vote_failed: 'the council voted it down', over_cap: 'above the cap the council approved', other_item: 'not the item the council voted on' },
     },
     list: { name: 'Compound', community: 'Community', households: 'Households', rate: 'Collection', first: 'First month', balance: 'Balance (yuan)', anomalies: 'Anomalies', disputes: 'Disputes' },
-    cmd: { open: 'Open the trust-model property board' },
+    cmd: { open: 'Open the trust-model property board', map: 'Show or hide the trust-model compounds on the map (colour: collection rate; red ring: anomalies)' },
     noParty: '—',
   },
 };
