@@ -114,25 +114,27 @@ export async function trustAnomalies(store: DuckDbStore, compoundId: number | nu
   }));
 }
 
-/** Every compound with its latest collection rate, balance, open anomalies and disputes (first and last month). */
-export async function trustCompounds(store: DuckDbStore): Promise<TrustCompoundSummary[]> {
+/** Every compound (or one) with its latest collection rate, balance, open anomalies and disputes (first and last month). */
+export async function trustCompounds(store: DuckDbStore, compoundId: number | null = null): Promise<TrustCompoundSummary[]> {
+  const where = only(compoundId);
   const rows = await store.all<{
     id: number; name: string; community: string | null; households: number; buildings: number; lon: number; lat: number; trustee: string;
     agreed_share: number; trust_since: string; rate_last: number | null; rate_first: number | null; balance: number | null; anomalies: number;
     disputes_first: number | null; disputes_last: number | null;
   }>(/* sql */ `
-    WITH ${MONTHS_CTE('TRUE')},
+    WITH ${MONTHS_CTE(where)},
     rates AS (
       SELECT compound_id, arg_max(got / due, period) FILTER (WHERE due > 0) AS rate_last, arg_min(got / due, period) FILTER (WHERE due > 0) AS rate_first,
         sum(coalesce(got, 0) + other - spent - fee) AS balance
       FROM months GROUP BY compound_id
     ),
-    flags AS (SELECT compound_id, count(*)::INTEGER AS n FROM (${ANOMALIES_SQL('TRUE')}) GROUP BY compound_id),
-    disputes AS (SELECT compound_id, arg_min(disputes, period) AS first, arg_max(disputes, period) AS last FROM trust_disputes GROUP BY compound_id)
+    flags AS (SELECT compound_id, count(*)::INTEGER AS n FROM (${ANOMALIES_SQL(where)}) GROUP BY compound_id),
+    disputes AS (SELECT compound_id, arg_min(disputes, period) AS first, arg_max(disputes, period) AS last FROM trust_disputes WHERE ${where} GROUP BY compound_id)
     SELECT c.id, c.name, a.name AS community, c.households, c.buildings, c.lon, c.lat, c.trustee, c.agreed_share, strftime(c.trust_since, '%Y-%m') AS trust_since,
       r.rate_last, r.rate_first, r.balance, coalesce(f.n, 0) AS anomalies, d.first AS disputes_first, d.last AS disputes_last
     FROM trust_compounds c LEFT JOIN rates r ON r.compound_id = c.id LEFT JOIN flags f ON f.compound_id = c.id
     LEFT JOIN disputes d ON d.compound_id = c.id LEFT JOIN areas a ON a.id = c.community_id
+    WHERE ${only(compoundId, 'c.id')}
     ORDER BY c.id`);
   return rows.map((r) => ({
     id: r.id,
@@ -182,7 +184,7 @@ export async function trustBoard(store: DuckDbStore, compoundId: number | null):
     companyFeeFen: t.company_fee,
     balanceFen: t.fee_income + t.other_income - t.spending - t.company_fee,
   };
-  const compound = compoundId === null ? null : ((await trustCompounds(store)).find((c) => c.id === compoundId) ?? null);
+  const compound = compoundId === null ? null : ((await trustCompounds(store, compoundId))[0] ?? null);
   if (compoundId !== null && !compound) throw new RangeError(`No compound has id ${compoundId}.`);
   const out: TrustMonth[] = months.map((m) => ({
     period: m.period,
