@@ -11,6 +11,8 @@ import { seedTwin } from '../../electron/cli/twinFiles.ts';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices, dispatch, AccessDeniedError, type Services } from '../../electron/services/index.ts';
 import type { Principal } from '../../electron/common/access.ts';
+import { TrustPropertyService } from '../../electron/services/trustProperty/TrustPropertyService.ts';
+import { runAs } from '../../electron/services/callContext.ts';
 import { tempDir } from './helpers.ts';
 import { anomaliesOf, balanceOf, collectionByMonth, companyFeeShareByMonth, type CouncilVoteFacts, type LedgerEntryFacts, type TrustBoard } from '../../data/model/trustProperty/index.ts';
 import type { TrustLedgerEntry, TrustLedgerPage, TrustVote } from '../../electron/common/trustProperty/contract.ts';
@@ -153,6 +155,10 @@ describe("a seeded twin's trust funds", () => {
     expect(board.anomalies.length).toBeGreaterThan(0);
     expect(board.anomalies.every((a) => a.party === null)).toBe(true);
     await expect(call(wall, 'getLedger', [1, '2025-11', '2026-10'])).rejects.toBeInstanceOf(AccessDeniedError);
+    // On a wall host (no personal data) even a signed-in person gets the wall's view: no ledger.
+    const wallHost = new TrustPropertyService(store, { personalData: 'none' });
+    await expect(runAs({ caller: viewer, via: 'http' }, () => wallHost.getLedger(1, '2025-11', '2026-10'))).rejects.toThrow(/wall view shows no one/);
+    expect((await runAs({ caller: viewer, via: 'http' }, () => wallHost.getBoard(1))).anomalies.every((a) => a.party === null)).toBe(true);
     await expect(call(wall, 'recordVote', [{ compoundId: 1, title: 'x', item: null, capFen: null, yes: 1, no: 0, abstain: 0 }])).rejects.toBeInstanceOf(AccessDeniedError);
   });
 });
