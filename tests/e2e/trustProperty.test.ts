@@ -98,6 +98,8 @@ describe('the trust-model property board', () => {
     expect(await flagged.innerText()).toContain('安防设备供应商');
     expect(await flagged.innerText()).toContain('未经业委会表决');
     expect(await page.getByTestId('trust-tile-collection').innerText()).toMatch(/9\d\.\d%/);
+    // A viewer reads the ledger; booking entries and votes is an operator's.
+    expect(await page.getByTestId('trust-forms').count()).toBe(0);
     // Sorted by amount, largest first: the staff wages or a voted repair lead, every row has a vote but the flagged one.
     await page.getByTestId('trust-sort-amountFen').click();
     const first = await page.locator('[data-testid="trust-ledger"] tbody tr').first().innerText();

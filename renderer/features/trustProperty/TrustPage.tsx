@@ -13,6 +13,7 @@ import type { TrustAnomalyView, TrustBoard, TrustCompoundSummary } from '../../.
 import type { TrustLedgerEntry } from '../../../electron/common/trustProperty/contract.ts';
 import { loadTrust, useTrustStore } from './store.ts';
 import { trustCharts } from './charts.ts';
+import { RecordForms } from './RecordForms.tsx';
 import './trust.css';
 
 type T = (key: string, opts?: Record<string, unknown>) => string;
@@ -276,6 +277,7 @@ export function TrustPage({ value }: { value: string }): React.JSX.Element {
           <Anomalies b={board} />
           <Charts b={board} />
           {ledgerError && <p className="trust-error">{ledgerError}</p>}
+          {c && board.months.length > 0 && <RecordForms compoundId={c.id} period={board.months.at(-1)!.period} ledger={ledger} />}
           {c ? ledger && <Ledger entries={ledger.entries} /> : <p className="trust-status">{t('trustProperty.ledger.pickCompound')}</p>}
           <CompoundList compounds={compounds} selected={selected} onPick={pick} />
           <p className="trust-foot">{t('trustProperty.computedIn', { ms: Math.round(board.queryMs) })}</p>
