@@ -13,6 +13,7 @@ import { createServices, dispatch, AccessDeniedError, type Services } from '../.
 import type { Principal } from '../../electron/common/access.ts';
 import { TrustPropertyService } from '../../electron/services/trustProperty/TrustPropertyService.ts';
 import { runAs } from '../../electron/services/callContext.ts';
+import { trustCharts } from '../../renderer/features/trustProperty/charts.ts';
 import { tempDir } from './helpers.ts';
 import { anomaliesOf, balanceOf, collectionByMonth, companyFeeShareByMonth, type CouncilVoteFacts, type LedgerEntryFacts, type TrustBoard } from '../../data/model/trustProperty/index.ts';
 import type { TrustLedgerEntry, TrustLedgerPage, TrustVote } from '../../electron/common/trustProperty/contract.ts';
@@ -146,6 +147,15 @@ describe("a seeded twin's trust funds", () => {
     const audit = await store.one<{ n: number }>("SELECT count(*)::INTEGER AS n FROM audit_log WHERE actor = 'duty1' AND action LIKE 'trustProperty.%'");
     expect(audit!.n).toBe(2);
     await expect(call(operator, 'recordEntry', [{ compoundId: 1, period: '2026-10', kind: 'company_fee', item: 'parking', amountFen: 1, party: 'x' }])).rejects.toThrow(/cannot be for/);
+  });
+
+  it('draws the 12 % trustee month as a red point above the dashed 10 % line', async () => {
+    const board = await services.api.trustProperty.getBoard(2);
+    const share = trustCharts(board, (k) => k).find((c) => c.id === 'share')!.option as { series: { data: unknown[] }[] };
+    const red = share.series[0]!.data.filter((d) => typeof d === 'object' && d !== null);
+    expect(red).toHaveLength(1);
+    expect((red[0] as { value: number }).value).toBeCloseTo(12, 0);
+    expect(share.series[2]!.data.every((v) => v === 10)).toBe(true);
   });
 
   it('shows a wall the list and the board (aggregates, no counterparty) and refuses it the ledger', async () => {
