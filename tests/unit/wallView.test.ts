@@ -148,6 +148,9 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     // What each category needs, and the units out by call sign.
     'dispatch.getNeeds': [],
     'dispatch.getActiveDispatches': [],
+    // Compounds' trust funds: collection rates, balances, spending by item, anomalies without counterparties.
+    'trustProperty.listCompounds': [],
+    'trustProperty.getBoard': [null],
     'typhoon.compareScenarios': ['CMA:1909', { rain: { source: 'design', totalMm: 150, hours: 24 }, trackShiftKm: 0 }, { rain: { source: 'design', totalMm: 300, hours: 24 }, trackShiftKm: -30 }],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>
