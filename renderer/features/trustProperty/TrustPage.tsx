@@ -5,6 +5,7 @@
  * (sortable, each spending with its council vote). `all` shows every compound together and the
  * list to pick one from. Figures come from the host (DuckDB); owners are masked in the ledger.
  */
+import { PageNav } from '../PageNav.tsx';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EChart } from '../../components/EChart.tsx';
@@ -243,6 +244,7 @@ export function TrustPage({ value }: { value: string }): React.JSX.Element {
     <div className="trust-page" data-testid="trust-page" data-ready={board && !loading ? 'true' : 'false'}>
       <header className="trust-head">
         <h1>{t('trustProperty.title')}</h1>
+        <PageNav current="trust" />
         <label className="trust-date">
           {t('trustProperty.compounds')}
           <select value={selected ?? 'all'} onChange={(e) => pick(idOf(e.target.value))} data-testid="trust-pick">

@@ -12,7 +12,7 @@ import { trustStrings } from './strings.ts';
 
 export const trustPropertyFeature: FeatureModule = {
   id: 'trustProperty',
-  pages: [{ key: 'trust', component: TrustPage }],
+  pages: [{ key: 'trust', component: TrustPage, nav: { labelKey: 'trustProperty.nav', value: 'all', order: 20 } }],
   commands: [
     {
       id: 'trustProperty.open',

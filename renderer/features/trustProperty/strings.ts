@@ -2,6 +2,7 @@
 export const trustStrings = {
   'zh-CN': {
     title: '信托制物业 · 业主信托资金公开账',
+    nav: '信托制物业',
     all: '全部小区',
     compounds: '小区',
     back: '返回指挥台',
@@ -94,6 +95,7 @@ export const trustStrings = {
   },
   en: {
     title: 'Trust-model property · owners’ fund, open accounts',
+    nav: 'Trust property',
     all: 'All compounds',
     compounds: 'Compounds',
     back: 'Back to the console',
