@@ -31,6 +31,7 @@ import { WHISTLE_SECTION, type WhistleApi } from './whistle/contract.ts';
 import { KPI_SECTION, type KpiApi } from './kpi/contract.ts';
 import { DISPATCH_SECTION, type DispatchApi } from './dispatch/contract.ts';
 import { DIRECTOR_SECTION, type DirectorApi } from './director/contract.ts';
+import { POINTS_SECTION, type PointsApi } from './points/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
@@ -108,6 +109,8 @@ export interface AppApi {
   whistle: WhistleApi;
   /** Director mode: wall sessions, scenes, tours, blanking (electron/common/director/contract.ts). */
   director: DirectorApi;
+  /** 积分制: residents' participation points as aggregates (electron/common/points/contract.ts). */
+  points: PointsApi;
 }
 
 /** The audit log, for supervisors (electron/common/auditLog.ts). */
@@ -188,6 +191,7 @@ export const SECTIONS = {
   reports: REPORTS_SECTION satisfies Record<keyof ReportsApi, MemberSpec>,
   whistle: WHISTLE_SECTION satisfies Record<keyof WhistleApi, MemberSpec>,
   director: DIRECTOR_SECTION satisfies Record<keyof DirectorApi, MemberSpec>,
+  points: POINTS_SECTION satisfies Record<keyof PointsApi, MemberSpec>,
 } as const;
 
 /** Every member of every section with who may call it (`event` for pushed members). */

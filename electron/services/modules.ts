@@ -22,6 +22,7 @@ import { dispatchServiceModule } from './dispatch/index.ts';
 import { reportsServiceModule } from './reports/index.ts';
 import { whistleServiceModule } from './whistle/index.ts';
 import { directorServiceModule } from './director/module.ts';
+import { pointsServiceModule } from './points/index.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
@@ -69,6 +70,7 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   reports: reportsServiceModule,
   whistle: whistleServiceModule,
   director: directorServiceModule,
+  points: pointsServiceModule,
 };
 
 /** Starts every feature module's service. */
