@@ -16,8 +16,9 @@ import { dispatchFeature } from './dispatch/index.ts';
 import { commandsFeature } from './commands/index.ts';
 import { searchFeature } from './search/index.ts';
 import { whistleFeature } from './whistle/index.ts';
+import { pointsFeature } from './points/index.ts';
 
-export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature, commandsFeature, searchFeature, directorFeature, whistleFeature];
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature, commandsFeature, searchFeature, directorFeature, whistleFeature, pointsFeature];
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);
