@@ -57,6 +57,8 @@ import { pointsServiceModule } from '../../electron/services/points/index.ts';
 import { MIN_HOUSEHOLDS_COUNTED } from '../../electron/services/wallView.ts';
 import type { HouseholdActivities, Participation, Redemptions, Trend, WhoTakesPart } from '../../data/model/points/index.ts';
 import { findPersonalData, readSecrets } from './personalData.ts';
+import type { BuildingColumns } from '../../electron/common/dto.ts';
+import { participationColouring, PARTICIPATION_COLOURS } from '../../renderer/features/points/heat.ts';
 import { tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -210,6 +212,21 @@ describe('a wall', () => {
     expect(Math.min(...onWallHost.buildings.households)).toBeGreaterThanOrEqual(MIN_HOUSEHOLDS_COUNTED);
     // Periods are bounded.
     await expect(call('getTrend', [{ fromMs: NOW - 800 * DAY, toMs: NOW }], wall)).rejects.toThrow(/two years/);
+  });
+});
+describe('the heat map by building', () => {
+  it('colours each building by its class of households taking part, and the legend counts the host’s buildings', async () => {
+    const cols = (await dispatch(services.api, 'store', 'getBuildings', [], operator)) as BuildingColumns;
+    const p = await call<Participation>('getParticipation', [period], wall);
+    const { rowColours, legend } = participationColouring(cols, p);
+    expect(legend.kind).toBe('classes');
+    const items = legend.kind === 'classes' ? legend.items : [];
+    expect(items.reduce((s, i) => s + Number(i.text.values?.count ?? 0), 0)).toBe(cols.count);
+    const shareOfId = new Map(p.buildings.ids.map((id, i) => [id, p.buildings.participating[i]! / p.buildings.households[i]!]));
+    const top = [...shareOfId.values()].filter((v) => v >= 0.6).length;
+    expect(items.find((i) => i.testId === 'legend-participation-4')?.text.values?.count ?? 0).toBe(top);
+    const row = Array.from(cols.id).findIndex((id) => (shareOfId.get(id) ?? 0) >= 0.6);
+    if (row >= 0) expect(Array.from(rowColours.slice(4 * row, 4 * row + 3))).toEqual([...PARTICIPATION_COLOURS[4]!]);
   });
 });
 //#endregion

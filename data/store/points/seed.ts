@@ -86,6 +86,8 @@ export async function seedPointsHistory(store: DuckDbStore, opts: PointsSeedOpti
       ELSE 1.0 END`;
   // The scheme grows over the year; the over-80s' activities arrive in its last four months.
   const growth = `(0.55 + 0.45 * c.m / ${MONTHS - 1}) * CASE WHEN c.age_band = 4 AND c.m >= ${MONTHS - 4} AND c.kind IN ('volunteering', 'civic_campaign', 'neighbour_help') THEN 4.0 ELSE 1.0 END`;
+  // Each month of the history and its calendar month in Beijing (for the seasons).
+  const calendar = Array.from({ length: MONTHS }, (_, m) => `(${m}, ${new Date(startMs + (m + 0.5) * MONTH_MS + 8 * 3_600_000).getUTCMonth() + 1})`).join(', ');
   const maxHousehold = (await store.one<{ n: number }>('SELECT coalesce(max(id), 0)::INTEGER AS n FROM households'))?.n ?? 0;
   for (let lo = 1; lo <= maxHousehold; lo += BATCH_HOUSEHOLDS) {
     const hi = Math.min(maxHousehold, lo + BATCH_HOUSEHOLDS - 1);
@@ -100,20 +102,23 @@ export async function seedPointsHistory(store: DuckDbStore, opts: PointsSeedOpti
         WHERE p.household_id BETWEEN ${lo} AND ${hi}
           AND ${unit(seed, 'p.id', 102)} < coalesce(g.level, 0.5) * CASE p.age_band ${ACTIVE_BY_BAND.map((v, b) => `WHEN ${b} THEN ${v}`).join(' ')} END
       ),
-      c0 AS (
-        SELECT act.*, r.kind, r.k, r.rate, m.m, j.j,
-          (${startMs} + (m.m + ${unit(seed, 'act.person_id', 'm.m', 'r.k', 'j.j', 105)}) * ${MONTH_MS})::BIGINT // ${DAY_MS} * ${DAY_MS}
-            + (8 + floor(12 * ${unit(seed, 'act.person_id', 'm.m', 'r.k', 'j.j', 106)}))::BIGINT * 3600000 - 28800000 AS ts_ms
+      -- Draw first (one hash per candidate), then place only the records kept in time.
+      c AS (
+        SELECT act.*, r.kind, r.k, r.rate, mo.m, mo.cal_month, j.j
         FROM act JOIN r ON r.band = act.age_band
-        CROSS JOIN range(${MONTHS}) m(m) CROSS JOIN range(${DRAWS}) j(j)
+        CROSS JOIN (VALUES ${calendar}) mo(m, cal_month) CROSS JOIN range(${DRAWS}) j(j)
         WHERE r.rate > 0
       ),
-      c AS (SELECT c0.*, month(epoch_ms(ts_ms + 28800000)) AS cal_month FROM c0 WHERE ts_ms < ${endMs})
-      SELECT 'seed:pe:' || c.person_id || ':' || c.m || ':' || c.k || ':' || c.j, c.household_id, c.person_id, c.kind,
-             ((${perUnit}) * (${units}))::INTEGER, epoch_ms(c.ts_ms), c.lon, c.lat, NULL
-      FROM c
-      WHERE ${unit(seed, 'c.person_id', 'c.m', 'c.k', 'c.j', 103)} < c.rate * (${season}) * ${growth} / ${DRAWS}
-      ORDER BY c.ts_ms`);
+      kept AS (
+        SELECT c.*, ((${perUnit}) * (${units}))::INTEGER AS points,
+          (${startMs} + (c.m + ${unit(seed, 'c.person_id', 'c.m', 'c.k', 'c.j', 105)}) * ${MONTH_MS})::BIGINT // ${DAY_MS} * ${DAY_MS}
+            + (8 + floor(12 * ${unit(seed, 'c.person_id', 'c.m', 'c.k', 'c.j', 106)}))::BIGINT * 3600000 - 28800000 AS ts_ms
+        FROM c
+        WHERE ${unit(seed, 'c.person_id', 'c.m', 'c.k', 'c.j', 103)} < c.rate * (${season}) * ${growth} / ${DRAWS}
+      )
+      SELECT 'seed:pe:' || person_id || ':' || m || ':' || k || ':' || j, household_id, person_id, kind, points, epoch_ms(ts_ms), lon, lat, NULL
+      FROM kept WHERE ts_ms < ${endMs}
+      ORDER BY ts_ms`);
     opts.onBatch?.(hi, maxHousehold);
   }
 
