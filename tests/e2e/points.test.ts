@@ -28,7 +28,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Pixels in the participation classes' warm colours (amber 45–60 %, orange ≥ 60 %), lit or shaded. */
+/** Pixels in the participation classes' warm colours (amber 60–75 %, orange ≥ 75 %), lit or shaded. */
 function warmPixels(png: Buffer): number {
   const img = PNG.sync.read(png);
   let n = 0;
@@ -52,7 +52,7 @@ describe('colour buildings by points participation', () => {
     // The legend's counts are the host's buildings, by class.
     const api = await signInOverHttp(baseUrl, inject('credentials'));
     const heat = await api.call<Participation>('points', 'getParticipation', [{ fromMs: Date.now() - 365 * 86_400_000, toMs: Date.now() }]);
-    const top = heat.buildings.ids.filter((_, i) => heat.buildings.participating[i]! / heat.buildings.households[i]! >= 0.6).length;
+    const top = heat.buildings.ids.filter((_, i) => heat.buildings.participating[i]! / heat.buildings.households[i]! >= 0.75).length;
     if (top > 0) expect(await page.getByTestId('legend-participation-4').innerText()).toContain(`${top} 栋`);
     await expect.poll(async () => warmPixels(await page.screenshot()), { timeout: 60_000, interval: 1000 }).toBeGreaterThan(before + 3000);
     await page.screenshot({ path: join(OUT, 'e2e-points-colour-by-zh-CN.png') });

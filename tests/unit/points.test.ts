@@ -34,7 +34,7 @@ describe('points rules', () => {
   it('finds the under-represented bands and classes shares for the heat map', () => {
     const row = (band: number, residentShare: number, participantShare: number): AgeBandRow => ({ band, label: String(band), residents: 10, participants: 1, rate: 0.1, residentShare, participantShare });
     expect(underRepresented([row(1, 0.3, 0.35), row(4, 0.1, 0.02)]).map((r) => r.band)).toEqual([4]);
-    expect([0, 0.1, 0.15, 0.44, 0.6, 1].map(participationClass)).toEqual([0, 0, 1, 2, 4, 4]);
+    expect([0, 0.1, 0.3, 0.44, 0.6, 0.75, 1].map(participationClass)).toEqual([0, 0, 1, 1, 3, 4, 4]);
   });
   it('reads the page’s period: presets, explicit spans up to two years, else the year', () => {
     const now = Date.parse('2026-12-01T00:00:00Z');
@@ -223,9 +223,9 @@ describe('the heat map by building', () => {
     const items = legend.kind === 'classes' ? legend.items : [];
     expect(items.reduce((s, i) => s + Number(i.text.values?.count ?? 0), 0)).toBe(cols.count);
     const shareOfId = new Map(p.buildings.ids.map((id, i) => [id, p.buildings.participating[i]! / p.buildings.households[i]!]));
-    const top = [...shareOfId.values()].filter((v) => v >= 0.6).length;
+    const top = [...shareOfId.values()].filter((v) => v >= 0.75).length;
     expect(items.find((i) => i.testId === 'legend-participation-4')?.text.values?.count ?? 0).toBe(top);
-    const row = Array.from(cols.id).findIndex((id) => (shareOfId.get(id) ?? 0) >= 0.6);
+    const row = Array.from(cols.id).findIndex((id) => (shareOfId.get(id) ?? 0) >= 0.75);
     if (row >= 0) expect(Array.from(rowColours.slice(4 * row, 4 * row + 3))).toEqual([...PARTICIPATION_COLOURS[4]!]);
   });
 });
