@@ -77,9 +77,10 @@ function colouredPixels(page: Page, id: string): Promise<number> {
 
 describe('the points page', () => {
   it('draws its charts with the host’s figures, in Chinese and English', async () => {
-    const page = await app.page.context().newPage();
-    await page.setViewportSize({ width: 1920, height: 1080 });
+    // The console's page, signed in, opens the link (a fragment change alone keeps the console: reload).
+    const page = app.page;
     await page.goto(`${baseUrl}#points=365d`);
+    await page.reload();
     await page.locator('[data-testid="points-page"][data-ready="true"]').waitFor({ timeout: 120_000 });
     for (const id of ['trend', 'kinds', 'ageBands', 'householdTypes', 'grids', 'shops']) {
       await expect.poll(() => colouredPixels(page, id), { timeout: 20_000, message: id }).toBeGreaterThan(300);
@@ -93,6 +94,5 @@ describe('the points page', () => {
     await expect.poll(() => page.getByTestId('points-chart-trend').locator('h2').innerText()).toBe('Points and active households by month');
     await expect.poll(() => colouredPixels(page, 'trend'), { timeout: 20_000 }).toBeGreaterThan(300);
     await page.screenshot({ path: join(OUT, 'e2e-points-page-en.png'), fullPage: true });
-    await page.close();
   });
 });
