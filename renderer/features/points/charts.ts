@@ -39,6 +39,8 @@ export function pointsChartSpecs(r: PointsReport, t: T): { id: PointsChartId; op
       option: {
         ...base(),
         color: [...KIND_COLOURS, '#ffffff', '#f2b84b'],
+        // Eight series: the legend takes two lines above the axes' names.
+        grid: { left: 8, right: 16, top: 62, bottom: 8, containLabel: true },
         xAxis: { type: 'category', data: months.map((m) => monthLabel(m.monthMs)), ...AXIS },
         yAxis: [
           { type: 'value', name: t('points.series.points'), ...AXIS },
@@ -95,7 +97,8 @@ export function pointsChartSpecs(r: PointsReport, t: T): { id: PointsChartId; op
       option: {
         ...base(),
         xAxis: [{ ...percentAxis, max: 100 }, { type: 'value', ...AXIS, splitLine: { show: false } }],
-        yAxis: { type: 'category', data: grids.map((g) => short(g.name)), ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 0, fontSize: 11 } },
+        // Many grids: ECharts leaves out labels that would overlap (the tooltip names every bar).
+        yAxis: { type: 'category', data: grids.map((g) => short(g.name)), ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: grids.length > 24 ? 'auto' : 0, fontSize: 11 } },
         series: [
           { type: 'bar', name: t('points.series.share'), data: grids.map((g) => pct(g.share)) },
           { type: 'line', name: t('points.series.perHousehold'), xAxisIndex: 1, data: grids.map((g) => Math.round(g.pointsPerHousehold)), symbolSize: 5 },
