@@ -11,6 +11,7 @@ import { TYPHOON_EVENT_SCHEMAS } from './typhoon/events.ts';
 import { EVACUATION_EVENT_SCHEMAS } from './typhoon/evacuationEvents.ts';
 import { residentReportEvents } from './reports/events.ts';
 import { whistleEvents } from './whistle/events.ts';
+import { pointsEvents } from './points/events.ts';
 
 export const EVENT_DATA_SCHEMAS = {
   ...incidentEvents,
@@ -21,4 +22,5 @@ export const EVENT_DATA_SCHEMAS = {
   ...EVACUATION_EVENT_SCHEMAS,
   ...residentReportEvents,
   ...whistleEvents,
+  ...pointsEvents,
 } as const;

@@ -32,6 +32,7 @@ import { householdCount, writeBuildingPopulation, type PopulationTotals } from '
 import { Rng } from './random.ts';
 import { planTerrain } from './terrain.ts';
 import { writeTerrain } from '../store/typhoon/terrain.ts';
+import { seedPointsHistory } from '../store/points/seed.ts';
 
 /** Options of `generateDistrict`. */
 export interface SeedOptions {
@@ -241,6 +242,7 @@ export async function generateDistrict(
       endDay,
       onBatch: (done, total) => progress('meters', done, total),
     });
+    await seedPointsHistory(store, { seed, endDay, onBatch: (done, total) => progress('points', done, total) });
 
     return {
       buildings: layout.buildings.length,

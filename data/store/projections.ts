@@ -14,8 +14,9 @@ import { evacuationProgressProjection } from './typhoon/evacuationProjection.ts'
 import { residentReportProjection } from './reports/projection.ts';
 import { whistleProjection } from './whistle/projection.ts';
 import { dispatchProjection } from './dispatch/projection.ts';
+import { pointsProjection } from './points/projection.ts';
 
-const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection, typhoonProjection, evacuationProgressProjection, dispatchProjection, residentReportProjection, whistleProjection];
+const MODULES: readonly ProjectionModule[] = [incidentProjection, meterProjection, resourceProjection, sensorProjection, typhoonProjection, evacuationProgressProjection, dispatchProjection, residentReportProjection, whistleProjection, pointsProjection];
 
 /** Every projection table, by name. */
 export const PROJECTION_TABLES: Readonly<Record<string, ProjectionTable>> = Object.freeze(
@@ -38,7 +39,7 @@ export const APPLIED_PROJECTIONS: readonly ProjectionModule[] = MODULES.filter((
  * Compile-time: every event type (data/feed/registry.ts) has a projection here. A type added to
  * the registry without one makes this line fail to compile.
  */
-const PROJECTED = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading', 'typhoon.fix', 'typhoon.forecast', 'typhoon.evacuation_progress', 'resident.report', 'resident.rating', 'whistle.blown', 'whistle.step'] as const;
+const PROJECTED = ['incident.reported', 'incident.status', 'meter.reading', 'resource.position', 'sensor.reading', 'typhoon.fix', 'typhoon.forecast', 'typhoon.evacuation_progress', 'resident.report', 'resident.rating', 'whistle.blown', 'whistle.step', 'points.earned', 'points.redeemed'] as const;
 export type MissingProjection = Exclude<EventType, (typeof PROJECTED)[number]>;
 export const EVERY_TYPE_PROJECTED: [MissingProjection] extends [never] ? true : MissingProjection = true;
 for (const type of PROJECTED) if (!Object.hasOwn(PROJECTORS, type)) throw new Error(`No projection for ${type}.`);

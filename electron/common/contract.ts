@@ -32,6 +32,7 @@ import { KPI_SECTION, type KpiApi } from './kpi/contract.ts';
 import { DISPATCH_SECTION, type DispatchApi } from './dispatch/contract.ts';
 import { DIRECTOR_SECTION, type DirectorApi } from './director/contract.ts';
 import { TRUST_PROPERTY_SECTION, type TrustPropertyApi } from './trustProperty/contract.ts';
+import { POINTS_SECTION, type PointsApi } from './points/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
@@ -110,7 +111,9 @@ export interface AppApi {
   /** Director mode: wall sessions, scenes, tours, blanking (electron/common/director/contract.ts). */
   director: DirectorApi;
   /** 信托制物业: compounds' trust funds, their public ledgers and council votes (electron/common/trustProperty/contract.ts). */
+  /** 积分制: residents' participation points as aggregates (electron/common/points/contract.ts). */
   trustProperty: TrustPropertyApi;
+  points: PointsApi;
 }
 
 /** The audit log, for supervisors (electron/common/auditLog.ts). */
@@ -192,6 +195,7 @@ export const SECTIONS = {
   whistle: WHISTLE_SECTION satisfies Record<keyof WhistleApi, MemberSpec>,
   director: DIRECTOR_SECTION satisfies Record<keyof DirectorApi, MemberSpec>,
   trustProperty: TRUST_PROPERTY_SECTION satisfies Record<keyof TrustPropertyApi, MemberSpec>,
+  points: POINTS_SECTION satisfies Record<keyof PointsApi, MemberSpec>,
 } as const;
 
 /** Every member of every section with who may call it (`event` for pushed members). */

@@ -23,6 +23,7 @@ import { reportsServiceModule } from './reports/index.ts';
 import { whistleServiceModule } from './whistle/index.ts';
 import { directorServiceModule } from './director/module.ts';
 import { trustPropertyServiceModule } from './trustProperty/index.ts';
+import { pointsServiceModule } from './points/index.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
@@ -71,6 +72,7 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   whistle: whistleServiceModule,
   director: directorServiceModule,
   trustProperty: trustPropertyServiceModule,
+  points: pointsServiceModule,
 };
 
 /** Starts every feature module's service. */

@@ -145,6 +145,11 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     'whistle.listWhistles': [Date.now() - 86_400_000],
     'whistle.getScoreboard': [Date.now() - 30 * 86_400_000, Date.now()],
     'whistle.listDepartments': [],
+    // 积分制: shares and points per grid and building, months, age bands, household types, shops.
+    'points.getParticipation': [{ fromMs: Date.now() - 365 * 86_400_000, toMs: Date.now() }],
+    'points.getTrend': [{ fromMs: Date.now() - 365 * 86_400_000, toMs: Date.now() }],
+    'points.getWhoTakesPart': [{ fromMs: Date.now() - 365 * 86_400_000, toMs: Date.now() }],
+    'points.getRedemptions': [{ fromMs: Date.now() - 365 * 86_400_000, toMs: Date.now() }],
     // What each category needs, and the units out by call sign.
     'dispatch.getNeeds': [],
     'dispatch.getActiveDispatches': [],
