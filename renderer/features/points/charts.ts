@@ -57,7 +57,7 @@ export function pointsChartSpecs(r: PointsReport, t: T): { id: PointsChartId; op
       id: 'kinds',
       option: {
         ...base(),
-        xAxis: { type: 'category', data: kinds.map((k) => t(`points.kind.${k.kind}`)), ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 0 } },
+        xAxis: { type: 'category', data: kinds.map((k) => t(`points.kind.${k.kind}`)), ...AXIS, axisLabel: { ...AXIS.axisLabel, interval: 0, width: 72, overflow: 'break' as const } }, // six kinds: English names wrap rather than run into each other
         yAxis: [
           { type: 'value', name: t('points.series.points'), ...AXIS },
           { ...percentAxis, max: 100, splitLine: { show: false } },
