@@ -174,6 +174,8 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
       gridCount: places.grids.length,
     });
     const force: number[] = [];
+    // Each building's peak over the hours (the map's colour-by channel), in the same pass.
+    const peakOfBuilding = new Uint8Array(t.pointCount);
     const signal: number[] = [];
     let peakForce = 0;
     let peakUtcMs: number | null = null;
@@ -183,6 +185,7 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
       for (let i = 0; i < t.pointCount; i++) {
         const k = h * t.pointCount + i;
         if (t.force[k]! > f) f = t.force[k]!;
+        if (t.force[k]! > peakOfBuilding[i]!) peakOfBuilding[i] = t.force[k]!;
         if (t.signal[k]! > sg) sg = t.signal[k]!;
       }
       force.push(f);
@@ -191,12 +194,6 @@ export class TyphoonService implements Omit<TyphoonApi, keyof EvacuationPlanApi>
         peakForce = f;
         peakUtcMs = start + h * HOUR_MS;
       }
-    }
-    // Each building's peak over the hours (the map's colour-by channel).
-    const peakOfBuilding = new Uint8Array(t.pointCount);
-    for (let h = 0; h < hours; h++) {
-      const row = h * t.pointCount;
-      for (let i = 0; i < t.pointCount; i++) if (t.force[row + i]! > peakOfBuilding[i]!) peakOfBuilding[i] = t.force[row + i]!;
     }
     const nan = (v: number): number | null => (Number.isFinite(v) ? v : null);
     const min = (a: Float64Array): number | null => {
