@@ -17,6 +17,7 @@ import { fuzzCommand } from './fuzz.ts';
 import { registerArchiveCommand } from './commands/archive.ts';
 import { registerKeyCommands } from './commands/key.ts';
 import { registerAuditCommands } from './commands/audit.ts';
+import { registerRecordImports } from './commands/importRecords.ts';
 import { DISTANCE_RANGE_M, LAYOUT_IDS, type LayoutId } from '../common/layouts.ts';
 
 const int = (name: string, min: number, max: number) => (value: string): number => {
@@ -52,8 +53,10 @@ export function buildProgram(): Command {
       );
     });
 
-  program
-    .command('import')
+  const importCommand = program.command('import').description("import a district's own data into a twin: map data (the default), hotline tickets");
+  registerRecordImports(importCommand);
+  importCommand
+    .command('map', { isDefault: true })
     .description('import GeoJSON buildings, roads, water, landuse and shelters, and a DEM (GeoTIFF) for the flood model, into a twin')
     .requiredOption('--db <file>', 'the .duckdb file (created if absent)')
     .argument('<path...>', 'GeoJSON files or folders; a .tif DEM in longitude/latitude')

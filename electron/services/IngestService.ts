@@ -151,7 +151,7 @@ type TableName = string;
 /** A file path as an SQL string literal. */
 const sqlPath = (file: string): string => `'${file.replaceAll("'", "''")}'`;
 
-const readJson = (file: string, table: TableName): string => {
+export const readJson = (file: string, table: TableName): string => {
   const entries = Object.entries(COLUMNS[table]!);
   const cols = entries.map(([k, v]) => `${k}: '${v === 'TIMESTAMP' ? 'BIGINT' : v}'`).join(', ');
   const select = entries.map(([k, v]) => (v === 'TIMESTAMP' ? `epoch_ms(${k}) AS ${k}` : k)).join(', ');

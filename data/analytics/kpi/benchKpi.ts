@@ -79,7 +79,7 @@ export async function generate(
     `INSERT INTO incidents SELECT c.id, c.category, 2,
        coalesce(b.centroid_lon, round((${lon0} + hash(c.i * 31) % 100000 * 1e-6) / 0.0005) * 0.0005),
        coalesce(b.centroid_lat, round((${lat0} + hash(c.i * 37) % 100000 * 1e-6) / 0.0005) * 0.0005),
-       c.building_id, 'resident', 'bench', NULL, epoch_ms(c.t::BIGINT)
+       c.building_id, 'resident', 'bench', NULL, epoch_ms(c.t::BIGINT), NULL
      FROM bench_inc c LEFT JOIN buildings b ON b.id = c.building_id`,
   );
   const step = (

@@ -13,6 +13,8 @@ export const incidentEvents = {
     reporter: z.enum(REPORTER_KINDS),
     description: z.string().max(500).optional(),
     buildingId: entityId.optional(),
+    /** The source's own category (a hotline ticket's 诉求类别), kept beside the mapped one. */
+    sourceCategory: z.string().max(120).optional(),
   }),
   'incident.status': z.strictObject({
     incidentId: text(64),

@@ -4,7 +4,7 @@ import { q, type ProjectionModule } from '../projection.ts';
 export const incidentProjection: ProjectionModule = {
   tables: {
     incidents: {
-      columns: { id: 'VARCHAR', category: 'VARCHAR', severity: 'UTINYINT', lon: 'DOUBLE', lat: 'DOUBLE', building_id: 'INTEGER', reporter: 'VARCHAR', source: 'VARCHAR', description: 'VARCHAR', reported_at: 'TIMESTAMP' },
+      columns: { id: 'VARCHAR', category: 'VARCHAR', severity: 'UTINYINT', lon: 'DOUBLE', lat: 'DOUBLE', building_id: 'INTEGER', reporter: 'VARCHAR', source: 'VARCHAR', description: 'VARCHAR', reported_at: 'TIMESTAMP', source_category: 'VARCHAR' },
       // Keyed by the incident's own id: a second report of it is not a new incident.
       conflict: 'own-key',
     },
@@ -15,7 +15,7 @@ export const incidentProjection: ProjectionModule = {
   project: {
     'incident.reported': (e, id, write) => {
       const d = e.data;
-      write('incidents', `{"id":${q(d.incidentId)},"category":${q(d.category)},"severity":${d.severity},"lon":${d.lon},"lat":${d.lat},"building_id":${d.buildingId ?? null},"reporter":${q(d.reporter)},"source":${q(e.source)},"description":${q(d.description)},"reported_at":${e.tsMs}}`);
+      write('incidents', `{"id":${q(d.incidentId)},"category":${q(d.category)},"severity":${d.severity},"lon":${d.lon},"lat":${d.lat},"building_id":${d.buildingId ?? null},"reporter":${q(d.reporter)},"source":${q(e.source)},"description":${q(d.description)},"reported_at":${e.tsMs},"source_category":${q(d.sourceCategory)}}`);
       write('incident_steps', `{"event_id":${id},"incident_id":${q(d.incidentId)},"step":"reported","ts":${e.tsMs},"actor":${q(e.source)},"note":${q(d.description)}}`);
     },
     'incident.status': (e, id, write) => {
