@@ -33,6 +33,8 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** DuckDB worker threads (default: DuckDB's, one per core). See the hosts' `hostDbThreads`. */
   threads?: number;
+  /** DuckDB's buffer manager limit, e.g. '2GB' (default: DuckDB's, 80 % of RAM). See the hosts' `hostDbMemoryLimit`. */
+  memoryLimit?: string;
   /** The twin's key when the host has it from elsewhere (the OS keychain); else it is loaded as crypto.ts says. */
   key?: FieldCipher;
   /** Open even without the key (work that never reads personal data); a wrong key is still refused. */
@@ -129,6 +131,10 @@ export class DuckDbStore {
     const store = new DuckDbStore(path, instance, conn, onDisk ? null : new FieldCipher(randomBytes(32)));
     try {
       if (options.threads !== undefined) await conn.run(`SET threads = ${Math.max(1, Math.floor(options.threads))}`);
+      if (options.memoryLimit !== undefined) {
+        if (!/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(options.memoryLimit)) throw new Error(`DuckDB memory limit "${options.memoryLimit}" is not a size such as 2GB or 512MB.`);
+        await conn.run(`SET memory_limit = '${options.memoryLimit}'`);
+      }
       if (!options.readOnly) {
         // Live ingest appends continuously; with DuckDB's default 16 MB threshold it checkpoints
         // every few seconds under load. A larger WAL means fewer stalls; a crash replays it on open.

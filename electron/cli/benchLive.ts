@@ -11,7 +11,7 @@ import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { parseEventLine } from '../../data/feed/events.ts';
 import { dayAt, detectEpisodes, forEachMeterSlice, loadLabels, scoreEpisodes, type KindScore, type MeterEpisode } from '../../data/analytics/meterDetector.ts';
 import { REPO_ROOT } from './paths.ts';
-import { hostDbThreads } from '../services/index.ts';
+import { hostDbThreads, hostDbMemoryLimit } from '../services/index.ts';
 import { provisionBenchAccess } from './benchAccess.ts';
 
 export type { BenchRow } from '../../data/analytics/benchRow.ts';

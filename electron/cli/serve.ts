@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTwin } from '../../data/store/openTwin.ts';
 import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
-import { createServices, hostDbThreads, type Services } from '../services/index.ts';
+import { createServices, hostDbThreads, hostDbMemoryLimit, type Services } from '../services/index.ts';
 import { MqttIngest } from '../services/MqttIngest.ts';
 import { startControlChannel } from '../services/ControlSocket.ts';
 import { authRoutes } from '../services/authOps.ts';
@@ -76,7 +76,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   checkExposure(opts, log);
   const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
   // A wall shows no one: it opens without the key (a wrong one is still refused).
-  const store = await openTwin(opts.db, { threads: hostDbThreads(), onNote: log, withoutKey: Boolean(opts.wall) }); // cleans killed runs' leftovers; clear errors
+  const store = await openTwin(opts.db, { threads: hostDbThreads(), memoryLimit: hostDbMemoryLimit(), onNote: log, withoutKey: Boolean(opts.wall) }); // cleans killed runs' leftovers; clear errors
   const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log, display: opts.display });
   const { api, ingest } = services;
   const host = new WebHost({

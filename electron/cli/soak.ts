@@ -10,6 +10,12 @@
  * run and the rise of the last half's median over the first half's pass its tolerance: JS heap
  * 5 MB or 10 %, process RSS 30 MB or 15 % (RSS moves with allocator and GPU caches), whichever is
  * larger. PASS: nothing grows.
+ *
+ * The host's RSS includes DuckDB's buffer manager, which keeps the blocks it has read up to its
+ * memory_limit (the hosts set one: hostDbMemoryLimit): a growing event log fills it, by design. So
+ * the host is judged on what is its own, its RSS less DuckDB's accounted memory (duckdb_memory(),
+ * through the control channel's /v1/memory) and its V8 heap; DuckDB's share is printed with its
+ * limit and must stay under it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +29,7 @@ import { loadWorld } from '../services/simulator/world.ts';
 import { createHostClient, postEvents } from './hostClient.ts';
 import { RENDERER_TEST_DIST, REPO_ROOT } from './paths.ts';
 import { seedTwin } from './twinFiles.ts';
+import { readRunfile } from '../../data/store/hostRunfile.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -42,6 +49,12 @@ export interface SoakSample {
   simH: number;
   heapMb: number;
   hostRssMb: number;
+  /** The host's RSS less DuckDB's own accounted memory (its buffer pool, bounded by memory_limit). */
+  hostOwnMb: number;
+  /** The host's V8 heap in use (no forced GC: sampled as it is). */
+  hostHeapMb: number;
+  /** DuckDB's memory in the host (duckdb_memory()). */
+  hostDuckDbMb: number;
   rendererRssMb: number;
   gpuRssMb: number;
 }
@@ -55,6 +68,8 @@ export interface SoakTrend {
   lastHalfMb: number;
   toleranceMb: number;
   grows: boolean;
+  /** False for a series that is printed but bounded by design (the host's whole RSS, DuckDB's cache). */
+  judged: boolean;
 }
 
 export interface SoakResult {
@@ -62,13 +77,19 @@ export interface SoakResult {
   trends: SoakTrend[];
   events: { sent: number; accepted: number; rejected: number };
   pass: boolean;
+  /** DuckDB's memory_limit in the host, as DuckDB prints it; and whether its memory stayed under it. */
+  duckdbLimit: string | null;
+  duckdbUnderLimit: boolean;
 }
 
-const METRICS: { metric: SoakTrend['metric']; label: string; floorMb: number; share: number }[] = [
-  { metric: 'heapMb', label: 'page JS heap (after GC)', floorMb: 5, share: 0.1 },
-  { metric: 'rendererRssMb', label: 'renderer RSS', floorMb: 30, share: 0.15 },
-  { metric: 'gpuRssMb', label: 'GPU process RSS', floorMb: 30, share: 0.15 },
-  { metric: 'hostRssMb', label: 'host RSS', floorMb: 30, share: 0.15 },
+const METRICS: { metric: SoakTrend['metric']; label: string; floorMb: number; share: number; judged: boolean }[] = [
+  { metric: 'heapMb', label: 'page JS heap (after GC)', floorMb: 5, share: 0.1, judged: true },
+  { metric: 'rendererRssMb', label: 'renderer RSS', floorMb: 30, share: 0.15, judged: true },
+  { metric: 'gpuRssMb', label: 'GPU process RSS', floorMb: 30, share: 0.15, judged: true },
+  { metric: 'hostOwnMb', label: 'host RSS less DuckDB', floorMb: 30, share: 0.15, judged: true },
+  { metric: 'hostHeapMb', label: 'host JS heap', floorMb: 10, share: 0.15, judged: true },
+  { metric: 'hostDuckDbMb', label: 'host DuckDB (bounded)', floorMb: 30, share: 0.15, judged: false },
+  { metric: 'hostRssMb', label: 'host RSS (incl. DuckDB)', floorMb: 30, share: 0.15, judged: false },
 ];
 
 const median = (xs: number[]): number => {
@@ -96,7 +117,7 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
 export function soakTrends(samples: readonly SoakSample[], hours: number): SoakTrend[] {
   const kept = samples.slice(Math.floor(samples.length / 10));
   const half = kept.length >> 1;
-  return METRICS.map(({ metric, label, floorMb, share }) => {
+  return METRICS.map(({ metric, label, floorMb, share, judged }) => {
     const xs = kept.map((s) => s.simH);
     const ys = kept.map((s) => s[metric]);
     const firstHalfMb = median(ys.slice(0, Math.max(1, half)));
@@ -105,8 +126,27 @@ export function soakTrends(samples: readonly SoakSample[], hours: number): SoakT
     const toleranceMb = Math.max(floorMb, share * firstHalfMb);
     const span = xs.length ? xs.at(-1)! - xs[0]! : hours;
     const grows = slopeMbPerH * span > toleranceMb && lastHalfMb - firstHalfMb > toleranceMb;
-    return { metric, label, slopeMbPerH, firstHalfMb, lastHalfMb, toleranceMb, grows };
+    return { metric, label, slopeMbPerH, firstHalfMb, lastHalfMb, toleranceMb, grows, judged };
   });
+}
+
+/** `4.0 GiB`, `953.6 MiB`, `2GB` (as DuckDB prints its memory_limit) → MB; null when unreadable. */
+export function parseDuckDbSize(text: string | null): number | null {
+  const m = /^([\d.]+)\s*(KiB|MiB|GiB|TiB|KB|MB|GB|TB)$/i.exec(text?.trim() ?? '');
+  if (!m) return null;
+  const unit = m[2]!.toUpperCase();
+  const factor: Record<string, number> = { KIB: 1024 / 1e6, MIB: 2 ** 20 / 1e6, GIB: 2 ** 30 / 1e6, TIB: 2 ** 40 / 1e6, KB: 1e-3, MB: 1, GB: 1e3, TB: 1e6 };
+  return Number(m[1]) * factor[unit]!;
+}
+
+/** The host's memory as it reports it on its control channel (the runfile beside the twin names the port and token). */
+async function hostMemory(db: string): Promise<{ heapMb: number; duckdbMb: number; duckdbLimit: string | null }> {
+  const run = readRunfile(db);
+  if (!run) return { heapMb: 0, duckdbMb: 0, duckdbLimit: null };
+  const res = await fetch(`http://127.0.0.1:${run.controlPort}/v1/memory`, { headers: { authorization: `Bearer ${run.token}` } });
+  if (!res.ok) throw new Error(`soak: the host's /v1/memory answered HTTP ${res.status}`);
+  const m = (await res.json()) as { heapUsedBytes: number; duckdbBytes: number; duckdbLimit: string | null };
+  return { heapMb: m.heapUsedBytes / 1e6, duckdbMb: m.duckdbBytes / 1e6, duckdbLimit: m.duckdbLimit };
 }
 
 /** Resident set of a process, MB (Linux /proc; 0 where it cannot be read). */
@@ -230,19 +270,26 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }, 250);
 
     const samples: SoakSample[] = [];
+    let duckdbLimit: string | null = null;
     const sample = async (): Promise<void> => {
       await cdp.send('HeapProfiler.collectGarbage');
       const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
       const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+      const hostMem = await hostMemory(db);
+      if (hostMem.duckdbLimit) duckdbLimit = hostMem.duckdbLimit;
+      const hostRss = rssMb(host!.pid!);
       const s: SoakSample = {
         simH: (simNow() - simStart) / 3_600_000,
         heapMb: heap / 1e6,
-        hostRssMb: rssMb(host!.pid!),
+        hostRssMb: hostRss,
+        hostOwnMb: hostRss - hostMem.duckdbMb,
+        hostHeapMb: hostMem.heapMb,
+        hostDuckDbMb: hostMem.duckdbMb,
         rendererRssMb: chromiumChildrenRss(browserPid, 'renderer'),
         gpuRssMb: chromiumChildrenRss(browserPid, 'gpu-process'),
       };
       samples.push(s);
-      o.log(`soak: ${s.simH.toFixed(2)} h simulated · heap ${s.heapMb.toFixed(1)} MB · host ${s.hostRssMb.toFixed(0)} MB · renderer ${s.rendererRssMb.toFixed(0)} MB · gpu ${s.gpuRssMb.toFixed(0)} MB · events ${events.accepted.toLocaleString('en')}`);
+      o.log(`soak: ${s.simH.toFixed(2)} h simulated · heap ${s.heapMb.toFixed(1)} MB · host ${s.hostRssMb.toFixed(0)} MB (DuckDB ${s.hostDuckDbMb.toFixed(0)}, JS heap ${s.hostHeapMb.toFixed(0)}) · renderer ${s.rendererRssMb.toFixed(0)} MB · gpu ${s.gpuRssMb.toFixed(0)} MB · events ${events.accepted.toLocaleString('en')}`);
     };
     try {
       await sample();
@@ -255,7 +302,9 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       clearInterval(feed);
     }
     const trends = soakTrends(samples, o.hours);
-    return { samples, trends, events, pass: trends.every((t) => !t.grows) };
+    const limitMb = parseDuckDbSize(duckdbLimit);
+    const duckdbUnderLimit = limitMb === null || samples.every((s) => s.hostDuckDbMb <= limitMb);
+    return { samples, trends, events, pass: trends.every((t) => !t.judged || !t.grows) && duckdbUnderLimit, duckdbLimit, duckdbUnderLimit };
   } finally {
     await browser?.close().catch(() => undefined);
     host?.kill('SIGTERM');
@@ -268,8 +317,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 export function formatSoak(r: SoakResult, o: Pick<SoakOptions, 'hours' | 'speed'>): string[] {
   const lines = [`soak: ${o.hours} h simulated at ${o.speed}× (${r.samples.length} samples, first tenth left out as warm-up); ${r.events.accepted.toLocaleString('en')} events accepted, ${r.events.rejected} rejected`];
   for (const t of r.trends) {
-    lines.push(`  ${t.label.padEnd(26)} slope ${t.slopeMbPerH >= 0 ? '+' : ''}${t.slopeMbPerH.toFixed(2)} MB/h · median first half ${t.firstHalfMb.toFixed(1)} MB, last half ${t.lastHalfMb.toFixed(1)} MB (tolerance ${t.toleranceMb.toFixed(1)} MB) ${t.grows ? 'GROWS' : 'flat'}`);
+    const verdict = t.judged ? (t.grows ? 'GROWS' : 'flat') : `${t.grows ? 'fills' : 'flat'} (bounded: not judged)`;
+    lines.push(`  ${t.label.padEnd(26)} slope ${t.slopeMbPerH >= 0 ? '+' : ''}${t.slopeMbPerH.toFixed(2)} MB/h · median first half ${t.firstHalfMb.toFixed(1)} MB, last half ${t.lastHalfMb.toFixed(1)} MB (tolerance ${t.toleranceMb.toFixed(1)} MB) ${verdict}`);
   }
+  if (r.duckdbLimit) lines.push(`  host DuckDB memory under its memory_limit (${r.duckdbLimit}) in every sample: ${r.duckdbUnderLimit ? 'yes' : 'NO'}`);
   lines.push(`soak: no growth trend: ${r.pass ? 'PASS' : 'FAIL'}`);
   return lines;
 }

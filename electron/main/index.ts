@@ -11,7 +11,7 @@ import type { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { openTwin } from '../../data/store/openTwin.ts';
 import { startControlChannel } from '../services/ControlSocket.ts';
 import { authRoutes } from '../services/authOps.ts';
-import { createServices, hostDbThreads } from '../services/index.ts';
+import { createServices, hostDbThreads, hostDbMemoryLimit } from '../services/index.ts';
 import { installProcessGuard } from '../services/processGuard.ts';
 import { startSimulator } from '../services/simulator/startSimulator.ts';
 import { attentionOf } from '../services/incidents/attention.ts';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   }
   const dbPath = twin.db;
   const key = await keyFromKeychain(dbPath, (l) => console.log(l)); // a key sealed by the OS keychain (opt-in)
-  store = await openTwin(dbPath, { threads: hostDbThreads(), onNote: (l) => console.log(l), key }); // cleans killed runs' leftovers; clear errors, also for the key
+  store = await openTwin(dbPath, { threads: hostDbThreads(), memoryLimit: hostDbMemoryLimit(), onNote: (l) => console.log(l), key }); // cleans killed runs' leftovers; clear errors, also for the key
   const simulate = twin.simulate;
   const openStore = store;
   const services = await createServices(store, { host: 'electron', personalData: 'masked', simulated: simulate, log: (l) => console.error(l) });

@@ -8,6 +8,7 @@
  * (a Unix socket path next to the twin could exceed the 108-byte limit). Requests:
  *   GET  /v1/status                       → who holds the twin, its schema version, row counts, key check
  *   POST /v1/backup {"out": …, "force"?}  → a consistent copy of the twin while the host runs
+ *   GET  /v1/memory                       → the process's RSS and V8 heap, and DuckDB's own share (the kiosk soak)
  * The runfile goes when the process exits; a killed host leaves it, and readers check its PID.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -52,6 +53,12 @@ export async function startControlChannel(store: DuckDbStore, opts: ControlChann
     if (req.method === 'GET' && url.pathname === '/v1/status') {
       const summary = await summariseWith((sql) => store.all(sql), dbPath);
       return reply(res, 200, { pid: process.pid, host: opts.host, url: opts.url ?? null, db: dbPath, ...summary });
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/memory') {
+      // DuckDB's buffer manager is bounded by its memory_limit; the rest of the RSS is the host's own.
+      const db = (await store.all<{ b: bigint | null; lim: string }>("SELECT sum(memory_usage_bytes)::BIGINT AS b, current_setting('memory_limit') AS lim FROM duckdb_memory()"))[0];
+      const m = process.memoryUsage();
+      return reply(res, 200, { rssBytes: m.rss, heapUsedBytes: m.heapUsed, externalBytes: m.external, duckdbBytes: Number(db?.b ?? 0), duckdbLimit: db?.lim ?? null });
     }
     if (req.method === 'POST' && url.pathname === '/v1/backup') {
       const body = await readJson(req);
