@@ -26,6 +26,7 @@ import { useLayoutStore } from '../layout/store.ts';
 import type { PlacedCell, Rect } from '../layout/choose.ts';
 import type { CellRole } from '../layout/model.ts';
 import { RIGHT_PANEL_DEFS } from '../features/registry.ts';
+import { WallKpiSections } from '../features/WallKpiSections.tsx';
 
 function MapLayer({ box }: { box?: Rect }): React.JSX.Element {
   const mapKey = useGfxStore((s) => s.map.key);
@@ -82,7 +83,9 @@ const BOARDS: Record<Exclude<CellRole, 'overview'>, () => React.JSX.Element | nu
   typhoon: () => <ModuleBoard id="typhoon" />,
   kpis: () => (
     <div className="panel">
-      <KpiBoard />
+      <KpiBoard>
+        <WallKpiSections />
+      </KpiBoard>
     </div>
   ),
   resources: () => (

@@ -13,7 +13,8 @@ import { positions } from '../sources/positionBuffer.ts';
 import { Clock, LiveKpis, fmt } from './TopBar.tsx';
 
 /** District, clock, what the data is, and the key figures, as tiles. */
-export function KpiBoard(): React.JSX.Element {
+/** The district's counts and live figures; `children` are the feature modules' sections under them. */
+export function KpiBoard({ children }: { children?: React.ReactNode }): React.JSX.Element {
   const { t, i18n } = useTranslation();
   const info = useTwinStore((s) => s.info);
   const host = useTwinStore((s) => s.host);
@@ -57,6 +58,7 @@ export function KpiBoard(): React.JSX.Element {
           ))}
         <LiveKpis />
       </div>
+      {children}
     </section>
   );
 }

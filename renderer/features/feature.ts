@@ -145,6 +145,11 @@ export interface FeatureModule {
   commands?: readonly CommandDef[];
   /** Choices of "colour buildings by" (the left column's select), in the select's order. */
   colourBy?: readonly ColourByDef[];
+  /**
+   * Sections of a wall's KPI cell, under the district's counts (aggregates only: a wall token reads
+   * them). Each fills the height it is given and drops what does not fit rather than clip.
+   */
+  wallKpiSections?: readonly ComponentType[];
   /** Rows under the time bar's scrubber. */
   timelineTracks?: readonly TimelineTrackDef[];
   /** Parts of an incident's action panel for an operator (dispatch by kind's proposal per kind). */

@@ -136,6 +136,25 @@ describe('a wall session in the browser', () => {
     expect(await roleOf(panels[0]!)).toBe('overview');
     expect(await roleOf(panels[1]!)).toBe('kpis');
     await panels[1]!.locator('[data-testid="wall-role-kpis"]').waitFor({ state: 'visible' });
+    // Under the district's counts, the KPI dashboard's last 7 days (wall-safe aggregates) and,
+    // where the cell has room, its handling-time trend drawn by ECharts.
+    const kpiPanel = panels[1]!;
+    await kpiPanel.locator('[data-testid="kpi-wall-sla"]').waitFor({ state: 'visible', timeout: 60_000 });
+    expect(await kpiPanel.locator('[data-testid="kpi-wall-sla"] .kpi-value').innerText()).toMatch(/%|—/);
+    await kpiPanel.screenshot({ path: join(OUT, 'e2e-director-kpi-panel.png') });
+    await kpiPanel.waitForFunction(
+      () => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="kpi-wall-canvas-handlingTrend"] canvas');
+        const g = c?.getContext('2d');
+        if (!c || !g || c.width === 0) return false;
+        const px = g.getImageData(0, 0, c.width, c.height).data;
+        let lit = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) lit++;
+        return lit > 500;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
   }, 420_000);
 
   it('a replayed scene runs on one clock on every panel', async () => {

@@ -7,12 +7,18 @@ import { useTranslation } from 'react-i18next';
 import { useDirectorStore, PANEL } from './store.ts';
 import { RIGHT_PANEL_DEFS } from '../registry.ts';
 import { CameraPlaceholder, KpiBoard, ResourceBoard } from '../../components/WallBoards.tsx';
+import { WallKpiSections } from '../WallKpiSections.tsx';
 import { ErrorBoundary } from '../../app/ErrorBoundary.tsx';
 import type { PanelRole } from '../../../data/model/wallScene.ts';
 
 function RoleBoard({ role }: { role: Exclude<PanelRole, 'overview'> }): React.JSX.Element | null {
   const { t } = useTranslation();
-  if (role === 'kpis') return <KpiBoard />;
+  if (role === 'kpis')
+    return (
+      <KpiBoard>
+        <WallKpiSections />
+      </KpiBoard>
+    );
   if (role === 'resources') return <ResourceBoard />;
   if (role === 'camera') return <CameraPlaceholder />;
   const def = RIGHT_PANEL_DEFS.find((p) => p.id === role);

@@ -19,7 +19,7 @@ import {
 import { loadPreset, loadReport, useKpiStore } from './store.ts';
 import { chartSpecs, type ChartSpec } from './charts.ts';
 import { kpiCsv, kpiTables, kpiXlsx, type KpiTable } from './tables.ts';
-import { duration } from './format.ts';
+import { summaryTiles } from './format.ts';
 import './kpi.css';
 
 /** `7d` → that preset; `<fromMs>-<toMs>` → that period; anything else → 7 days. */
@@ -112,20 +112,7 @@ function PeriodPicker(): React.JSX.Element {
 
 function Tiles({ k }: { k: KpiReport }): React.JSX.Element {
   const { t, i18n } = useTranslation();
-  const units = { min: t('kpi.min'), h: t('kpi.h'), d: t('kpi.d') };
-  const visits = k.alertOutcomes.reduce((s, a) => s + a.safe + a.neededHelp + a.falseAlarm, 0);
-  const right = k.alertOutcomes.reduce((s, a) => s + a.safe + a.neededHelp, 0);
-  const nf = new Intl.NumberFormat(i18n.language);
-  const tiles: [string, string][] = [
-    ['reported', nf.format(k.summary.reported)],
-    [
-      'sla',
-      k.summary.slaCompliance === null ? '—' : `${(k.summary.slaCompliance * 100).toFixed(1)}%`,
-    ],
-    ['median', duration(k.summary.medianHandlingMin, units)],
-    ['rating', k.summary.meanRating === null ? '—' : `${k.summary.meanRating.toFixed(2)} ★`],
-    ['precision', visits === 0 ? '—' : `${((right / visits) * 100).toFixed(1)}%`],
-  ];
+  const tiles = summaryTiles(k, t, i18n.language);
   return (
     <div className="kpi-tiles" data-testid="kpi-tiles">
       {tiles.map(([id, value]) => (

@@ -2,6 +2,7 @@
 import type { FeatureModule } from '../feature.ts';
 import { KpiPage } from './KpiPage.tsx';
 import { KpiButton } from './KpiButton.tsx';
+import { KpiWallSection } from './KpiWallSection.tsx';
 import { hotspotLayers } from './layers.ts';
 import { kpiStrings } from './strings.ts';
 
@@ -9,6 +10,7 @@ export const kpiFeature: FeatureModule = {
   id: 'kpi',
   pages: [{ key: 'kpi', component: KpiPage, nav: { labelKey: 'kpi.title', value: '7d', order: 10 } }],
   overlays: [KpiButton],
+  wallKpiSections: [KpiWallSection],
   mapLayers: [hotspotLayers],
   i18n: kpiStrings,
 };

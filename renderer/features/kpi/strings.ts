@@ -51,6 +51,7 @@ export const kpiStrings = {
       medianHandling: '处置时长中位数（分钟）',
       meanRating: '平均满意度（★）',
     },
+    wall: { title: '近 7 天 · 事件处置' },
     tile: {
       reported: '报事总数',
       sla: 'SLA 达标率',
@@ -176,6 +177,7 @@ export const kpiStrings = {
       medianHandling: 'Median handling time (min)',
       meanRating: 'Mean rating (★)',
     },
+    wall: { title: 'Last 7 days · incident handling' },
     tile: {
       reported: 'Reports',
       sla: 'SLA compliance',
