@@ -77,7 +77,7 @@ export async function serveTwin(opts: ServeOptions): Promise<{ url: string; host
   const tls = opts.tls ? { cert: readFileSync(opts.tls.cert), key: readFileSync(opts.tls.key) } : undefined;
   // A wall shows no one: it opens without the key (a wrong one is still refused).
   const store = await openTwin(opts.db, { threads: hostDbThreads(), memoryLimit: hostDbMemoryLimit(), onNote: log, withoutKey: Boolean(opts.wall) }); // cleans killed runs' leftovers; clear errors
-  const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), log, display: opts.display });
+  const services = await createServices(store, { host: 'web', personalData: opts.wall ? 'none' : 'masked', simulated: Boolean(opts.simulate), feedConfigured: Boolean(opts.mqtt), log, display: opts.display });
   const { api, ingest } = services;
   const host = new WebHost({
     services: api, auth: services.auth, ingest, staticDir: rendererDir, port: opts.port, host: opts.host, log,

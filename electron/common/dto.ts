@@ -328,6 +328,12 @@ export interface ResourceInfo {
 /** Per-layer freshness, and whether the feed is the built-in simulator. */
 export interface FeedStatus {
   simulated: boolean;
+  /**
+   * A live feed is set up: the simulator runs, an MQTT broker or an ingest token is configured, or
+   * events have come in through the ingest. False for a twin built from imports only: its silence
+   * is not an interruption.
+   */
+  configured: boolean;
   serverNowMs: EpochMs;
   lastEventMs: { incidents: EpochMs | null; resources: EpochMs | null; meters: EpochMs | null; sensors: EpochMs | null };
   totals: { accepted: number; duplicates: number; rejected: number };

@@ -23,6 +23,8 @@ import { latestPositions, resourcesAt } from './resources/resourcePositions.ts';
 export interface LiveServiceOptions {
   ingest: IngestService | null;
   simulated: boolean;
+  /** A live source is configured outside the event log (an MQTT subscription). */
+  feedConfigured?: boolean;
   /** `none` on a wall host: every caller gets the wall view (wallView.ts), and so does every push. */
   personalData?: HostInfo['personalData'];
   now?: () => number;
@@ -44,6 +46,7 @@ export class LiveService implements LiveApi, LiveChanges {
   /** Something changed while a push was being built: push again when it is done. */
   private flushAgain = false;
   private readonly lastEventMs: FeedStatus['lastEventMs'] = { incidents: null, resources: null, meters: null, sensors: null };
+  private feedConfigured = false;
 
   public constructor(store: DuckDbStore, options: LiveServiceOptions) {
     this.store = store;
@@ -56,8 +59,14 @@ export class LiveService implements LiveApi, LiveChanges {
 
   /** Reads the freshness of each layer from the event log (after a restart). */
   public async init(): Promise<void> {
-    const rows = await this.store.all<{ type: string; at: number }>('SELECT type, epoch_ms(max(received_at)) AS at FROM events GROUP BY type');
+    // Imported history (transport 'replay', `civictwin import tickets`) and a console's own records
+    // are not a feed: only the live transports and the sources' ingest tokens say one is set up.
+    const rows = await this.store.all<{ type: string; at: number }>(
+      "SELECT type, epoch_ms(max(received_at)) AS at FROM events WHERE transport NOT IN ('replay', 'console') GROUP BY type",
+    );
     for (const r of rows) this.touch(r.type, Number(r.at));
+    const tokens = await this.store.one<{ n: bigint }>("SELECT count(*) AS n FROM api_tokens WHERE kind = 'ingest' AND revoked_at IS NULL");
+    this.feedConfigured = this.options.simulated || Boolean(this.options.feedConfigured) || rows.length > 0 || Number(tokens?.n ?? 0) > 0;
   }
 
   private touch(type: string, at: number): void {
@@ -69,6 +78,7 @@ export class LiveService implements LiveApi, LiveChanges {
   /** Hook for IngestService.onCommitted: collect what changed and schedule one push. */
   public onCommitted(events: readonly IngestEvent[]): void {
     const now = this.now();
+    if (events.length > 0) this.feedConfigured = true;
     for (const e of events) {
       this.touch(e.type, now);
       if (e.type === 'incident.reported' || e.type === 'incident.status') this.pendingIncidents.add(e.data.incidentId);
@@ -170,6 +180,7 @@ export class LiveService implements LiveApi, LiveChanges {
     const t = this.options.ingest?.totals;
     return {
       simulated: this.options.simulated,
+      configured: this.feedConfigured,
       serverNowMs: this.now(),
       lastEventMs: { ...this.lastEventMs },
       totals: { accepted: t?.accepted ?? 0, duplicates: t?.duplicates ?? 0, rejected: t?.rejected ?? 0 },

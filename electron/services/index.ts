@@ -65,6 +65,8 @@ export interface ServiceOptions {
   personalData: HostInfo['personalData'];
   /** The built-in feed simulator is running (shown as SIMULATED). */
   simulated?: boolean;
+  /** A live source is configured outside the event log (serve --mqtt): its silence is an interruption. */
+  feedConfigured?: boolean;
   /** Where services say what happened (ingest refusing on a full disk, a poison event isolated). */
   log?: (line: string) => void;
   /** The screens' layout to tell the renderer (`serve --layout/--distance`). */
@@ -86,7 +88,7 @@ export async function createServices(store: DuckDbStore, options: ServiceOptions
     },
   });
   const log = options.log ?? ((): void => undefined);
-  live = new LiveService(store, { ingest, simulated: Boolean(options.simulated), personalData: options.personalData });
+  live = new LiveService(store, { ingest, simulated: Boolean(options.simulated), feedConfigured: options.feedConfigured, personalData: options.personalData });
   await live.init();
   // The modules tell the live picture what they change; it pushes to every view.
   let api: AppApi | null = null;

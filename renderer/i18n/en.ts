@@ -387,6 +387,8 @@ export const en: Messages = {
     stopped: 'Feed stopped',
     lastData: 'last data {{ago}}',
     noData: 'no live data received yet',
+    notConfigured: 'No live feed configured',
+    importedOnly: 'showing imported data',
     simulated: 'SIMULATED',
     simulatedTitle: 'The live feed comes from the built-in simulator (demo only)',
     layers: 'Live layers',

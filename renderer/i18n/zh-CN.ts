@@ -385,6 +385,8 @@ export const zhCN = {
     stopped: '数据接入中断',
     lastData: '最后数据 {{ago}}',
     noData: '尚未收到实时数据',
+    notConfigured: '未配置实时数据接入',
+    importedOnly: '当前显示导入的数据',
     simulated: '模拟数据',
     simulatedTitle: '实时数据由内置模拟器生成，仅供演示',
     layers: '实时图层',

@@ -14,6 +14,8 @@ import { importTickets } from '../../electron/cli/importTickets.ts';
 import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
 import { openTwin } from '../../data/store/openTwin.ts';
 import { computeKpis } from '../../data/analytics/kpi/kpiQueries.ts';
+import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { createServices } from '../../electron/services/index.ts';
 
 const REAL = resolve(__dirname, '../../../shared/data/real/service-requests');
 const BOSTON = join(REAL, 'boston-rodent-activity-2015.csv');
@@ -173,6 +175,21 @@ describe.skipIf(!haveReal)('import tickets into a twin', () => {
       expect(rows.every((x) => x.building_id !== null)).toBe(true);
     } finally {
       store.close();
+    }
+  }, 60_000);
+
+  it('a twin of imported data only has no live feed configured: its silence is not an interruption', async () => {
+    const store = await DuckDbStore.open(db);
+    const services = await createServices(store, { host: 'web', personalData: 'masked' });
+    try {
+      expect((await services.api.live.getLiveSnapshot()).feed.configured).toBe(false);
+      // The first event through the ingest sets the feed up.
+      const r = await services.ingest.ingestValues([{ id: `live-${Date.now()}`, type: 'incident.reported', ts: new Date().toISOString(), source: 'camera-1', data: { incidentId: 'L1', category: 'garbage', severity: 2, lon: -71.0598, lat: 42.3601, reporter: 'camera' } }], 'http');
+      expect(r.accepted).toBe(1);
+      expect((await services.api.live.getLiveSnapshot()).feed.configured).toBe(true);
+    } finally {
+      services.stop();
+      await store.closeWhenIdle();
     }
   }, 60_000);
 
