@@ -83,6 +83,8 @@ describe('the demo district', () => {
         .toContain(String(candidate.id))
         .then(() => true, () => false);
       if (!named) continue;
+      // Its Chinese text is in the bundled font (maplibre's container sets Arial, which has no CJK glyphs here).
+      expect(await app.page.locator('.map-tooltip').evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/^"?Noto Sans SC/);
       await app.page.mouse.click(point[0], point[1]);
       const hit = await app.page
         .waitForFunction(
