@@ -26,6 +26,7 @@ import {
   type ProjectFacts,
 } from '../../data/model/microProjects/index.ts';
 import { DEFAULT_END_DAY } from '../../data/seed/generateDistrict.ts';
+import { microCharts } from '../../renderer/features/microProjects/charts.ts';
 
 const p = (id: string, extra: Partial<ProjectFacts> = {}): ProjectFacts => ({
   id,
@@ -161,6 +162,22 @@ describe("a seeded twin's micro-projects", () => {
     const second = await runAs({ caller: viewer, via: 'http' }, () => atEnd().getBoard(communities[1]!.id));
     expect(second.anomalies.map((a) => a.kind)).toEqual(['over_allocation']);
     expect(second.community!.anomalies).toBe(1);
+  });
+
+  it("draws the overrun in red past the allocation, and satisfaction against the dashed 95 % line", async () => {
+    const board = await runAs({ caller: viewer, via: 'http' }, () => atEnd().getBoard(communities[1]!.id));
+    const charts = microCharts(board, (k) => k);
+    const budget = charts.find((c) => c.id === 'budget')!.option as { series: { name: string; data: number[]; itemStyle: { color: string } }[] };
+    const overrun = budget.series.find((x) => x.name === 'microProjects.series.overrun')!;
+    expect(overrun.itemStyle.color).toBe('#ff4d4f');
+    expect(overrun.data[0]).toBeCloseTo(-board.budget.remainingFen / 1_000_000, 1);
+    expect(budget.series.find((x) => x.name === 'microProjects.series.remaining')!.data).toEqual([0]);
+    const sat = charts.find((c) => c.id === 'satisfaction')!.option as { series: { data: unknown[]; lineStyle?: { type?: string } }[] };
+    expect(sat.series[2]!.lineStyle!.type).toBe('dashed');
+    expect(sat.series[2]!.data.every((v) => v === 95)).toBe(true);
+    // The seeded board's other communities show nothing red.
+    const calm = microCharts(await runAs({ caller: viewer, via: 'http' }, () => atEnd().getBoard(communities[3]!.id)), (k) => k).find((c) => c.id === 'budget')!.option as typeof budget;
+    expect(calm.series.find((x) => x.name === 'microProjects.series.overrun')!.data).toEqual([0]);
   });
 
   it('lets an operator take a project from proposal to rating, each step audited; an award without the vote is flagged', async () => {
