@@ -126,6 +126,10 @@ describe("a seeded twin's micro-projects", () => {
     const share = all.satisfaction.reduce((s, m) => s + (m.satisfaction ?? 0) * m.ratings, 0) / ratings;
     expect(share).toBeGreaterThan(0.93);
     expect(share).toBeLessThan(0.98);
+    // A pipeline, not only finished work: some before the council, some under way, a few voted down.
+    expect(all.byStage.proposed + all.byStage.voting).toBeGreaterThan(0);
+    expect(all.byStage.in_progress).toBeGreaterThan(0);
+    expect(all.byStage.rejected).toBeGreaterThan(0);
     const titles = all.projects.map((x) => x.title).join(' ');
     for (const item of ['加装电梯扶手', '楼道照明', '适老化改造', '口袋公园', '充电棚', '便民服务点']) expect(titles).toContain(item);
   });
@@ -160,7 +164,7 @@ describe("a seeded twin's micro-projects", () => {
     expect(all.projects.find((x) => x.id === overdue.projectId)!.flags).toEqual(['milestone_overdue']);
     // The board of a community shows only its own.
     const second = await runAs({ caller: viewer, via: 'http' }, () => atEnd().getBoard(communities[1]!.id));
-    expect(second.anomalies.map((a) => a.kind)).toEqual(['over_allocation']);
+    expect(second.anomalies.map((a) => [a.kind, a.title])).toEqual([['over_allocation', expect.stringMatching(/适老化改造（二期）$/)]]);
     expect(second.community!.anomalies).toBe(1);
   });
 

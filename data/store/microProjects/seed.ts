@@ -132,7 +132,8 @@ export async function seedMicroProjects(store: DuckDbStore, seed: number, endDay
         item,
         category,
         proposer: pick(PROPOSERS),
-        proposedMs: startMs + (i / n) * 300 * DAY + rnd() * 12 * DAY,
+        // Spread over the year up to the last weeks, so the latest few are still before the council.
+        proposedMs: Math.min(endMs - DAY, startMs + (i / (n - 1)) * 322 * DAY + rnd() * 6 * DAY),
         stage: 'proposed',
         budget: Math.round(between(min, max) / 100) * 100 * 100,
         spent: 0,
@@ -213,7 +214,8 @@ export async function seedMicroProjects(store: DuckDbStore, seed: number, endDay
       const used = mine.reduce((s, p) => s + (['awarded', 'in_progress', 'accepted'].includes(p.stage) ? Math.max(p.budget, p.spent) : 0), 0);
       const b = homes[0]!;
       const label = b.address.split(' ').slice(-2).join('');
-      const awardedMs = endMs - 20 * DAY;
+      // The year's last award: the one that takes spent + committed over the allocation.
+      const awardedMs = Math.min(endMs - DAY, Math.max(endMs - 20 * DAY, ...mine.map((p) => (p.awardedMs ?? 0) + DAY)));
       const budget = Math.max(allocation - used + 80_000_00, 150_000_00);
       mine.push({
         id: `MP-${c.id}-${String(mine.length + 1).padStart(2, '0')}`,

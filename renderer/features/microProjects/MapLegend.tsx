@@ -10,7 +10,7 @@ export function MicroMapLegend(): React.JSX.Element | null {
   const { visible, projects, error } = useMicroMapStore();
   if (!visible) return null;
   return (
-    <div className="micro-legend panel" data-testid="micro-legend" aria-label={t('microProjects.legend.title')}>
+    <div className="micro-legend" data-testid="micro-legend" aria-label={t('microProjects.legend.title')}>
       <b>{t('microProjects.legend.title')}</b>
       {error && <span className="micro-error">{error}</span>}
       <ul>

@@ -131,7 +131,14 @@ function Detail({ d }: { d: MicroProjectDetail }): React.JSX.Element {
               </span>
               <span className="num">{m.percent}%</span>
               <span className="micro-photo" data-testid={m.photo ? 'micro-photo' : undefined}>
-                {m.photo ? `📷 ${t('microProjects.detail.photo')} · ${m.photo}` : t('microProjects.detail.noPhoto')}
+                {m.photo ? (
+                  <>
+                    <span className="micro-photo-tag">{t('microProjects.detail.photo')}</span>
+                    {m.photo}
+                  </>
+                ) : (
+                  t('microProjects.detail.noPhoto')
+                )}
               </span>
             </li>
           ))}
