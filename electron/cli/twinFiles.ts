@@ -14,6 +14,7 @@ import { assertNotHeld } from '../../data/store/twinLock.ts';
 import { cleanLeftovers, partialPathFor, removeTwinFiles, swapInTwin } from '../../data/store/twinSwap.ts';
 import { DEFAULT_END_DAY, generateDistrict, type SeedSummary } from '../../data/seed/generateDistrict.ts';
 import { seedTrustProperty } from '../../data/store/trustProperty/seed.ts';
+import { seedMicroProjects } from '../../data/store/microProjects/seed.ts';
 import { importFiles, type ImportReport } from '../../data/import/importFiles.ts';
 import type { ProgressFn } from './progress.ts';
 import { readDem } from '../../data/import/terrain/readDem.ts';
@@ -48,6 +49,7 @@ export async function seedTwin(
   try {
     summary = await generateDistrict(store, { seed, buildings, onProgress, endDay });
     await seedTrustProperty(store, seed, endDay ?? DEFAULT_END_DAY);
+    await seedMicroProjects(store, seed, endDay ?? DEFAULT_END_DAY);
     onProgress?.('building stats', 0, 1);
     await refreshBuildingStats(store);
     onProgress?.('building stats', 1, 1);

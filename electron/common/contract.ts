@@ -33,6 +33,7 @@ import { DISPATCH_SECTION, type DispatchApi } from './dispatch/contract.ts';
 import { DIRECTOR_SECTION, type DirectorApi } from './director/contract.ts';
 import { TRUST_PROPERTY_SECTION, type TrustPropertyApi } from './trustProperty/contract.ts';
 import { POINTS_SECTION, type PointsApi } from './points/contract.ts';
+import { MICRO_PROJECTS_SECTION, type MicroProjectsApi } from './microProjects/contract.ts';
 import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 
 /** Read access to the twin's store. Batch-oriented so it can move to a worker process unchanged. */
@@ -114,6 +115,8 @@ export interface AppApi {
   /** 积分制: residents' participation points as aggregates (electron/common/points/contract.ts). */
   trustProperty: TrustPropertyApi;
   points: PointsApi;
+  /** 民生微实事: communities' micro-projects, their council votes, awards, milestones and ratings (electron/common/microProjects/contract.ts). */
+  microProjects: MicroProjectsApi;
 }
 
 /** The audit log, for supervisors (electron/common/auditLog.ts). */
@@ -196,6 +199,7 @@ export const SECTIONS = {
   director: DIRECTOR_SECTION satisfies Record<keyof DirectorApi, MemberSpec>,
   trustProperty: TRUST_PROPERTY_SECTION satisfies Record<keyof TrustPropertyApi, MemberSpec>,
   points: POINTS_SECTION satisfies Record<keyof PointsApi, MemberSpec>,
+  microProjects: MICRO_PROJECTS_SECTION satisfies Record<keyof MicroProjectsApi, MemberSpec>,
 } as const;
 
 /** Every member of every section with who may call it (`event` for pushed members). */

@@ -24,6 +24,7 @@ import { whistleServiceModule } from './whistle/index.ts';
 import { directorServiceModule } from './director/module.ts';
 import { trustPropertyServiceModule } from './trustProperty/index.ts';
 import { pointsServiceModule } from './points/index.ts';
+import { microProjectsServiceModule } from './microProjects/index.ts';
 
 export type CoreSection = 'store' | 'live' | 'window' | 'auth' | 'audit';
 export type FeatureSection = Exclude<keyof AppApi, CoreSection>;
@@ -73,6 +74,7 @@ export const FEATURE_SERVICES: { [K in FeatureSection]: ServiceModule<K> } = {
   director: directorServiceModule,
   trustProperty: trustPropertyServiceModule,
   points: pointsServiceModule,
+  microProjects: microProjectsServiceModule,
 };
 
 /** Starts every feature module's service. */

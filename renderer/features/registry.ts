@@ -18,8 +18,9 @@ import { searchFeature } from './search/index.ts';
 import { whistleFeature } from './whistle/index.ts';
 import { trustPropertyFeature } from './trustProperty/index.ts';
 import { pointsFeature } from './points/index.ts';
+import { microProjectsFeature } from './microProjects/index.ts';
 
-export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature, commandsFeature, searchFeature, directorFeature, whistleFeature, trustPropertyFeature, pointsFeature];
+export const FEATURES: readonly FeatureModule[] = [incidentsFeature, dispatchFeature, alertsFeature, typhoonFeature, buildingsFeature, demoFeature, kpiFeature, commandsFeature, searchFeature, directorFeature, whistleFeature, trustPropertyFeature, pointsFeature, microProjectsFeature];
 
 export const RIGHT_PANEL_DEFS: readonly RightPanelDef[] = FEATURES.flatMap((f) => f.panels ?? []);
 export const MAP_LAYER_DEFS: readonly MapLayersDef[] = FEATURES.flatMap((f) => f.mapLayers ?? []);

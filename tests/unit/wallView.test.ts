@@ -156,6 +156,9 @@ function viewCalls(buildingId: number, incidentId: string, addressPart: string):
     // Compounds' trust funds: collection rates, balances, spending by item, anomalies without counterparties.
     'trustProperty.listCompounds': [],
     'trustProperty.getBoard': [null],
+    // Communities' micro-projects: budgets against allocations, stages, satisfaction, titles through the free-text filter.
+    'microProjects.listCommunities': [],
+    'microProjects.getBoard': [null],
     'typhoon.compareScenarios': ['CMA:1909', { rain: { source: 'design', totalMm: 150, hours: 24 }, trackShiftKm: 0 }, { rain: { source: 'design', totalMm: 300, hours: 24 }, trackShiftKm: -30 }],
   };
   const views = Object.entries(CONTRACT).flatMap(([api, methods]) =>
