@@ -96,25 +96,32 @@ const MAX_WALKUP_FLOORS = 7;
 const MAX_PLAUSIBLE_HEIGHT_M = 1000;
 
 /**
- * Turns a (merged) feature of a buildings file into a row, or null for a feature without a
- * footprint (vector tiles emit OSM building label points next to the footprints).
- * @throws ImportError for geometry a building cannot have
+ * Turns a (merged) feature of a buildings file into a row.
+ * @throws ImportError for geometry a building cannot have (a label point, a line, none)
  */
 export function toBuilding(
   f: ParsedFeature,
   file: string,
   osm: boolean,
   log: WarningLog,
-): BuildingRecord | null {
+): BuildingRecord {
   const site = { file, featureIndex: f.index, featureId: f.id };
   const g = f.geometry;
   const fileName = basename(file);
-  if (!g || FAMILY[g.type] === 'point') {
-    log.add(
-      `nofootprint:${file}`,
-      `${fileName}: feature #${f.index}${f.id ? ` (id ${f.id})` : ''} has ${g ? `a ${g.type}` : 'no geometry'} instead of a footprint and was skipped`,
+  if (!g) {
+    throw new ImportError(
+      { ...site, field: 'geometry' },
+      'geometry is null, but a building needs a Polygon or MultiPolygon footprint',
+      'Give the feature its outline, or remove it (or import with --skip-invalid).',
     );
-    return null;
+  }
+  if (FAMILY[g.type] === 'point') {
+    // Vector-tile extracts ship OSM building label points next to the footprints.
+    throw new ImportError(
+      { ...site, field: 'geometry.type' },
+      `geometry.type is ${g.type} (a label point), but a building needs a Polygon or MultiPolygon footprint`,
+      'Export the outline instead, or remove the feature (or import with --skip-invalid).',
+    );
   }
   if (FAMILY[g.type] !== 'polygon') {
     throw new ImportError(

@@ -253,7 +253,13 @@ export function toBasemap(
   file: string,
 ): BasemapRecord | null {
   const g = f.geometry;
-  if (!g) return null;
+  if (!g) {
+    throw new ImportError(
+      { file, featureIndex: f.index, featureId: f.id, field: 'geometry' },
+      `geometry is null, but a ${kind === 'roads' ? 'road' : kind === 'water' ? 'water body' : 'land-use area'} needs one`,
+      'Give the feature its geometry, or remove it (or import with --skip-invalid).',
+    );
+  }
   if (!ALLOWED[kind].includes(FAMILY[g.type])) {
     const want =
       kind === 'roads'
@@ -328,10 +334,16 @@ export function toFacility(
   file: string,
   shelterFile: boolean,
   log: WarningLog,
-): FacilityRecord | null {
+): FacilityRecord {
   const site = { file, featureIndex: f.index, featureId: f.id };
   const g = f.geometry;
-  if (!g) return null;
+  if (!g) {
+    throw new ImportError(
+      { ...site, field: 'geometry' },
+      'geometry is null, but a facility needs a Point',
+      'Give the facility a Point at its entrance, or remove the feature (or import with --skip-invalid).',
+    );
+  }
   if (g.type !== 'Point') {
     throw new ImportError(
       { ...site, field: 'geometry.type' },

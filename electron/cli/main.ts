@@ -3,7 +3,7 @@
  * cause ends in one clear message and a non-zero exit, never a stack trace.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { APP_VERSION } from '../services/index.ts';
@@ -11,6 +11,7 @@ import { defaultDemoDb } from './paths.ts';
 import { registerTwinCommands } from './commands/index.ts';
 import { progressReporter } from './progress.ts';
 import { importIntoTwin, seedTwin } from './twinFiles.ts';
+import { FAR_KM, type SkippedFeature } from '../../data/import/importFiles.ts';
 import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
 import { fuzzCommand } from './fuzz.ts';
@@ -57,18 +58,32 @@ export function buildProgram(): Command {
     .description('import GeoJSON buildings, roads, water, landuse and shelters, and a DEM (GeoTIFF) for the flood model, into a twin')
     .requiredOption('--db <file>', 'the .duckdb file (created if absent)')
     .argument('<path...>', 'GeoJSON files or folders; a .tif DEM in longitude/latitude')
-    .action(async (paths: string[], o: { db: string }) => {
+    .option('--skip-invalid', 'import the valid features and list every invalid one in a report next to the twin (default: stop at the first, import nothing)')
+    .option('--dry-run', 'read and check everything, print what would be imported, write nothing')
+    .option('--allow-far', `import data lying more than ${FAR_KM} km from the twin's area anyway`)
+    .option('--name <name>', "the twin's display name (default: its present name, else the folder's)", twinName)
+    .action(async (paths: string[], o: { db: string; skipInvalid?: boolean; dryRun?: boolean; allowFar?: boolean; name?: string }) => {
       const progress = progressReporter();
-      const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress);
+      const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress, undefined, {
+        skipInvalid: Boolean(o.skipInvalid), dryRun: Boolean(o.dryRun), allowFar: Boolean(o.allowFar), name: o.name,
+      });
       progress.stop();
       for (const f of r.files) console.log(`  ${f.path}: ${f.features} ${f.kind} features`);
-      console.log(`Imported ${r.buildings} buildings, ${r.basemapFeatures} base-map features, ${r.facilities} facilities into ${o.db}.`);
+      const would = r.dryRun ? 'Dry run, nothing written: would import' : 'Imported';
+      console.log(`${would} ${r.buildings} buildings, ${r.basemapFeatures} base-map features, ${r.facilities} facilities into ${o.db}.`);
       const u = r.updated;
       if (u.buildings + u.basemapFeatures + u.facilities > 0) console.log(`  Already in the twin, updated in place by feature id: ${u.buildings} buildings, ${u.basemapFeatures} base-map features, ${u.facilities} facilities.`);
       if (r.heightsDefaulted > 0) {
         console.log(`  ${r.heightsDefaulted} buildings had no height or levels: used the default 9 m (3 storeys).`);
       }
       for (const w of r.warnings) console.log(`  warning: ${w}`);
+      if (r.skipped.length > 0) {
+        const byFile = new Map<string, number>();
+        for (const s of r.skipped) byFile.set(s.file, (byFile.get(s.file) ?? 0) + 1);
+        console.log(`  Skipped ${r.skipped.length} invalid feature${r.skipped.length === 1 ? '' : 's'} (${[...byFile].map(([f, n]) => `${basename(f)}: ${n}`).join(', ')}), e.g. ${skippedLine(r.skipped[0]!)}`);
+        if (r.skippedReport) console.log(`  Every skipped feature is listed in ${r.skippedReport.json} and ${r.skippedReport.csv}.`);
+        else for (const s of r.skipped.slice(0, 20)) console.log(`    ${skippedLine(s)}`);
+      } else if (o.skipInvalid) console.log('  No feature was invalid; none skipped.');
       if (r.terrain) {
         const t = r.terrain;
         console.log(`Terrain from ${t.source}: ${t.cols} × ${t.rows} cells of ${t.cellM.toFixed(1)} m, ground level for ${t.buildings} buildings (it replaces the twin's terrain).`);
@@ -206,6 +221,15 @@ function sectionList(value: string): BenchSection[] {
   if (bad.length || parts.length === 0) throw new UserError(`--only: unknown section "${bad.join(', ') || value}"; use ${BENCH_SECTIONS.join(', ')}`);
   return parts as BenchSection[];
 }
+
+/** A twin's display name: 1–80 characters, no control characters. */
+function twinName(value: string): string {
+  const v = value.trim();
+  if (v.length === 0 || v.length > 80 || [...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw new InvalidArgumentError('--name must be 1 to 80 characters without control characters.');
+  return v;
+}
+
+const skippedLine = (s: SkippedFeature): string => `${basename(s.file)} feature #${s.index}${s.id === null ? '' : ` (id ${s.id})`}: ${s.reason}`;
 
 /** An error the user caused and can fix; printed without a stack trace. */
 export class UserError extends Error {}

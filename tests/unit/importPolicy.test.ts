@@ -1,0 +1,202 @@
+/**
+ * Issue 14, "Bring your own district" (map data): one import policy for every layer (strict by
+ * default, --skip-invalid with a report, --dry-run), imports that fit the twin (far data refused, a
+ * failed import leaves nothing behind), attributes that mean something, roads that are roads,
+ * China coordinates and the twin's display name.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeArrayBuffer } from 'geotiff';
+import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
+import { ImportError, importFiles } from '../../data/import/importFiles.ts';
+import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
+import { realDataDir, tempDir } from './helpers.ts';
+
+const REAL = realDataDir();
+const HAS_REAL = REAL !== null;
+const WUHAN = join(REAL ?? '/nonexistent', 'wuhan-optics-valley');
+const FIXTURES = resolve(import.meta.dirname, '../fixtures/import');
+const quiet = (): void => undefined;
+
+const tmp = tempDir('civictwin-import-policy-');
+afterAll(() => tmp.cleanup());
+let n = 0;
+/** A fresh folder per test, so what a test leaves behind can be listed. */
+let dir: string;
+beforeEach(() => {
+  dir = tmp.path(`t${++n}`);
+});
+
+type Feature = { type: 'Feature'; id?: string | number; properties: Record<string, unknown>; geometry: unknown };
+const square = (lon: number, lat: number, d = 0.0003): unknown => ({
+  type: 'Polygon',
+  coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]],
+});
+const line = (...pts: [number, number][]): unknown => ({ type: 'LineString', coordinates: pts });
+const point = (lon: number, lat: number): unknown => ({ type: 'Point', coordinates: [lon, lat] });
+
+function writeLayer(name: string, features: Feature[]): string {
+  mkdirSync(dir, { recursive: true });
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify({ type: 'FeatureCollection', features }));
+  return p;
+}
+
+async function withStore<T>(db: string, fn: (s: DuckDbStore) => Promise<T>): Promise<T> {
+  const store = await DuckDbStore.open(db, { readOnly: true });
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+const count = (db: string, table: string, where = ''): Promise<number> =>
+  withStore(db, async (s) => Number((await s.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${table} ${where}`))!.n));
+
+/** One bad feature in each layer: a building label point, a land-use line, a water point. */
+function mixedDistrict(): string[] {
+  return [
+    writeLayer('buildings.geojson', [
+      { type: 'Feature', id: 'b1', properties: { building: 'apartments', 'building:levels': 6 }, geometry: square(114.39, 30.5) },
+      { type: 'Feature', id: 'b2', properties: { building: 'yes', name: '标注点' }, geometry: point(114.3905, 30.5005) },
+      { type: 'Feature', id: 'b3', properties: { building: 'office', height: 40 }, geometry: square(114.391, 30.5) },
+    ]),
+    writeLayer('landuse.geojson', [
+      { type: 'Feature', id: 'l1', properties: { landuse: 'residential' }, geometry: square(114.389, 30.499, 0.002) },
+      { type: 'Feature', id: 'l2', properties: { landuse: 'grass' }, geometry: line([114.389, 30.5], [114.39, 30.5]) },
+    ]),
+    writeLayer('water.geojson', [
+      { type: 'Feature', id: 'w1', properties: { natural: 'water', name: '湖' }, geometry: square(114.392, 30.501, 0.001) },
+      { type: 'Feature', id: 'w2', properties: { natural: 'spring' }, geometry: point(114.3925, 30.5015) },
+    ]),
+  ];
+}
+
+describe('one import policy for every layer', () => {
+  it('strict by default: the first invalid feature of any layer stops the import, naming file, index, id and reason; nothing is written', async () => {
+    const files = mixedDistrict();
+    const db = join(dir, 'twin.duckdb');
+    const err = await importIntoTwin(db, files, undefined, quiet).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImportError);
+    expect((err as ImportError).message).toMatch(/^buildings\.geojson: feature #1 \(id b2\): geometry\.type is Point \(a label point\), but a building needs a Polygon/);
+    // The same rule in the other layers (each file alone).
+    for (const [file, re] of [
+      [files[1]!, /^landuse\.geojson: feature #1 \(id l2\): geometry\.type is LineString, but a land-use area needs a Polygon/],
+      [files[2]!, /^water\.geojson: feature #1 \(id w2\): geometry\.type is Point, but a water body needs/],
+    ] as const) {
+      await expect(importIntoTwin(db, [file], undefined, quiet)).rejects.toThrow(re);
+    }
+    // A failed import into a new twin leaves no twin, no key, no partial file.
+    expect(readdirSync(dir).filter((f) => f.startsWith('twin.duckdb'))).toEqual([]);
+  });
+
+  it('--skip-invalid imports the valid features and writes a JSON and CSV report of every skipped one next to the twin', async () => {
+    const files = mixedDistrict();
+    const db = join(dir, 'twin.duckdb');
+    const r = await importIntoTwin(db, files, undefined, quiet, { skipInvalid: true });
+    expect([r.buildings, r.basemapFeatures]).toEqual([2, 2]);
+    expect(r.skipped.map((s) => [s.file.split('/').pop(), s.index, s.id, s.field])).toEqual([
+      ['buildings.geojson', 1, 'b2', 'geometry.type'],
+      ['landuse.geojson', 1, 'l2', 'geometry.type'],
+      ['water.geojson', 1, 'w2', 'geometry.type'],
+    ]);
+    expect(r.skippedReport).not.toBeNull();
+    const json = JSON.parse(readFileSync(r.skippedReport!.json, 'utf8')) as { skipped: { file: string; index: number; id: string; reason: string }[] };
+    expect(json.skipped.map((s) => [s.file, s.index, s.id])).toEqual([
+      ['buildings.geojson', 1, 'b2'],
+      ['landuse.geojson', 1, 'l2'],
+      ['water.geojson', 1, 'w2'],
+    ]);
+    expect(json.skipped[0]!.reason).toMatch(/label point/);
+    const csv = readFileSync(r.skippedReport!.csv, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(csv[0]).toBe('file,index,id,field,reason');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual(['buildings.geojson,1,b2', 'landuse.geojson,1,l2', 'water.geojson,1,w2']);
+    expect(r.skippedReport!.json.startsWith(`${db}.import-`)).toBe(true);
+    expect(await count(db, 'buildings')).toBe(2);
+  });
+
+  it('--skip-invalid also skips features whose coordinates are broken, and keeps them out of the extent', async () => {
+    const good = JSON.parse(readFileSync(join(FIXTURES, 'good-buildings.geojson'), 'utf8')) as { features: Feature[] };
+    const bad = JSON.parse(readFileSync(join(FIXTURES, 'bad-latitude-buildings.geojson'), 'utf8')) as { features: Feature[] };
+    const file = writeLayer('buildings.geojson', [...good.features, ...bad.features]);
+    const db = join(dir, 'twin.duckdb');
+    const store = await DuckDbStore.open(db, { create: true });
+    try {
+      const r = await importFiles(store, [file], { skipInvalid: true });
+      const at = good.features.length + 1;
+      expect(r.skipped.map((s) => [s.index, s.id, s.field])).toEqual([[at, '345', 'geometry.coordinates[0][3]']]);
+      expect(r.skipped[0]!.reason).toMatch(/latitude 123\.4, outside −90…90/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it.skipIf(!HAS_REAL)('the Wuhan extract with --skip-invalid: the report lists exactly its two label points', async () => {
+    const db = join(dir, 'wuhan.duckdb');
+    await expect(importIntoTwin(db, [WUHAN], undefined, quiet)).rejects.toThrow(/^buildings\.geojson: feature #115 \(id 2409752552\): geometry\.type is Point/);
+    expect(existsSync(db)).toBe(false);
+    const r = await importIntoTwin(db, [WUHAN], undefined, quiet, { skipInvalid: true });
+    expect(r.skipped.map((s) => [s.file.split('/').pop(), s.index, s.id])).toEqual([
+      ['buildings.geojson', 115, '2409752552'],
+      ['buildings.geojson', 116, '2409752907'],
+    ]);
+    const json = JSON.parse(readFileSync(r.skippedReport!.json, 'utf8')) as { skipped: unknown[] };
+    expect(json.skipped).toHaveLength(2);
+    expect(r.buildings).toBe(237);
+    expect(await count(db, 'buildings')).toBe(237);
+  });
+
+  it('--dry-run prints what would be imported and writes nothing: no new twin, an existing one unchanged', async () => {
+    const files = mixedDistrict();
+    const db = join(dir, 'twin.duckdb');
+    const dry = await importIntoTwin(db, files, undefined, quiet, { skipInvalid: true, dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    expect([dry.buildings, dry.basemapFeatures, dry.skipped.length]).toEqual([2, 2, 3]);
+    expect(dry.skippedReport).toBeNull();
+    expect(readdirSync(dir).filter((f) => f.startsWith('twin.duckdb'))).toEqual([]);
+
+    await importIntoTwin(db, [files[0]!], undefined, quiet, { skipInvalid: true });
+    const before = readdirSync(dir).sort();
+    const again = await importIntoTwin(db, files, undefined, quiet, { skipInvalid: true, dryRun: true });
+    expect(again.basemapFeatures).toBe(2);
+    expect(await count(db, 'basemap_features')).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+});
+
+describe('imports that fit the twin', () => {
+  it('a failed import that had already created the new twin removes it, its key and its log', async () => {
+    const water = writeLayer('water.geojson', [{ type: 'Feature', id: 'w1', properties: { natural: 'water' }, geometry: square(114.392, 30.501, 0.001) }]);
+    // A valid DEM, but the new twin has no buildings to read ground levels for: fails after the twin was created.
+    const w = 114.38;
+    const nn = 30.52;
+    const values = new Float32Array(40 * 40).fill(20);
+    const tiff = writeArrayBuffer(values, { width: 40, height: 40, ModelPixelScale: [0.001, 0.001, 0], ModelTiepoint: [0, 0, 0, w, nn, 0], GTModelTypeGeoKey: 2, GTRasterTypeGeoKey: 1, GeographicTypeGeoKey: 4326 } as never);
+    const tif = join(dir, 'dem.tif');
+    writeFileSync(tif, Buffer.from(tiff as ArrayBuffer));
+    const db = join(dir, 'new.duckdb');
+    await expect(importIntoTwin(db, [water, tif], undefined, quiet)).rejects.toThrow(/the twin has no buildings yet/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('new.duckdb'))).toEqual([]);
+  });
+
+  it('data far from the twin is refused with the distance unless --allow-far', async () => {
+    const db = join(dir, 'twin.duckdb');
+    const wuhan = writeLayer('buildings.geojson', [{ type: 'Feature', id: 'b1', properties: { building: 'yes', height: 10 }, geometry: square(114.39, 30.5) }]);
+    await importIntoTwin(db, [wuhan], undefined, quiet);
+    // Beijing, about 1,050 km north.
+    const far = writeLayer('beijing-buildings.geojson', [{ type: 'Feature', id: 'x1', properties: { building: 'yes', height: 10 }, geometry: square(116.397, 39.908) }]);
+    const err = (await importIntoTwin(db, [far], undefined, quiet).then(() => null, (e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(ImportError);
+    expect(err.message).toMatch(/the data lies 1,0\d\d km from this twin's area/);
+    expect(err.message).toMatch(/--allow-far/);
+    expect(await count(db, 'buildings')).toBe(1);
+    // A dry run says the same.
+    await expect(importIntoTwin(db, [far], undefined, quiet, { dryRun: true })).rejects.toThrow(/km from this twin's area/);
+    // Near data goes in; far data goes in when asked.
+    const near = writeLayer('near-buildings.geojson', [{ type: 'Feature', id: 'n1', properties: { building: 'yes', height: 10 }, geometry: square(114.45, 30.52) }]);
+    await importIntoTwin(db, [near], undefined, quiet);
+    await importIntoTwin(db, [far], undefined, quiet, { allowFar: true });
+    expect(await count(db, 'buildings')).toBe(3);
+  });
+});
