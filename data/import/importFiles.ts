@@ -30,6 +30,7 @@ import {
   type FileKind,
 } from './mapping.ts';
 import { toBuilding, type BuildingRecord } from './buildings.ts';
+import type { AttributeMapping } from './attributes.ts';
 
 export { ImportError } from './ImportError.ts';
 export type { FileKind } from './mapping.ts';
@@ -48,6 +49,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Import data lying farther than `FAR_KM` from the twin's area anyway. */
   allowFar?: boolean;
+  /** Other field names and use values (`--mapping file.json`, see attributes.ts). */
+  mapping?: AttributeMapping;
 }
 
 /** A feature left out by `skipInvalid`: where it is and why. */
@@ -72,6 +75,10 @@ export interface ImportReport {
   heightsFromLevels: number;
   /** Buildings that got DEFAULT_BUILDING_HEIGHT_M; the CLI tells the user how many. */
   heightsDefaulted: number;
+  /** Buildings whose storeys were estimated from the height by use (no storey count given). */
+  floorsEstimated: number;
+  /** Building parts that start above the ground (`min_height`). */
+  raisedParts: number;
   basemapFeatures: number;
   facilities: number;
   /** Of those, how many replaced a feature already in the twin (same feature id): a re-run updates. */
@@ -193,6 +200,8 @@ export function reportOf(plan: ImportPlan, updated: ImportReport['updated'], dry
     heightsMeasured: count('measured'),
     heightsFromLevels: count('levels'),
     heightsDefaulted: count('default'),
+    floorsEstimated: plan.buildings.filter((b) => b.floorsEstimated).length,
+    raisedParts: plan.buildings.filter((b) => b.minHeightM > 0).length,
     basemapFeatures: plan.basemap.length,
     facilities: plan.facilities.length,
     updated,
@@ -288,6 +297,18 @@ export async function writeImport(store: DuckDbStore, plan: ImportPlan, opts: Im
       a.appendNull(); // units_per_floor
       a.appendList(listValue(b.footprint.map((ring) => listValue(ring))), FOOTPRINT_TYPE);
       tick();
+    });
+
+    // What the core row cannot say: storeys estimated or given, the part's base height.
+    for (let i = 0; i < buildingIds.ids.length; i += 2000)
+      await store.run(`DELETE FROM building_storeys WHERE building_id IN (${buildingIds.ids.slice(i, i + 2000).join(',')})`);
+    await appendAll(store, 'building_storeys', buildings, (a, b, i) => {
+      a.appendInteger(buildingIds.ids[i]!);
+      a.appendBoolean(b.floorsEstimated);
+      a.appendFloat(b.minHeightM);
+      a.appendFloat(b.storeyM);
+      a.appendVarchar(b.useClass);
+      appendText(a, b.partOf);
     });
 
     const basemapIds = await replaceExisting(store, 'basemap_features', basemap, basemapKey, (r) =>
@@ -421,7 +442,7 @@ function planFile(file: ParsedFile, log: WarningLog, opts: ImportOptions, skippe
       each(() => plan.facilities.push({ row: toFacility(f, file.path, shelters, log), featureId: f.id }));
   } else {
     for (const f of mergeSameId(file, log)) {
-      if (kind === 'buildings') each(() => plan.buildings.push(toBuilding(f, file.path, osm, log)));
+      if (kind === 'buildings') each(() => plan.buildings.push(toBuilding(f, file.path, osm, log, opts.mapping)));
       else
         each(() => {
           const row = toBasemap(f, kind, file.path);

@@ -75,7 +75,7 @@ export const RESOURCE_STATUSES = ['idle', 'en_route', 'on_scene', 'offline'] as 
 export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 
 /** Base-map layers kept in the store (no tile server: the map is drawn from these). */
-export const BASEMAP_LAYERS = ['road', 'water', 'green', 'landuse', 'boundary', 'label'] as const;
+export const BASEMAP_LAYERS = ['road', 'water', 'green', 'landuse', 'boundary', 'label', 'transit'] as const;
 export type BasemapLayer = (typeof BASEMAP_LAYERS)[number];
 
 /** Meter anomaly kinds the detector raises and the generator labels. */

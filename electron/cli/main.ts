@@ -12,6 +12,7 @@ import { registerTwinCommands } from './commands/index.ts';
 import { progressReporter } from './progress.ts';
 import { importIntoTwin, seedTwin } from './twinFiles.ts';
 import { FAR_KM, type SkippedFeature } from '../../data/import/importFiles.ts';
+import { readMapping } from '../../data/import/attributes.ts';
 import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
 import { fuzzCommand } from './fuzz.ts';
@@ -62,10 +63,12 @@ export function buildProgram(): Command {
     .option('--dry-run', 'read and check everything, print what would be imported, write nothing')
     .option('--allow-far', `import data lying more than ${FAR_KM} km from the twin's area anyway`)
     .option('--name <name>', "the twin's display name (default: its present name, else the folder's)", twinName)
-    .action(async (paths: string[], o: { db: string; skipInvalid?: boolean; dryRun?: boolean; allowFar?: boolean; name?: string }) => {
+    .option('--mapping <file>', 'a JSON file naming other attribute fields, use values and storey heights')
+    .action(async (paths: string[], o: { db: string; skipInvalid?: boolean; dryRun?: boolean; allowFar?: boolean; name?: string; mapping?: string }) => {
+      const mapping = o.mapping ? await readMapping(resolve(o.mapping)) : undefined;
       const progress = progressReporter();
       const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress, undefined, {
-        skipInvalid: Boolean(o.skipInvalid), dryRun: Boolean(o.dryRun), allowFar: Boolean(o.allowFar), name: o.name,
+        skipInvalid: Boolean(o.skipInvalid), dryRun: Boolean(o.dryRun), allowFar: Boolean(o.allowFar), name: o.name, mapping,
       });
       progress.stop();
       for (const f of r.files) console.log(`  ${f.path}: ${f.features} ${f.kind} features`);
@@ -76,6 +79,8 @@ export function buildProgram(): Command {
       if (r.heightsDefaulted > 0) {
         console.log(`  ${r.heightsDefaulted} buildings had no height or levels: used the default 9 m (3 storeys).`);
       }
+      if (r.floorsEstimated > 0) console.log(`  ${r.floorsEstimated} buildings had no storey count: estimated from the height with a storey height by use (marked estimated).`);
+      if (r.raisedParts > 0) console.log(`  ${r.raisedParts} building parts start above the ground (min_height); their base is kept.`);
       for (const w of r.warnings) console.log(`  warning: ${w}`);
       if (r.skipped.length > 0) {
         const byFile = new Map<string, number>();

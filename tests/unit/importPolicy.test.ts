@@ -11,6 +11,8 @@ import { writeArrayBuffer } from 'geotiff';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { ImportError, importFiles } from '../../data/import/importFiles.ts';
 import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
+import { readMapping } from '../../data/import/attributes.ts';
+import { buildingUseCode } from '../../data/model/domain.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
 const REAL = realDataDir();
@@ -198,5 +200,82 @@ describe('imports that fit the twin', () => {
     await importIntoTwin(db, [near], undefined, quiet);
     await importIntoTwin(db, [far], undefined, quiet, { allowFar: true });
     expect(await count(db, 'buildings')).toBe(3);
+  });
+});
+
+describe('attributes that mean something', () => {
+  const rows = (db: string): Promise<{ ext_id: string; use_code: number; height_m: number; floors: number; height_source: string; floors_estimated: boolean; min_height_m: number }[]> =>
+    withStore(db, (s) =>
+      s.all(`SELECT b.ext_id, b.use_code, b.height_m, b.floors, b.height_source, s.floors_estimated, s.min_height_m
+             FROM buildings b JOIN building_storeys s ON s.building_id = b.id ORDER BY b.id`),
+    );
+
+  it('OSM tags and Chinese GIS fields give uses, storeys and heights; storeys from levels where present, else estimated by use', async () => {
+    const lon = 121.5;
+    const lat = 31.23;
+    const f = (id: string, properties: Record<string, unknown>, k: number): Feature => ({ type: 'Feature', id, properties, geometry: square(lon + k * 0.001, lat) });
+    const file = writeLayer('buildings.geojson', [
+      f('tower', { building: 'office', height: 632, name: '上海中心大厦' }, 0),
+      f('tv', { man_made: 'tower', 'tower:type': 'communication', building: 'tower', height: 468 }, 1),
+      f('levels', { building: 'apartments', 'building:levels': '33', height: 99 }, 2),
+      f('walkup', { building: 'residential', height: 18 }, 3),
+      f('mall', { building: 'retail', shop: 'mall', height: 25 }, 4),
+      f('school', { building: 'yes', amenity: 'school', 'building:levels': 4 }, 5),
+      f('zh-home', { 层数: 18, 建筑高度: '54米', 用途: '住宅' }, 6),
+      f('zh-office', { 建筑高度: 80, 用途: '办公' }, 7),
+      f('zh-factory', { 建筑高度: 12, 用途: '工业厂房' }, 8),
+      f('part', { 'building:part': 'yes', height: 105, min_height: 15 }, 9),
+      f('none', { building: 'yes' }, 10),
+    ]);
+    const db = join(dir, 'twin.duckdb');
+    const r = await importIntoTwin(db, [file], undefined, quiet);
+    expect(r.floorsEstimated).toBe(8);
+    expect(r.raisedParts).toBe(1);
+    const byId = new Map((await rows(db)).map((b) => [b.ext_id, b]));
+    const tower = byId.get('tower')!;
+    expect(tower.floors).toBeGreaterThanOrEqual(128);
+    expect(tower.floors).toBeLessThanOrEqual(150);
+    expect(tower.floors_estimated).toBe(true);
+    expect(tower.use_code).toBe(buildingUseCode('commercial'));
+    expect(byId.get('tv')!.floors).toBe(1); // a TV tower has no 156 storeys
+    expect(byId.get('levels')).toMatchObject({ floors: 33, floors_estimated: false, use_code: buildingUseCode('residential_highrise') });
+    expect(byId.get('walkup')).toMatchObject({ floors: 6, floors_estimated: true, use_code: buildingUseCode('residential_walkup') });
+    expect(byId.get('mall')).toMatchObject({ floors: 5, use_code: buildingUseCode('commercial') });
+    expect(byId.get('school')).toMatchObject({ floors: 4, floors_estimated: false, use_code: buildingUseCode('school'), height_source: 'levels' });
+    expect(byId.get('zh-home')).toMatchObject({ floors: 18, height_m: 54, floors_estimated: false, use_code: buildingUseCode('residential_highrise') });
+    expect(byId.get('zh-office')).toMatchObject({ floors: 20, floors_estimated: true, use_code: buildingUseCode('commercial') });
+    expect(byId.get('zh-factory')).toMatchObject({ floors: 2, use_code: buildingUseCode('industrial') });
+    // The part keeps its base: 90 m of tower on a 15 m podium, 30 storeys of 3.5 m (use unknown).
+    const part = byId.get('part')!;
+    expect(part.min_height_m).toBe(15);
+    expect(part.height_m).toBe(105);
+    expect(part.floors).toBe(Math.round(90 / 3.5));
+    expect(byId.get('none')).toMatchObject({ floors: 3, height_m: 9, height_source: 'default', floors_estimated: true });
+  });
+
+  it('a mapping file overrides field names, use values and storey heights', async () => {
+    const file = writeLayer('buildings.geojson', [
+      { type: 'Feature', id: 'a', properties: { JZCS: 7, YT: '11', GD: 21 }, geometry: square(114.39, 30.5) },
+      { type: 'Feature', id: 'b', properties: { YT: '21', GD: 38 }, geometry: square(114.391, 30.5) },
+    ]);
+    const mappingFile = join(dir, 'mapping.json');
+    writeFileSync(mappingFile, JSON.stringify({ fields: { levels: 'JZCS', use: ['YT'], height: 'GD' }, uses: { '11': 'residential', '21': 'office' }, storeyHeightM: { office: 3.8 } }));
+    const db = join(dir, 'twin.duckdb');
+    await importIntoTwin(db, [file], undefined, quiet, { mapping: await readMapping(mappingFile) });
+    const byId = new Map((await rows(db)).map((b) => [b.ext_id, b]));
+    expect(byId.get('a')).toMatchObject({ floors: 7, height_m: 21, floors_estimated: false, use_code: buildingUseCode('residential_walkup') });
+    expect(byId.get('b')).toMatchObject({ floors: 10, floors_estimated: true, use_code: buildingUseCode('commercial') });
+    writeFileSync(mappingFile, JSON.stringify({ uses: { '11': 'flat' } }));
+    await expect(readMapping(mappingFile)).rejects.toThrow(/mapping\.json: uses\.11/);
+  });
+
+  it.skipIf(!HAS_REAL)('the Wuhan building parts keep their 15 m base', async () => {
+    const db = join(dir, 'wuhan.duckdb');
+    await importIntoTwin(db, [WUHAN], undefined, quiet, { skipInvalid: true });
+    const parts = await withStore(db, (s) => s.all<{ ext_id: string; min_height_m: number; part_of: string | null }>(
+      'SELECT b.ext_id, s.min_height_m, s.part_of FROM buildings b JOIN building_storeys s ON s.building_id = b.id WHERE s.min_height_m > 0 ORDER BY b.ext_id',
+    ));
+    expect(parts.map((p) => [p.ext_id, p.min_height_m])).toEqual([['622253547', 15], ['622253548', 15], ['622253551', 15]]);
+    expect(parts.every((p) => p.part_of !== null)).toBe(true);
   });
 });
