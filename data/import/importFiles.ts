@@ -80,6 +80,8 @@ export interface ImportReport {
   /** Building parts that start above the ground (`min_height`). */
   raisedParts: number;
   basemapFeatures: number;
+  /** Base-map features by layer: `road` is routed over, `transit` (railways, ferries) and `way` never. */
+  basemapByLayer: Record<string, number>;
   facilities: number;
   /** Of those, how many replaced a feature already in the twin (same feature id): a re-run updates. */
   updated: { buildings: number; basemapFeatures: number; facilities: number };
@@ -203,6 +205,7 @@ export function reportOf(plan: ImportPlan, updated: ImportReport['updated'], dry
     floorsEstimated: plan.buildings.filter((b) => b.floorsEstimated).length,
     raisedParts: plan.buildings.filter((b) => b.minHeightM > 0).length,
     basemapFeatures: plan.basemap.length,
+    basemapByLayer: plan.basemap.reduce<Record<string, number>>((acc, { row }) => ({ ...acc, [row.layer]: (acc[row.layer] ?? 0) + 1 }), {}),
     facilities: plan.facilities.length,
     updated,
     warnings: plan.warnings,
@@ -327,6 +330,18 @@ export async function writeImport(store: DuckDbStore, plan: ImportPlan, opts: Im
       );
       a.appendVarchar(source);
       tick();
+    });
+
+    // Class, one-way and bridge/tunnel of the ways that are routed over.
+    for (let i = 0; i < basemapIds.ids.length; i += 2000)
+      await store.run(`DELETE FROM road_ways WHERE feature_id IN (${basemapIds.ids.slice(i, i + 2000).join(',')})`);
+    const ways = basemap.flatMap(({ row }, i) => (row.way ? [{ id: basemapIds.ids[i]!, way: row.way }] : []));
+    await appendAll(store, 'road_ways', ways, (a, { id, way }) => {
+      a.appendInteger(id);
+      a.appendVarchar(way.roadClass);
+      a.appendTinyInt(way.oneway);
+      a.appendBoolean(way.bridge);
+      a.appendBoolean(way.tunnel);
     });
 
     const facilityIds = await replaceExisting(store, 'facilities', facilities, facilityKey, (r) =>

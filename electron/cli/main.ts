@@ -74,6 +74,8 @@ export function buildProgram(): Command {
       for (const f of r.files) console.log(`  ${f.path}: ${f.features} ${f.kind} features`);
       const would = r.dryRun ? 'Dry run, nothing written: would import' : 'Imported';
       console.log(`${would} ${r.buildings} buildings, ${r.basemapFeatures} base-map features, ${r.facilities} facilities into ${o.db}.`);
+      const l = r.basemapByLayer;
+      if ((l.transit ?? 0) + (l.way ?? 0) > 0) console.log(`  Routed over by dispatch and evacuation: ${l.road ?? 0} road ways; drawn but never routed: ${l.transit ?? 0} railway/metro/ferry ways, ${l.way ?? 0} ways under construction or not travelled.`);
       const u = r.updated;
       if (u.buildings + u.basemapFeatures + u.facilities > 0) console.log(`  Already in the twin, updated in place by feature id: ${u.buildings} buildings, ${u.basemapFeatures} base-map features, ${u.facilities} facilities.`);
       if (r.heightsDefaulted > 0) {

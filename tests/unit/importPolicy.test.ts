@@ -13,6 +13,7 @@ import { ImportError, importFiles } from '../../data/import/importFiles.ts';
 import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
 import { readMapping } from '../../data/import/attributes.ts';
 import { buildingUseCode } from '../../data/model/domain.ts';
+import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
 const REAL = realDataDir();
@@ -279,3 +280,136 @@ describe('attributes that mean something', () => {
     expect(parts.every((p) => p.part_of !== null)).toBe(true);
   });
 });
+
+describe('roads that are roads', () => {
+  /** The road lines exactly as dispatch, incidents and evacuation load them (layer = 'road'). */
+  const roadLines = (db: string): Promise<number[][][]> =>
+    withStore(db, async (s) => {
+      const lines: number[][][] = [];
+      for (const r of await s.all<{ g: string }>("SELECT geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road'")) {
+        const g = JSON.parse(r.g) as { type: string; coordinates: number[][] | number[][][] };
+        if (g.type === 'LineString') lines.push(g.coordinates as number[][]);
+        else if (g.type === 'MultiLineString') lines.push(...(g.coordinates as number[][][]));
+      }
+      return lines;
+    });
+
+  it.skipIf(!HAS_REAL)('Wuhan: the metro and light rail are on the map as transit, with their kinds, and no route uses them', async () => {
+    const db = join(dir, 'wuhan.duckdb');
+    const r = await importIntoTwin(db, [WUHAN], undefined, quiet, { skipInvalid: true });
+    expect(r.basemapByLayer).toEqual({ road: 210, transit: 4, way: 2, water: 1 });
+    const transit = await withStore(db, (s) => s.all<{ kind: string; g: string }>("SELECT kind, geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'transit' ORDER BY kind"));
+    expect(transit.map((t) => t.kind)).toEqual(['light_rail', 'subway', 'subway', 'subway']);
+    expect(await count(db, 'basemap_features', "WHERE layer = 'road' AND kind IN ('rail', 'subway', 'light_rail')")).toBe(0);
+    // Road ways carry class, one-way and bridge/tunnel flags.
+    const ways = await withStore(db, (s) => s.all<{ road_class: string; n: bigint }>('SELECT road_class, count(*) AS n FROM road_ways GROUP BY 1 ORDER BY 1'));
+    expect(Object.fromEntries(ways.map((w) => [w.road_class, Number(w.n)]))).toEqual({ major: 54, minor: 81, path: 75 });
+    const flags = await withStore(db, (s) => s.one<{ oneway: bigint; bridge: bigint; tunnel: bigint }>('SELECT count(*) FILTER (WHERE oneway <> 0) AS oneway, count(*) FILTER (WHERE bridge) AS bridge, count(*) FILTER (WHERE tunnel) AS tunnel FROM road_ways'));
+    expect(Number(flags!.oneway)).toBeGreaterThan(0);
+    expect(Number(flags!.bridge)).toBeGreaterThan(0);
+    expect(Number(flags!.tunnel)).toBeGreaterThan(0);
+
+    // Routes between the rail lines' own ends, and across the district, never run along a rail.
+    const graph = RoadGraph.fromLines(await roadLines(db));
+    const railLines = transit.flatMap((t) => {
+      const g = JSON.parse(t.g) as { type: string; coordinates: number[][] | number[][][] };
+      return g.type === 'LineString' ? [g.coordinates as number[][]] : (g.coordinates as number[][][]);
+    });
+    const roads = await roadLines(db);
+    const onRoad = (p: [number, number]): boolean => roads.some((l) => distanceToLineM(p, l) < 0.5);
+    const ends = railLines.flatMap((l) => [l[0]!, l[l.length - 1]!]);
+    let routes = 0;
+    for (const a of ends) {
+      for (const b of ends) {
+        if (a === b) continue;
+        const path = graph.path(a[0]!, a[1]!, b[0]!, b[1]!);
+        if (path.length < 2) continue;
+        routes++;
+        // Every step of the route runs along a road way; where a road shares a rail's alignment
+        // (a metro under a street) the step is on both, never on a rail alone.
+        for (let i = 1; i < path.length; i++) {
+          const [p, q] = [path[i - 1]!, path[i]!];
+          const mid: [number, number] = [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
+          expect(onRoad(mid)).toBe(true);
+        }
+      }
+    }
+    expect(routes).toBeGreaterThan(10);
+    // The check has teeth: with the rails in the graph (as before), some route runs along a rail alone.
+    const withRails = RoadGraph.fromLines([...roads, ...railLines]);
+    const [a, b] = [ends[0]!, ends[1]!];
+    const railPath = withRails.path(a[0]!, a[1]!, b[0]!, b[1]!);
+    expect(railPath.some((p, i) => i > 0 && !onRoad([(p[0] + railPath[i - 1]![0]) / 2, (p[1] + railPath[i - 1]![1]) / 2]))).toBe(true);
+  });
+
+  it('OSM tags: railway, ferry route and waterway are not roads; a road under construction is drawn, not routed; flags are kept', async () => {
+    const file = writeLayer('roads.geojson', [
+      { type: 'Feature', id: 'r1', properties: { highway: 'primary', oneway: 'yes', name: '光谷大道' }, geometry: line([114.39, 30.5], [114.4, 30.5]) },
+      { type: 'Feature', id: 'r2', properties: { highway: 'residential', tunnel: 'yes' }, geometry: line([114.39, 30.501], [114.4, 30.501]) },
+      { type: 'Feature', id: 'r3', properties: { highway: 'footway', bridge: 'yes' }, geometry: line([114.395, 30.499], [114.395, 30.502]) },
+      { type: 'Feature', id: 'x1', properties: { railway: 'subway', name: '地铁2号线' }, geometry: line([114.39, 30.5005], [114.4, 30.5005]) },
+      { type: 'Feature', id: 'x2', properties: { route: 'ferry', name: '轮渡' }, geometry: line([114.39, 30.503], [114.4, 30.503]) },
+      { type: 'Feature', id: 'x3', properties: { waterway: 'canal' }, geometry: line([114.39, 30.504], [114.4, 30.504]) },
+      { type: 'Feature', id: 'x4', properties: { highway: 'construction', construction: 'secondary' }, geometry: line([114.39, 30.505], [114.4, 30.505]) },
+    ]);
+    const db = join(dir, 'twin.duckdb');
+    await importIntoTwin(db, [file], undefined, quiet);
+    const rows = await withStore(db, (s) =>
+      s.all<{ source: string; layer: string; kind: string; road_class: string | null; oneway: number | null; bridge: boolean | null; tunnel: boolean | null }>(
+        'SELECT f.source, f.layer, f.kind, w.road_class, w.oneway, w.bridge, w.tunnel FROM basemap_features f LEFT JOIN road_ways w ON w.feature_id = f.id ORDER BY f.id',
+      ),
+    );
+    expect(rows.map((r) => [r.source.split('#')[1], r.layer, r.kind, r.road_class, r.oneway, r.bridge, r.tunnel])).toEqual([
+      ['r1', 'road', 'primary', 'major', 1, false, false],
+      ['r2', 'road', 'residential', 'minor', 0, false, true],
+      ['r3', 'road', 'footway', 'path', 0, true, false],
+      ['x1', 'transit', 'subway', null, null, null, null],
+      ['x2', 'transit', 'ferry', null, null, null, null],
+      ['x3', 'water', 'canal', null, null, null, null],
+      ['x4', 'way', 'construction', null, null, null, null],
+    ]);
+    // The subway runs 55 m from the primary road, parallel: a route along the road stays on it.
+    const graph = RoadGraph.fromLines(await roadLines(db));
+    const path = graph.path(114.39, 30.5005, 114.4, 30.5005);
+    expect(path.every(([, la]) => Math.abs(la - 30.5005) > 0.0001)).toBe(true);
+  });
+
+  it('a twin imported before keeps no railway on its road layer: migration 21 moves them to transit', async () => {
+    mkdirSync(dir, { recursive: true });
+    const db = join(dir, 'old.duckdb');
+    const store = await DuckDbStore.open(db, { create: true });
+    try {
+      await store.run("INSERT INTO basemap_features VALUES (1, 'road', 'rail', NULL, '{\"type\":\"LineString\",\"coordinates\":[[0,0],[1,1]]}', 'roads.geojson#1'), (2, 'road', 'major_road', NULL, '{\"type\":\"LineString\",\"coordinates\":[[0,0],[1,0]]}', 'roads.geojson#2')");
+      await store.run('DELETE FROM schema_migrations WHERE version = 21');
+      await store.run('DROP TABLE building_storeys');
+      await store.run('DROP TABLE road_ways');
+    } finally {
+      store.close();
+    }
+    const reopened = await DuckDbStore.open(db);
+    try {
+      const layers = await reopened.all<{ id: number; layer: string }>('SELECT id, layer FROM basemap_features ORDER BY id');
+      expect(layers).toEqual([{ id: 1, layer: 'transit' }, { id: 2, layer: 'road' }]);
+    } finally {
+      reopened.close();
+    }
+  });
+});
+
+/** Distance in metres from a point to a polyline (local equirectangular). */
+function distanceToLineM(p: [number, number], line: number[][]): number {
+  const k = 111_320;
+  const c = Math.cos((p[1] * Math.PI) / 180);
+  let best = Infinity;
+  for (let i = 1; i < line.length; i++) {
+    const ax = (line[i - 1]![0]! - p[0]) * k * c;
+    const ay = (line[i - 1]![1]! - p[1]) * k;
+    const bx = (line[i]![0]! - p[0]) * k * c;
+    const by = (line[i]![1]! - p[1]) * k;
+    const dx = bx - ax;
+    const dy = by - ay;
+    const t = dx === 0 && dy === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / (dx * dx + dy * dy)));
+    best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+  }
+  return best;
+}
