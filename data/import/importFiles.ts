@@ -31,6 +31,7 @@ import {
 } from './mapping.ts';
 import { toBuilding, type BuildingRecord } from './buildings.ts';
 import type { AttributeMapping } from './attributes.ts';
+import { fileToWgs84, type SourceCrs } from './crs.ts';
 
 export { ImportError } from './ImportError.ts';
 export type { FileKind } from './mapping.ts';
@@ -51,6 +52,8 @@ export interface ImportOptions {
   allowFar?: boolean;
   /** Other field names and use values (`--mapping file.json`, see attributes.ts). */
   mapping?: AttributeMapping;
+  /** The coordinate system the files use: Chinese platforms export GCJ-02 or BD-09 (default WGS84). */
+  crs?: SourceCrs;
 }
 
 /** A feature left out by `skipInvalid`: where it is and why. */
@@ -140,6 +143,7 @@ export async function planImport(paths: string[], opts: ImportOptions = {}): Pro
   const skipped: SkippedFeature[] = [];
   for (const [i, path] of inputs.entries()) {
     const file = await readGeoJson(path, { collectInvalid: opts.skipInvalid === true });
+    if (opts.crs) fileToWgs84(file, opts.crs);
     plans.push(planFile(file, log, opts, skipped));
     opts.onProgress?.('read', i + 1, inputs.length);
   }

@@ -13,6 +13,7 @@ import { progressReporter } from './progress.ts';
 import { importIntoTwin, seedTwin } from './twinFiles.ts';
 import { FAR_KM, type SkippedFeature } from '../../data/import/importFiles.ts';
 import { readMapping } from '../../data/import/attributes.ts';
+import { SOURCE_CRS, type SourceCrs } from '../../data/import/crs.ts';
 import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
 import { fuzzCommand } from './fuzz.ts';
@@ -64,11 +65,16 @@ export function buildProgram(): Command {
     .option('--allow-far', `import data lying more than ${FAR_KM} km from the twin's area anyway`)
     .option('--name <name>', "the twin's display name (default: its present name, else the folder's)", twinName)
     .option('--mapping <file>', 'a JSON file naming other attribute fields, use values and storey heights')
-    .action(async (paths: string[], o: { db: string; skipInvalid?: boolean; dryRun?: boolean; allowFar?: boolean; name?: string; mapping?: string }) => {
+    .option('--crs <crs>', `the files' coordinates: ${SOURCE_CRS.join(', ')} (GCJ-02: AMap/Tencent exports; BD-09: Baidu)`, (v) => {
+      const c = v.toLowerCase().replace(/[-_]/g, '');
+      if (!(SOURCE_CRS as readonly string[]).includes(c)) throw new InvalidArgumentError(`--crs must be one of ${SOURCE_CRS.join(', ')}.`);
+      return c as SourceCrs;
+    }, 'wgs84' as SourceCrs)
+    .action(async (paths: string[], o: { db: string; skipInvalid?: boolean; dryRun?: boolean; allowFar?: boolean; name?: string; mapping?: string; crs: SourceCrs }) => {
       const mapping = o.mapping ? await readMapping(resolve(o.mapping)) : undefined;
       const progress = progressReporter();
       const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress, undefined, {
-        skipInvalid: Boolean(o.skipInvalid), dryRun: Boolean(o.dryRun), allowFar: Boolean(o.allowFar), name: o.name, mapping,
+        skipInvalid: Boolean(o.skipInvalid), dryRun: Boolean(o.dryRun), allowFar: Boolean(o.allowFar), name: o.name, mapping, crs: o.crs,
       });
       progress.stop();
       for (const f of r.files) console.log(`  ${f.path}: ${f.features} ${f.kind} features`);

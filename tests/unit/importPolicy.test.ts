@@ -14,6 +14,8 @@ import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
 import { readMapping } from '../../data/import/attributes.ts';
 import { buildingUseCode } from '../../data/model/domain.ts';
 import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
+import { toWgs84 } from '../../data/import/crs.ts';
+import gcoord from 'gcoord';
 import { realDataDir, tempDir } from './helpers.ts';
 
 const REAL = realDataDir();
@@ -413,3 +415,44 @@ function distanceToLineM(p: [number, number], line: number[][]): number {
   }
   return best;
 }
+
+describe('China coordinates (--crs)', () => {
+  it('converts known point pairs: gcoord round trip and published GCJ-02 / BD-09 pairs', () => {
+    // WGS84 116.397, 39.908 (Tiananmen) → GCJ-02 as gcoord gives it, and back.
+    const gcj = gcoord.transform([116.397, 39.908], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+    expect(gcj[0]).toBeCloseTo(116.40324, 4);
+    expect(gcj[1]).toBeCloseTo(39.90940, 4);
+    const back = toWgs84(gcj[0], gcj[1], 'gcj02');
+    expect(back[0]).toBeCloseTo(116.397, 5); // within 0.5 m: gcoord's inverse is iterative
+    expect(back[1]).toBeCloseTo(39.908, 5);
+    // Published: WGS84 116.404, 39.915 ↔ GCJ-02 116.41024449916938, 39.91640428150164 (wandergis/coordtransform).
+    const w1 = toWgs84(116.41024449916938, 39.91640428150164, 'gcj02');
+    expect(w1[0]).toBeCloseTo(116.404, 5);
+    expect(w1[1]).toBeCloseTo(39.915, 5);
+    // Published: WGS84 121.0917077, 30.6107779 ↔ GCJ-02 121.09626935575027, 30.608604331756705 ↔ BD-09 121.10271732371203, 30.61484572185035.
+    const w2 = toWgs84(121.09626935575027, 30.608604331756705, 'gcj02');
+    expect(w2[0]).toBeCloseTo(121.0917077, 5);
+    expect(w2[1]).toBeCloseTo(30.6107779, 5);
+    const w3 = toWgs84(121.10271732371203, 30.61484572185035, 'bd09');
+    expect(w3[0]).toBeCloseTo(121.0917077, 5);
+    expect(w3[1]).toBeCloseTo(30.6107779, 5);
+    expect(toWgs84(116.404, 39.915, 'wgs84')).toEqual([116.404, 39.915]);
+  });
+
+  it('an AMap (GCJ-02) export lands where the same buildings are in WGS84', async () => {
+    const wgs = square(121.0917077, 30.6107779) as { coordinates: number[][][] };
+    const gcj = { type: 'Polygon', coordinates: wgs.coordinates.map((ring) => ring.map(([x, y]) => gcoord.transform([x!, y!], gcoord.WGS84, gcoord.GCJ02) as number[])) };
+    const file = writeLayer('buildings.geojson', [{ type: 'Feature', id: 'g1', properties: { building: 'yes', height: 10 }, geometry: gcj }]);
+    const db = join(dir, 'twin.duckdb');
+    await importIntoTwin(db, [file], undefined, quiet, { crs: 'gcj02' });
+    const b = await withStore(db, (s) => s.one<{ footprint: number[][] }>('SELECT footprint FROM buildings'));
+    const first = b!.footprint[0]!;
+    expect(first[0]).toBeCloseTo(121.0917077, 6);
+    expect(first[1]).toBeCloseTo(30.6107779, 6);
+    // Without --crs the same file sits ≈ 500 m off.
+    const raw = join(dir, 'raw.duckdb');
+    await importIntoTwin(raw, [file], undefined, quiet);
+    const off = await withStore(raw, (s) => s.one<{ footprint: number[][] }>('SELECT footprint FROM buildings'));
+    expect(Math.abs(off!.footprint[0]![0]! - 121.0917077) * 96_000).toBeGreaterThan(300);
+  });
+});
