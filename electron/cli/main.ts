@@ -41,12 +41,13 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'random seed', int('--seed', 0, 2 ** 31 - 1), 1)
     .option('--buildings <n>', 'number of buildings (about 15 households each)', int('--buildings', 100, 200_000), 2000)
     .option('--force', 'replace an existing file')
-    .action(async (o: { out: string; seed: number; buildings: number; force?: boolean }) => {
+    .option('--name <name>', "the twin's display name (default: the demo street's)", twinName)
+    .action(async (o: { out: string; seed: number; buildings: number; force?: boolean; name?: string }) => {
       const out = resolve(o.out);
       if (existsSync(out) && !o.force) throw new UserError(`${out} already exists. Pass --force to replace it.`);
       const t0 = performance.now();
       const progress = progressReporter();
-      const s = await seedTwin(out, o.seed, o.buildings, progress.onProgress);
+      const s = await seedTwin(out, o.seed, o.buildings, progress.onProgress, undefined, undefined, o.name);
       progress.stop();
       console.log(
         `Seeded ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${s.buildings} buildings, ${s.households} households, ` +

@@ -37,6 +37,8 @@ export async function seedTwin(
   onNote: (line: string) => void = (l) => console.log(l),
   /** Last meter day (YYYY-MM-DD); the generator's fixed default when absent. */
   endDay?: string,
+  /** The twin's display name (`twin_meta.name`); the demo street's name when absent. */
+  name?: string,
 ): Promise<SeedSummary> {
   mkdirSync(dirname(out), { recursive: true });
   for (const note of cleanLeftovers(out)) onNote(note);
@@ -48,6 +50,7 @@ export async function seedTwin(
   try {
     summary = await generateDistrict(store, { seed, buildings, onProgress, endDay });
     await seedTrustProperty(store, seed, endDay ?? DEFAULT_END_DAY);
+    if (name !== undefined) await store.run("INSERT OR REPLACE INTO twin_meta VALUES ('name', $1)", [name]);
     onProgress?.('building stats', 0, 1);
     await refreshBuildingStats(store);
     onProgress?.('building stats', 1, 1);

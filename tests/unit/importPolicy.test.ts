@@ -10,7 +10,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeArrayBuffer } from 'geotiff';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { ImportError, importFiles } from '../../data/import/importFiles.ts';
-import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
+import { importIntoTwin, seedTwin } from '../../electron/cli/twinFiles.ts';
+import { buildProgram } from '../../electron/cli/main.ts';
 import { readMapping } from '../../data/import/attributes.ts';
 import { buildingUseCode } from '../../data/model/domain.ts';
 import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
@@ -455,4 +456,38 @@ describe('China coordinates (--crs)', () => {
     const off = await withStore(raw, (s) => s.one<{ footprint: number[][] }>('SELECT footprint FROM buildings'));
     expect(Math.abs(off!.footprint[0]![0]! - 121.0917077) * 96_000).toBeGreaterThan(300);
   });
+});
+
+describe('a twin that is not the demo: --name', () => {
+  const twinName = (db: string): Promise<string | undefined> =>
+    withStore(db, async (s) => (await s.one<{ value: string }>("SELECT value FROM twin_meta WHERE key = 'name'"))?.value);
+
+  it('import --name names the twin; a later import without it keeps the name; the CLI takes the new options', async () => {
+    const file = writeLayer('buildings.geojson', [{ type: 'Feature', id: 'b1', properties: { building: 'yes', height: 10 }, geometry: square(114.39, 30.5) }]);
+    const db = join(dir, 'twin.duckdb');
+    const log = console.log;
+    const lines: string[] = [];
+    console.log = (...a: unknown[]) => void lines.push(a.join(' '));
+    try {
+      await buildProgram().parseAsync(['node', 'civictwin', 'import', '--db', db, '--name', '关山街道', '--crs', 'wgs84', file]);
+      expect(await twinName(db)).toBe('关山街道');
+      await buildProgram().parseAsync(['node', 'civictwin', 'import', '--db', db, '--dry-run', '--skip-invalid', file]);
+      expect(lines.some((l) => /^Dry run, nothing written: would import 1 buildings/.test(l))).toBe(true);
+      await importIntoTwin(db, [file], undefined, quiet);
+      expect(await twinName(db)).toBe('关山街道');
+      await importIntoTwin(db, [file], undefined, quiet, { name: 'Guanshan' });
+      expect(await twinName(db)).toBe('Guanshan');
+      const bad = buildProgram();
+      bad.commands.find((c) => c.name() === 'import')!.exitOverride().configureOutput({ writeErr: () => undefined });
+      await expect(bad.parseAsync(['node', 'civictwin', 'import', '--db', db, '--crs', 'utm', file])).rejects.toThrow(/--crs must be one of wgs84, gcj02, bd09/);
+    } finally {
+      console.log = log;
+    }
+  });
+
+  it('seed --name names the generated twin', async () => {
+    const db = join(dir, 'seeded.duckdb');
+    await seedTwin(db, 3, 100, undefined, quiet, undefined, '东湖新城');
+    expect(await twinName(db)).toBe('东湖新城');
+  }, 120_000);
 });
