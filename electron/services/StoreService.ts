@@ -334,11 +334,11 @@ export class StoreService implements StoreApi {
  */
 export async function readBuildingColumns(store: DuckDbStore, originLon: number, originLat: number, footprints: DuckDbStore = store): Promise<BuildingColumns> {
   const attrsRead = store.columns(
-    `SELECT b.id, b.height_m, b.floors, b.use_code, coalesce(s.residents, 0), coalesce(s.households, 0),
+    `SELECT b.id, b.height_m, coalesce(bs.min_height_m, 0), b.floors, b.use_code, coalesce(s.residents, 0), coalesce(s.households, 0),
             coalesce(s.elderly_pct, 0), coalesce(s.care_households, 0), 0 AS open_incidents, len(b.footprint)
-     FROM buildings b LEFT JOIN building_stats s ON s.building_id = b.id ORDER BY b.id`,
+     FROM buildings b LEFT JOIN building_stats s ON s.building_id = b.id LEFT JOIN building_storeys bs ON bs.building_id = b.id ORDER BY b.id`,
     {
-      id: Int32Array, heightM: Float32Array, floors: Uint16Array, use: Uint8Array, residents: Uint16Array,
+      id: Int32Array, heightM: Float32Array, baseM: Float32Array, floors: Uint16Array, use: Uint8Array, residents: Uint16Array,
       households: Uint16Array, elderlyPct: Uint8Array, careHouseholds: Uint16Array, openIncidents: Uint16Array,
       parts: Uint32Array,
     },

@@ -17,6 +17,8 @@ import { buildingUseCode } from '../../data/model/domain.ts';
 import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
 import { toWgs84 } from '../../data/import/crs.ts';
 import gcoord from 'gcoord';
+import { readBuildingColumns } from '../../electron/services/StoreService.ts';
+import { buildBuildingGeometry, polygonPositions } from '../../renderer/views/map/layers/buildingGeometry.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
 const REAL = realDataDir();
@@ -490,4 +492,39 @@ describe('a twin that is not the demo: --name', () => {
     await seedTwin(db, 3, 100, undefined, quiet, undefined, '东湖新城');
     expect(await twinName(db)).toBe('东湖新城');
   }, 120_000);
+});
+
+describe('building parts float where they belong', () => {
+  it.skipIf(!HAS_REAL)('the map gets each part’s base and extrudes it from there, not from the ground', async () => {
+    const db = join(dir, 'wuhan.duckdb');
+    await importIntoTwin(db, [WUHAN], undefined, quiet, { skipInvalid: true });
+    const cols = await withStore(db, (s) => readBuildingColumns(s, 114.39, 30.5));
+    const row = [...cols.id].findIndex((_, i) => cols.baseM![i]! > 0);
+    expect(row).toBeGreaterThanOrEqual(0);
+    expect(cols.baseM![row]).toBe(15);
+    expect([...cols.baseM!].filter((b) => b > 0)).toHaveLength(3);
+    const geom = buildBuildingGeometry(cols);
+    const pos = polygonPositions(geom);
+    expect(pos.size).toBe(3);
+    // The part's vertices: z = its 15 m base, extruded by height − base (105 − 15 = 90 m for 622253551).
+    const v = [...geom.vertexRow].findIndex((r) => r === row);
+    expect(pos.value[3 * v + 2]).toBe(15);
+    expect(geom.vertexElevation[v]).toBeCloseTo(cols.heightM[row]! - 15, 4);
+    // A building on the ground keeps z = 0 and its full height.
+    const ground = [...geom.vertexRow].findIndex((r) => cols.baseM![r]! === 0);
+    expect(pos.value[3 * ground + 2]).toBe(0);
+    expect(geom.vertexElevation[ground]).toBeCloseTo(cols.heightM[geom.vertexRow[ground]!]!, 4);
+  });
+
+  it('a district without parts keeps 2D positions (no extra buffer)', () => {
+    const cols = {
+      count: 1, originLon: 0, originLat: 0, id: Int32Array.of(1), heightM: Float32Array.of(9), baseM: Float32Array.of(0), floors: Uint16Array.of(3),
+      use: Uint8Array.of(0), residents: Uint16Array.of(0), households: Uint16Array.of(0), elderlyPct: Uint8Array.of(0), careHouseholds: Uint16Array.of(0),
+      openIncidents: Uint16Array.of(0), polygonCount: 1, polygonBuilding: Uint32Array.of(0), polygonStart: Uint32Array.of(0, 4),
+      positions: Float32Array.of(0, 0, 0.001, 0, 0.001, 0.001, 0, 0.001),
+    };
+    const geom = buildBuildingGeometry(cols);
+    expect(geom.vertexBase).toBeNull();
+    expect(polygonPositions(geom)).toEqual({ value: geom.positions, size: 2 });
+  });
 });
