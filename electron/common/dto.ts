@@ -126,6 +126,8 @@ export interface BuildingDetail {
   floors: number;
   /** Where the height came from: measured, derived from levels, or the documented default. */
   heightSource: 'measured' | 'levels' | 'default' | 'generated';
+  /** True when an import found no storey count and estimated `floors` from the height by use. */
+  floorsEstimated?: boolean;
   yearBuilt: number | null;
   community: AreaRef | null;
   grid: AreaRef | null;

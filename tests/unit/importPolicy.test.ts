@@ -17,7 +17,7 @@ import { buildingUseCode } from '../../data/model/domain.ts';
 import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
 import { toWgs84 } from '../../data/import/crs.ts';
 import gcoord from 'gcoord';
-import { readBuildingColumns } from '../../electron/services/StoreService.ts';
+import { StoreService, readBuildingColumns } from '../../electron/services/StoreService.ts';
 import { buildBuildingGeometry, polygonPositions } from '../../renderer/views/map/layers/buildingGeometry.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
@@ -257,6 +257,22 @@ describe('attributes that mean something', () => {
     expect(part.height_m).toBe(105);
     expect(part.floors).toBe(Math.round(90 / 3.5));
     expect(byId.get('none')).toMatchObject({ floors: 3, height_m: 9, height_source: 'default', floors_estimated: true });
+  });
+
+  it('the building panel says when storeys were estimated', async () => {
+    const file = writeLayer('buildings.geojson', [
+      { type: 'Feature', id: 'h', properties: { building: 'office', height: 632 }, geometry: square(121.5, 31.23) },
+      { type: 'Feature', id: 'l', properties: { building: 'apartments', 'building:levels': 6 }, geometry: square(121.501, 31.23) },
+    ]);
+    const db = join(dir, 'twin.duckdb');
+    await importIntoTwin(db, [file], undefined, quiet);
+    await withStore(db, async (store) => {
+      const api = new StoreService(store, { personalData: 'masked' });
+      const [h, l] = [await api.getBuildingDetail(1), await api.getBuildingDetail(2)];
+      expect(h).toMatchObject({ floors: 138, floorsEstimated: true, heightSource: 'measured' });
+      expect(l!.floors).toBe(6);
+      expect(l!.floorsEstimated).toBeUndefined();
+    });
   });
 
   it('a mapping file overrides field names, use values and storey heights', async () => {
