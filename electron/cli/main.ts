@@ -88,7 +88,8 @@ export function buildProgram(): Command {
       if (r.heightsDefaulted > 0) {
         console.log(`  ${r.heightsDefaulted} buildings had no height or levels: used the default 9 m (3 storeys).`);
       }
-      if (r.floorsEstimated > 0) console.log(`  ${r.floorsEstimated} buildings had no storey count: estimated from the height with a storey height by use (marked estimated).`);
+      const fromHeight = r.floorsEstimated - r.heightsDefaulted;
+      if (fromHeight > 0) console.log(`  ${fromHeight} buildings had a height but no storey count: storeys estimated with a storey height by use (marked estimated).`);
       if (r.raisedParts > 0) console.log(`  ${r.raisedParts} building parts start above the ground (min_height); their base is kept.`);
       for (const w of r.warnings) console.log(`  warning: ${w}`);
       if (r.skipped.length > 0) {
