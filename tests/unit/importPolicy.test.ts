@@ -153,6 +153,9 @@ describe('one import policy for every layer', () => {
     expect(json.skipped).toHaveLength(2);
     expect(r.buildings).toBe(237);
     expect(await count(db, 'buildings')).toBe(237);
+    // A re-run updates in place: the side tables keep one row per building and road way.
+    await importIntoTwin(db, [WUHAN], undefined, quiet, { skipInvalid: true });
+    expect([await count(db, 'buildings'), await count(db, 'building_storeys'), await count(db, 'road_ways')]).toEqual([237, 237, 210]);
   });
 
   it('--dry-run prints what would be imported and writes nothing: no new twin, an existing one unchanged', async () => {
