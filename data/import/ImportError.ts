@@ -25,6 +25,10 @@ export class ImportError extends Error {
   public readonly featureId: string | null;
   /** Dotted path of the offending member, e.g. `geometry.coordinates[0][3]` or `crs`. */
   public readonly field: string | null;
+  /** What is wrong, without the site (for a report that has its own file/index/id columns). */
+  public readonly problem: string;
+  /** What to do about it. */
+  public readonly fix: string;
 
   /**
    * @param site where the problem is
@@ -38,6 +42,13 @@ export class ImportError extends Error {
     this.featureIndex = site.featureIndex ?? null;
     this.featureId = site.featureId ?? null;
     this.field = site.field ?? null;
+    this.problem = problem;
+    this.fix = fix;
+  }
+
+  /** True for a problem with one feature (which `--skip-invalid` may skip), not with the whole file. */
+  public get isFeatureProblem(): boolean {
+    return this.featureIndex !== null;
   }
 }
 

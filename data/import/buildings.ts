@@ -5,12 +5,12 @@
  */
 import { basename } from 'node:path';
 import { DEFAULT_BUILDING_HEIGHT_M, METRES_PER_STOREY, type BuildingUse } from '../model/domain.ts';
+import { HEIGHT_KEYS, LEVEL_KEYS, MIN_HEIGHT_KEYS, MIN_LEVEL_KEYS, NO_MAPPING, STOREY_M, USE_OF, storeyHeightM, useClassOf, type AttributeMapping, type UseClass } from './attributes.ts';
 import { localProjection } from '../model/geo.ts';
 import type { ParsedFeature, Position } from './geojson.ts';
 import { ImportError } from './ImportError.ts';
 import {
   FAMILY,
-  lower,
   polygonsOf,
   positiveNumber,
   type Reading,
@@ -27,94 +27,55 @@ export interface BuildingRecord {
   heightM: number;
   floors: number;
   heightSource: HeightSource;
+  /** True when the storeys were not given but estimated from the height (or defaulted). */
+  floorsEstimated: boolean;
+  /** Height of the part's base above the ground (OSM `min_height`); 0 for a whole building. */
+  minHeightM: number;
+  /** The building a part belongs to (Tilezen `root_id`), when the source says. */
+  partOf: string | null;
+  /** The storey height the estimate used (by use), metres. */
+  storeyM: number;
+  useClass: UseClass;
   centroidLon: number;
   centroidLat: number;
   /** Outer rings as flat [lon, lat, …] without the closing point, one per polygon part. */
   footprint: number[][];
 }
 
-/** Source tag values → use. `residential` is split by floor count afterwards. */
-const USE_BY_TAG = new Map<string, BuildingUse | 'residential'>();
-const addUses = (use: BuildingUse | 'residential', tags: string[]): void =>
-  tags.forEach((t) => USE_BY_TAG.set(t, use));
-addUses('residential', [
-  'residential',
-  'apartments',
-  'house',
-  'detached',
-  'semidetached_house',
-  'terrace',
-  'dormitory',
-  'bungalow',
-  'villa',
-  'flats',
-  'housing',
-]);
-addUses('commercial', [
-  'commercial',
-  'retail',
-  'mall',
-  'shop',
-  'office',
-  'hotel',
-  'supermarket',
-  'kiosk',
-  'restaurant',
-  'bank',
-  'market',
-]);
-addUses('school', ['school', 'kindergarten', 'university', 'college', 'education']);
-addUses('hospital', ['hospital', 'clinic', 'healthcare', 'doctors']);
-addUses('public', [
-  'public',
-  'civic',
-  'government',
-  'townhall',
-  'community_centre',
-  'police',
-  'train_station',
-  'transportation',
-  'public_building',
-  'library',
-  'post_office',
-]);
-addUses('industrial', ['industrial', 'warehouse', 'factory', 'manufacture', 'storage']);
-addUses('fire_station', ['fire_station']);
-
-/** Attributes that name a building's use, most specific first; generic values are skipped. */
-const USE_KEYS = [
-  'building',
-  'building:use',
-  'kind_detail',
-  'kind',
-  'amenity',
-  'landuse_kind',
-  'landuse',
-];
 /** Residential buildings up to this many storeys are walk-ups (老旧多层: 6–7 storeys, no lifts). */
 const MAX_WALKUP_FLOORS = 7;
 const MAX_PLAUSIBLE_HEIGHT_M = 1000;
+/** Storeys of a building with neither height nor levels: the documented default, 9 m / 3 m. */
+const DEFAULT_FLOORS = Math.round(DEFAULT_BUILDING_HEIGHT_M / METRES_PER_STOREY);
 
 /**
- * Turns a (merged) feature of a buildings file into a row, or null for a feature without a
- * footprint (vector tiles emit OSM building label points next to the footprints).
- * @throws ImportError for geometry a building cannot have
+ * Turns a (merged) feature of a buildings file into a row.
+ * @throws ImportError for geometry a building cannot have (a label point, a line, none)
  */
 export function toBuilding(
   f: ParsedFeature,
   file: string,
   osm: boolean,
   log: WarningLog,
-): BuildingRecord | null {
+  mapping: AttributeMapping = NO_MAPPING,
+): BuildingRecord {
   const site = { file, featureIndex: f.index, featureId: f.id };
   const g = f.geometry;
   const fileName = basename(file);
-  if (!g || FAMILY[g.type] === 'point') {
-    log.add(
-      `nofootprint:${file}`,
-      `${fileName}: feature #${f.index}${f.id ? ` (id ${f.id})` : ''} has ${g ? `a ${g.type}` : 'no geometry'} instead of a footprint and was skipped`,
+  if (!g) {
+    throw new ImportError(
+      { ...site, field: 'geometry' },
+      'geometry is null, but a building needs a Polygon or MultiPolygon footprint',
+      'Give the feature its outline, or remove it (or import with --skip-invalid).',
     );
-    return null;
+  }
+  if (FAMILY[g.type] === 'point') {
+    // Vector-tile extracts ship OSM building label points next to the footprints.
+    throw new ImportError(
+      { ...site, field: 'geometry.type' },
+      `geometry.type is ${g.type} (a label point), but a building needs a Polygon or MultiPolygon footprint`,
+      'Export the outline instead, or remove the feature (or import with --skip-invalid).',
+    );
   }
   if (FAMILY[g.type] !== 'polygon') {
     throw new ImportError(
@@ -126,11 +87,10 @@ export function toBuilding(
   const footprint = polygonsOf(g).map((rings) => openRing(rings[0]!));
   const [centroidLon, centroidLat] = footprintCentroid(footprint);
 
-  const levels = positiveNumber(
-    f.props.find('levels', 'building:levels', 'building_levels', 'floors'),
-    300,
-  );
-  const height = metres(f.props.find('height', 'building:height'));
+  const levels = positiveNumber(f.props.find(...mapping.fields.levels, ...LEVEL_KEYS), 300);
+  const height = metres(f.props.find(...mapping.fields.height, ...HEIGHT_KEYS));
+  const minHeight = metres(f.props.find(...mapping.fields.minHeight, ...MIN_HEIGHT_KEYS), true);
+  const minLevel = positiveNumber(f.props.find(...MIN_LEVEL_KEYS), 300);
   if (levels.invalid !== null)
     log.add(
       `levels:${file}`,
@@ -141,29 +101,48 @@ export function toBuilding(
       `height:${file}`,
       `${fileName}: feature #${f.index} has an unusable height ${JSON.stringify(height.invalid)}; used storeys or the default instead`,
     );
+  const useClass = useClassOf(f.props, mapping);
+  // A part that starts above the ground (a tower on a podium, a bridge between blocks) keeps its
+  // base, so the map can float it where it belongs.
+  let minHeightM = minHeight.value ?? (minLevel.value !== null ? minLevel.value * storeyHeightM(useClass, 0, mapping.storeyM) : 0);
   let heightM: number;
   let heightSource: HeightSource;
   if (height.value !== null) {
     heightM = height.value;
     heightSource = 'measured';
   } else if (levels.value !== null) {
-    heightM = levels.value * METRES_PER_STOREY;
+    heightM = minHeightM + levels.value * storeyHeightM(useClass, levels.value * STOREY_M[useClass], mapping.storeyM);
     heightSource = 'levels';
   } else {
-    heightM = DEFAULT_BUILDING_HEIGHT_M;
+    heightM = minHeightM + DEFAULT_BUILDING_HEIGHT_M;
     heightSource = 'default';
   }
+  if (minHeightM >= heightM) {
+    log.add(`minheight:${file}`, `${fileName}: feature #${f.index} starts at ${minHeightM} m, not below its top (${heightM} m); drawn from the ground`);
+    minHeightM = 0;
+  }
+  // Storeys: as given; else estimated from the height with the storey height of the use (and
+  // marked estimated); the documented default is 3 storeys; a tower or mast has 1.
+  const floorsEstimated = levels.value === null;
+  const body = heightM - minHeightM;
+  const storeyM = storeyHeightM(useClass, heightM, mapping.storeyM);
   const floors = Math.min(
     65_535,
     levels.value !== null
       ? Math.max(1, Math.round(levels.value))
-      : Math.max(1, Math.round(heightM / METRES_PER_STOREY)),
+      : heightSource === 'default'
+        ? DEFAULT_FLOORS
+        : useClass === 'structure'
+          ? 1
+          : Math.max(1, Math.round(body / storeyM)),
   );
 
-  const displayName = f.props.text('name', 'name:zh', 'name:en');
+  const displayName = f.props.text(...mapping.fields.name, 'name', 'name:zh', 'name:en', '名称', '建筑名称');
+  const givenAddress = f.props.text(...mapping.fields.address, '地址', '门牌地址', '标准地址');
   const street = f.props.text('addr:street', 'addr_street');
   const houseNumber = f.props.text('addr:housenumber', 'addr_housenumber');
   const address =
+    givenAddress ??
     displayName ??
     (street ? `${street}${houseNumber ? ` ${houseNumber}` : ''}` : null) ??
     (f.id !== null
@@ -173,29 +152,29 @@ export function toBuilding(
     extId: f.id,
     name: displayName,
     address,
-    use: buildingUse(f, floors),
+    use: buildingUse(useClass, floors),
     heightM,
     floors,
     heightSource,
+    floorsEstimated,
+    minHeightM,
+    partOf: f.props.text('root_id', 'building:part_of', 'part_of'),
+    storeyM,
+    useClass,
     centroidLon,
     centroidLat,
     footprint,
   };
 }
 
-function buildingUse(f: ParsedFeature, floors: number): BuildingUse {
-  for (const key of USE_KEYS) {
-    const v = lower(f.props.text(key));
-    const use = v === null ? undefined : USE_BY_TAG.get(v);
-    if (use === 'residential')
-      return floors <= MAX_WALKUP_FLOORS ? 'residential_walkup' : 'residential_highrise';
-    if (use) return use;
-  }
-  return 'other';
+function buildingUse(useClass: UseClass, floors: number): BuildingUse {
+  const use = USE_OF[useClass];
+  if (use === 'residential') return floors <= MAX_WALKUP_FLOORS ? 'residential_walkup' : 'residential_highrise';
+  return use;
 }
 
 /** A height in metres from `12`, `"12"`, `"12 m"`, `"12,5"` or `"40 ft"`. */
-function metres(hit: { value: unknown } | null): Reading {
+function metres(hit: { value: unknown } | null, zeroOk = false): Reading {
   if (!hit) return { value: null, invalid: null };
   let v: number = NaN;
   if (typeof hit.value === 'number') v = hit.value;
@@ -204,7 +183,7 @@ function metres(hit: { value: unknown } | null): Reading {
     if (m)
       v = Number(m[1]!.replace(',', '.')) * (m[2] && /^(ft|feet|foot|')$/i.test(m[2]) ? 0.3048 : 1);
   }
-  return v > 0 && v <= MAX_PLAUSIBLE_HEIGHT_M
+  return (v > 0 || (zeroOk && v === 0)) && v <= MAX_PLAUSIBLE_HEIGHT_M
     ? { value: v, invalid: null }
     : { value: null, invalid: hit.value };
 }

@@ -36,8 +36,15 @@ export interface ParsedFeature {
 export interface ParsedFile {
   path: string;
   features: ParsedFeature[];
-  /** Extent of every position in the file. */
+  /** Extent of every position of the valid features. */
   bbox: BBox;
+  /** Features that failed validation, when read with `collectInvalid` (else the first one throws). */
+  invalid: ImportError[];
+}
+
+export interface ReadOptions {
+  /** Keep reading past an invalid feature and list it in `invalid` (for `--skip-invalid`). */
+  collectInvalid?: boolean;
 }
 
 /** Property values that GIS exports write for "no value" (ArcGIS writes the text `<Null>`). */
@@ -125,7 +132,7 @@ const featureSchema = z.object({
  * Reads, parses and validates a GeoJSON file (a FeatureCollection, or a single Feature).
  * @throws ImportError naming the file, feature and field on any problem
  */
-export async function readGeoJson(path: string): Promise<ParsedFile> {
+export async function readGeoJson(path: string, opts: ReadOptions = {}): Promise<ParsedFile> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -151,10 +158,10 @@ export async function readGeoJson(path: string): Promise<ParsedFile> {
   } catch (err) {
     throw jsonSyntaxError(path, text, err as Error);
   }
-  return validateRoot(path, root);
+  return validateRoot(path, root, opts);
 }
 
-function validateRoot(path: string, root: unknown): ParsedFile {
+function validateRoot(path: string, root: unknown, opts: ReadOptions): ParsedFile {
   if (isPlainObject(root) && root.type === 'Feature')
     root = { type: 'FeatureCollection', features: [root] };
   const parsed = collectionSchema.safeParse(root);
@@ -187,8 +194,30 @@ function validateRoot(path: string, root: unknown): ParsedFile {
     );
   }
   const bbox: BBox = [Infinity, Infinity, -Infinity, -Infinity];
-  const features = rawFeatures.map((raw, index) => validateFeature(path, raw, index, bbox));
-  return { path, features, bbox };
+  const features: ParsedFeature[] = [];
+  const invalid: ImportError[] = [];
+  for (const [index, raw] of rawFeatures.entries()) {
+    // Each feature grows its own box, joined only when it is valid: a skipped feature's stray
+    // coordinate must not stretch the extent.
+    const own: BBox = [Infinity, Infinity, -Infinity, -Infinity];
+    try {
+      features.push(validateFeature(path, raw, index, own));
+    } catch (err) {
+      if (!opts.collectInvalid || !(err instanceof ImportError)) throw err;
+      invalid.push(err);
+      continue;
+    }
+    growBox(bbox, own);
+  }
+  return { path, features, bbox, invalid };
+}
+
+/** Grows `into` to hold `box`. */
+export function growBox(into: BBox, box: BBox): void {
+  if (box[0] < into[0]) into[0] = box[0];
+  if (box[1] < into[1]) into[1] = box[1];
+  if (box[2] > into[2]) into[2] = box[2];
+  if (box[3] > into[3]) into[3] = box[3];
 }
 
 function validateFeature(file: string, raw: unknown, index: number, bbox: BBox): ParsedFeature {

@@ -15,6 +15,18 @@ export interface BasemapRecord {
   kind: string;
   name: string | null;
   geometry: Geometry;
+  /** For a way on the `road` layer (one that is routed over): its class and flags. */
+  way?: RoadWay;
+}
+
+/** What dispatch and evacuation may need to know about a road way (table `road_ways`). */
+export interface RoadWay {
+  /** motorway | major | minor | service | path */
+  roadClass: string;
+  /** 1 one-way along the line, −1 against it, 0 both ways. */
+  oneway: -1 | 0 | 1;
+  bridge: boolean;
+  tunnel: boolean;
 }
 
 export interface FacilityRecord {
@@ -253,7 +265,13 @@ export function toBasemap(
   file: string,
 ): BasemapRecord | null {
   const g = f.geometry;
-  if (!g) return null;
+  if (!g) {
+    throw new ImportError(
+      { file, featureIndex: f.index, featureId: f.id, field: 'geometry' },
+      `geometry is null, but a ${kind === 'roads' ? 'road' : kind === 'water' ? 'water body' : 'land-use area'} needs one`,
+      'Give the feature its geometry, or remove it (or import with --skip-invalid).',
+    );
+  }
   if (!ALLOWED[kind].includes(FAMILY[g.type])) {
     const want =
       kind === 'roads'
@@ -268,14 +286,7 @@ export function toBasemap(
     );
   }
   const name = f.props.text('name', 'street', 'st_name', 'name:zh', 'name:en');
-  if (kind === 'roads') {
-    return {
-      layer: 'road',
-      kind: lower(f.props.text('kind', 'highway', 'railway', 'st_type')) ?? 'road',
-      name,
-      geometry: g,
-    };
-  }
+  if (kind === 'roads') return { ...classifyWay(f), name, geometry: g };
   if (kind === 'water') {
     return {
       layer: 'water',
@@ -292,6 +303,51 @@ export function toBasemap(
     name,
     geometry: g,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ways: roads that are roads
+
+const TRANSIT_VALUES = new Set(['rail', 'railway', 'subway', 'light_rail', 'tram', 'monorail', 'narrow_gauge', 'funicular', 'preserved', 'ferry', 'aerialway', 'cable_car', 'gondola', 'chair_lift']);
+const WATERWAY_VALUES = new Set(['river', 'stream', 'canal', 'ditch', 'drain', 'waterway', 'riverbank', 'tidal_channel']);
+/** Lines in a roads file that nobody travels on (yet, or any more), or not on the ground. */
+const NOT_TRAVELLED = new Set(['construction', 'proposed', 'abandoned', 'disused', 'razed', 'platform', 'raceway', 'racetrack', 'aeroway', 'runway', 'taxiway', 'piste', 'bus_stop', 'elevator', 'escape']);
+const ROAD_CLASS: [string, readonly string[]][] = [
+  ['motorway', ['motorway', 'motorway_link', 'highway']],
+  ['major', ['trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link', 'tertiary', 'tertiary_link', 'major_road']],
+  ['minor', ['residential', 'unclassified', 'living_street', 'road', 'minor_road', 'street']],
+  ['service', ['service', 'track', 'alley', 'driveway', 'parking_aisle']],
+  ['path', ['footway', 'path', 'cycleway', 'pedestrian', 'steps', 'bridleway', 'corridor', 'sidewalk', 'crossing']],
+];
+const yes = (v: string | null): boolean => v !== null && !['no', 'false', '0', ''].includes(v.toLowerCase());
+
+/**
+ * Where a line of a roads file belongs. Only ways people and vehicles use stay on the `road`
+ * layer, which dispatch, evacuation and the simulator route over; railways, metro, trams, ferries
+ * and aerialways go to `transit`, waterways to `water`, roads under construction, proposed or
+ * abandoned (and runways, platforms) to `way`: all drawn, none routed.
+ */
+export function classifyWay(f: ParsedFeature): Pick<BasemapRecord, 'layer' | 'kind' | 'way'> {
+  const p = f.props;
+  const tz = lower(p.text('kind'));
+  const detail = lower(p.text('kind_detail'));
+  const highway = lower(p.text('highway'));
+  const railway = lower(p.text('railway'));
+  const waterway = lower(p.text('waterway'));
+  const route = lower(p.text('route'));
+  if (waterway !== null || WATERWAY_VALUES.has(tz ?? '')) return { layer: 'water', kind: waterway ?? tz ?? 'waterway' };
+  if (railway !== null && NOT_TRAVELLED.has(railway)) return { layer: 'way', kind: railway };
+  if (railway !== null || tz === 'rail' || TRANSIT_VALUES.has(tz ?? '') || route === 'ferry' || p.has('aerialway') || highway === 'ferry')
+    return { layer: 'transit', kind: route === 'ferry' || tz === 'ferry' || highway === 'ferry' ? 'ferry' : p.has('aerialway') || tz === 'aerialway' ? 'aerialway' : (detail ?? railway ?? tz ?? 'rail') };
+  if (NOT_TRAVELLED.has(tz ?? '') || NOT_TRAVELLED.has(highway ?? '') || p.has('aeroway')) return { layer: 'way', kind: tz ?? highway ?? 'aeroway' };
+  // Tilezen: kind = major_road, kind_detail = secondary; OSM: highway = secondary; city GIS: ST_TYPE.
+  const roadKind = detail ?? highway ?? tz ?? lower(p.text('st_type', 'fclass', 'type')) ?? 'road';
+  const roadClass = ROAD_CLASS.find(([, values]) => values.includes(roadKind) || values.includes(tz ?? ''))?.[0] ?? 'minor';
+  const one = lower(p.text('oneway'));
+  const oneway: -1 | 0 | 1 = one === '-1' || one === 'reverse' ? -1 : yes(one) && one !== 'alternating' && one !== 'reversible' ? 1 : 0;
+  const bridge = yes(p.text('is_bridge')) || yes(p.text('bridge'));
+  const tunnel = yes(p.text('is_tunnel')) || yes(p.text('tunnel'));
+  return { layer: 'road', kind: roadKind, way: { roadClass, oneway, bridge, tunnel } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,10 +384,16 @@ export function toFacility(
   file: string,
   shelterFile: boolean,
   log: WarningLog,
-): FacilityRecord | null {
+): FacilityRecord {
   const site = { file, featureIndex: f.index, featureId: f.id };
   const g = f.geometry;
-  if (!g) return null;
+  if (!g) {
+    throw new ImportError(
+      { ...site, field: 'geometry' },
+      'geometry is null, but a facility needs a Point',
+      'Give the facility a Point at its entrance, or remove the feature (or import with --skip-invalid).',
+    );
+  }
   if (g.type !== 'Point') {
     throw new ImportError(
       { ...site, field: 'geometry.type' },

@@ -74,8 +74,12 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 export const RESOURCE_STATUSES = ['idle', 'en_route', 'on_scene', 'offline'] as const;
 export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 
-/** Base-map layers kept in the store (no tile server: the map is drawn from these). */
-export const BASEMAP_LAYERS = ['road', 'water', 'green', 'landuse', 'boundary', 'label'] as const;
+/**
+ * Base-map layers kept in the store (no tile server: the map is drawn from these). Only `road` is
+ * routed over; `transit` holds railways, metro, trams and ferries, `way` lines nobody travels on
+ * (roads under construction, abandoned, runways).
+ */
+export const BASEMAP_LAYERS = ['road', 'water', 'green', 'landuse', 'boundary', 'label', 'transit', 'way'] as const;
 export type BasemapLayer = (typeof BASEMAP_LAYERS)[number];
 
 /** Meter anomaly kinds the detector raises and the generator labels. */

@@ -3,7 +3,7 @@
  * cause ends in one clear message and a non-zero exit, never a stack trace.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { APP_VERSION } from '../services/index.ts';
@@ -11,6 +11,9 @@ import { defaultDemoDb } from './paths.ts';
 import { registerTwinCommands } from './commands/index.ts';
 import { progressReporter } from './progress.ts';
 import { importIntoTwin, seedTwin } from './twinFiles.ts';
+import { FAR_KM, type SkippedFeature } from '../../data/import/importFiles.ts';
+import { readMapping } from '../../data/import/attributes.ts';
+import { SOURCE_CRS, type SourceCrs } from '../../data/import/crs.ts';
 import { serveTwin } from './serve.ts';
 import { start } from './start.ts';
 import { fuzzCommand } from './fuzz.ts';
@@ -39,12 +42,13 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'random seed', int('--seed', 0, 2 ** 31 - 1), 1)
     .option('--buildings <n>', 'number of buildings (about 15 households each)', int('--buildings', 100, 200_000), 2000)
     .option('--force', 'replace an existing file')
-    .action(async (o: { out: string; seed: number; buildings: number; force?: boolean }) => {
+    .option('--name <name>', "the twin's display name (default: the demo street's)", twinName)
+    .action(async (o: { out: string; seed: number; buildings: number; force?: boolean; name?: string }) => {
       const out = resolve(o.out);
       if (existsSync(out) && !o.force) throw new UserError(`${out} already exists. Pass --force to replace it.`);
       const t0 = performance.now();
       const progress = progressReporter();
-      const s = await seedTwin(out, o.seed, o.buildings, progress.onProgress);
+      const s = await seedTwin(out, o.seed, o.buildings, progress.onProgress, undefined, undefined, o.name);
       progress.stop();
       console.log(
         `Seeded ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${s.buildings} buildings, ${s.households} households, ` +
@@ -60,18 +64,44 @@ export function buildProgram(): Command {
     .description('import GeoJSON buildings, roads, water, landuse and shelters, and a DEM (GeoTIFF) for the flood model, into a twin')
     .requiredOption('--db <file>', 'the .duckdb file (created if absent)')
     .argument('<path...>', 'GeoJSON files or folders; a .tif DEM in longitude/latitude')
-    .action(async (paths: string[], o: { db: string }) => {
+    .option('--skip-invalid', 'import the valid features and list every invalid one in a report next to the twin (default: stop at the first, import nothing)')
+    .option('--dry-run', 'read and check everything, print what would be imported, write nothing')
+    .option('--allow-far', `import data lying more than ${FAR_KM} km from the twin's area anyway`)
+    .option('--name <name>', "the twin's display name (default: its present name, else the folder's)", twinName)
+    .option('--mapping <file>', 'a JSON file naming other attribute fields, use values and storey heights')
+    .option('--crs <crs>', `the files' coordinates: ${SOURCE_CRS.join(', ')} (GCJ-02: AMap/Tencent exports; BD-09: Baidu)`, (v) => {
+      const c = v.toLowerCase().replace(/[-_]/g, '');
+      if (!(SOURCE_CRS as readonly string[]).includes(c)) throw new InvalidArgumentError(`--crs must be one of ${SOURCE_CRS.join(', ')}.`);
+      return c as SourceCrs;
+    }, 'wgs84' as SourceCrs)
+    .action(async (paths: string[], o: { db: string; skipInvalid?: boolean; dryRun?: boolean; allowFar?: boolean; name?: string; mapping?: string; crs: SourceCrs }) => {
+      const mapping = o.mapping ? await readMapping(resolve(o.mapping)) : undefined;
       const progress = progressReporter();
-      const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress);
+      const r = await importIntoTwin(resolve(o.db), paths.map((p) => resolve(p)), progress.onProgress, undefined, {
+        skipInvalid: Boolean(o.skipInvalid), dryRun: Boolean(o.dryRun), allowFar: Boolean(o.allowFar), name: o.name, mapping, crs: o.crs,
+      });
       progress.stop();
       for (const f of r.files) console.log(`  ${f.path}: ${f.features} ${f.kind} features`);
-      console.log(`Imported ${r.buildings} buildings, ${r.basemapFeatures} base-map features, ${r.facilities} facilities into ${o.db}.`);
+      const would = r.dryRun ? 'Dry run, nothing written: would import' : 'Imported';
+      console.log(`${would} ${r.buildings} buildings, ${r.basemapFeatures} base-map features, ${r.facilities} facilities into ${o.db}.`);
+      const l = r.basemapByLayer;
+      if ((l.transit ?? 0) + (l.way ?? 0) > 0) console.log(`  Routed over by dispatch and evacuation: ${l.road ?? 0} road ways; drawn but never routed: ${l.transit ?? 0} railway/metro/ferry ways, ${l.way ?? 0} ways under construction or not travelled.`);
       const u = r.updated;
       if (u.buildings + u.basemapFeatures + u.facilities > 0) console.log(`  Already in the twin, updated in place by feature id: ${u.buildings} buildings, ${u.basemapFeatures} base-map features, ${u.facilities} facilities.`);
       if (r.heightsDefaulted > 0) {
         console.log(`  ${r.heightsDefaulted} buildings had no height or levels: used the default 9 m (3 storeys).`);
       }
+      const fromHeight = r.floorsEstimated - r.heightsDefaulted;
+      if (fromHeight > 0) console.log(`  ${fromHeight} buildings had a height but no storey count: storeys estimated with a storey height by use (marked estimated).`);
+      if (r.raisedParts > 0) console.log(`  ${r.raisedParts} building parts start above the ground (min_height); their base is kept.`);
       for (const w of r.warnings) console.log(`  warning: ${w}`);
+      if (r.skipped.length > 0) {
+        const byFile = new Map<string, number>();
+        for (const s of r.skipped) byFile.set(s.file, (byFile.get(s.file) ?? 0) + 1);
+        console.log(`  Skipped ${r.skipped.length} invalid feature${r.skipped.length === 1 ? '' : 's'} (${[...byFile].map(([f, n]) => `${basename(f)}: ${n}`).join(', ')}), e.g. ${skippedLine(r.skipped[0]!)}`);
+        if (r.skippedReport) console.log(`  Every skipped feature is listed in ${r.skippedReport.json} and ${r.skippedReport.csv}.`);
+        else for (const s of r.skipped.slice(0, 20)) console.log(`    ${skippedLine(s)}`);
+      } else if (o.skipInvalid) console.log('  No feature was invalid; none skipped.');
       if (r.terrain) {
         const t = r.terrain;
         console.log(`Terrain from ${t.source}: ${t.cols} × ${t.rows} cells of ${t.cellM.toFixed(1)} m, ground level for ${t.buildings} buildings (it replaces the twin's terrain).`);
@@ -209,6 +239,15 @@ function sectionList(value: string): BenchSection[] {
   if (bad.length || parts.length === 0) throw new UserError(`--only: unknown section "${bad.join(', ') || value}"; use ${BENCH_SECTIONS.join(', ')}`);
   return parts as BenchSection[];
 }
+
+/** A twin's display name: 1–80 characters, no control characters. */
+function twinName(value: string): string {
+  const v = value.trim();
+  if (v.length === 0 || v.length > 80 || [...v].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127)) throw new InvalidArgumentError('--name must be 1 to 80 characters without control characters.');
+  return v;
+}
+
+const skippedLine = (s: SkippedFeature): string => `${basename(s.file)} feature #${s.index}${s.id === null ? '' : ` (id ${s.id})`}: ${s.reason}`;
 
 /** An error the user caused and can fix; printed without a stack trace. */
 export class UserError extends Error {}

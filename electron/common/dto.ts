@@ -58,6 +58,12 @@ export interface BuildingColumns {
   originLat: number;
   id: Int32Array;
   heightM: Float32Array;
+  /**
+   * Height of each building's base above the ground in metres: 0 for a building, more for a part
+   * that starts above it (OSM `min_height`: a tower on its podium), which the map floats there.
+   * Absent from sources that have no parts.
+   */
+  baseM?: Float32Array;
   floors: Uint16Array;
   /** Code into `BUILDING_USES`. */
   use: Uint8Array;
@@ -120,6 +126,8 @@ export interface BuildingDetail {
   floors: number;
   /** Where the height came from: measured, derived from levels, or the documented default. */
   heightSource: 'measured' | 'levels' | 'default' | 'generated';
+  /** True when an import found no storey count and estimated `floors` from the height by use. */
+  floorsEstimated?: boolean;
   yearBuilt: number | null;
   community: AreaRef | null;
   grid: AreaRef | null;

@@ -136,10 +136,11 @@ export class StoreService implements StoreApi {
     const b = await this.store.one<{
       id: number; name: string | null; address: string; use_code: number; height_m: number; floors: number;
       height_source: string; year_built: number | null; community_id: number | null; grid_id: number | null;
-      centroid_lon: number; centroid_lat: number;
+      centroid_lon: number; centroid_lat: number; floors_estimated: boolean | null;
     }>(
-      `SELECT id, name, address, use_code, height_m, floors, height_source, year_built, community_id, grid_id,
-              centroid_lon, centroid_lat FROM buildings WHERE id = $1`,
+      `SELECT b.id, b.name, b.address, b.use_code, b.height_m, b.floors, b.height_source, b.year_built, b.community_id, b.grid_id,
+              b.centroid_lon, b.centroid_lat, s.floors_estimated
+       FROM buildings b LEFT JOIN building_storeys s ON s.building_id = b.id WHERE b.id = $1`,
       [id],
     );
     if (!b) return null;
@@ -177,6 +178,7 @@ export class StoreService implements StoreApi {
       heightM: Math.round(b.height_m * 10) / 10,
       floors: b.floors,
       heightSource: b.height_source as BuildingDetail['heightSource'],
+      ...(b.floors_estimated ? { floorsEstimated: true } : {}),
       yearBuilt: b.year_built,
       community: areaRef(b.community_id),
       grid: areaRef(b.grid_id),
@@ -334,11 +336,11 @@ export class StoreService implements StoreApi {
  */
 export async function readBuildingColumns(store: DuckDbStore, originLon: number, originLat: number, footprints: DuckDbStore = store): Promise<BuildingColumns> {
   const attrsRead = store.columns(
-    `SELECT b.id, b.height_m, b.floors, b.use_code, coalesce(s.residents, 0), coalesce(s.households, 0),
+    `SELECT b.id, b.height_m, coalesce(bs.min_height_m, 0), b.floors, b.use_code, coalesce(s.residents, 0), coalesce(s.households, 0),
             coalesce(s.elderly_pct, 0), coalesce(s.care_households, 0), 0 AS open_incidents, len(b.footprint)
-     FROM buildings b LEFT JOIN building_stats s ON s.building_id = b.id ORDER BY b.id`,
+     FROM buildings b LEFT JOIN building_stats s ON s.building_id = b.id LEFT JOIN building_storeys bs ON bs.building_id = b.id ORDER BY b.id`,
     {
-      id: Int32Array, heightM: Float32Array, floors: Uint16Array, use: Uint8Array, residents: Uint16Array,
+      id: Int32Array, heightM: Float32Array, baseM: Float32Array, floors: Uint16Array, use: Uint8Array, residents: Uint16Array,
       households: Uint16Array, elderlyPct: Uint8Array, careHouseholds: Uint16Array, openIncidents: Uint16Array,
       parts: Uint32Array,
     },

@@ -91,6 +91,7 @@ export function BuildingPanel(): React.JSX.Element | null {
             <Row label={t('panel.use')}>{t(`use.${d.use}`)}</Row>
             <Row label={t('panel.floors')} testId="panel-floors">
               {t('panel.floorsValue', { count: d.floors })}
+              {d.floorsEstimated && <span className="muted" data-testid="panel-floors-estimated"> · {t('panel.floorsEstimated')}</span>}
             </Row>
             <Row label={t('panel.height')}>
               {t('panel.heightValue', { value: d.heightM.toFixed(1) })}

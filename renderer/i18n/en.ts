@@ -95,6 +95,7 @@ export const en: Messages = {
     address: 'Address',
     floors: 'Floors',
     floorsValue: '{{count}} floors',
+    floorsEstimated: 'estimated from the height',
     height: 'Height',
     heightValue: '{{value}} m',
     heightSource: { measured: 'measured', levels: 'from storeys', default: 'default', generated: 'generated' },

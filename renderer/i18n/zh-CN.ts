@@ -93,6 +93,7 @@ export const zhCN = {
     address: '地址',
     floors: '层数',
     floorsValue: '{{count}} 层',
+    floorsEstimated: '按高度估算',
     height: '高度',
     heightValue: '{{value}} 米',
     heightSource: { measured: '实测', levels: '按层数推算', default: '默认值', generated: '生成数据' },

@@ -13,6 +13,7 @@ import { trustPropertyMigration } from '../trustProperty/migration.ts';
 import { microProjectsMigration } from '../microProjects/migration.ts';
 import { pointsMigration } from '../points/migration.ts';
 import { incidentSourceCategoryMigration } from '../incidents/sourceCategoryMigration.ts';
+import { mapImportMigration } from '../mapImport/migration.ts';
 export interface Migration {
   version: number;
   name: string;
@@ -286,5 +287,5 @@ CREATE TABLE twin_key (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14), directorScenesMigration(16), trustPropertyMigration(17), pointsMigration(18), microProjectsMigration(19), incidentSourceCategoryMigration(22)];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14), directorScenesMigration(16), trustPropertyMigration(17), pointsMigration(18), microProjectsMigration(19), mapImportMigration(21), incidentSourceCategoryMigration(22)];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -21,6 +21,10 @@ export const BASEMAP_COLOURS = {
   roadMid: '#2c4d6c',
   roadMinor: '#1e3550',
   roadPath: '#1a2c40',
+  rail: '#6b6f86',
+  railTie: '#050a14',
+  ferry: '#2f7fb8',
+  way: '#243246',
 } as const;
 
 const kindIn = (...kinds: string[]): ExpressionSpecification => ['in', ['get', 'kind'], ['literal', kinds]];
@@ -73,6 +77,45 @@ export function buildBasemapStyle(basemap: BasemapCollection): StyleSpecificatio
         source: 'basemap',
         filter: ['all', layerIs('water'), ['==', ['geometry-type'], 'Polygon']],
         paint: { 'line-color': BASEMAP_COLOURS.waterEdge, 'line-width': 1.2, 'line-opacity': 0.8 },
+      },
+      {
+        id: 'water-line',
+        type: 'line',
+        source: 'basemap',
+        filter: ['all', layerIs('water'), ['in', ['geometry-type'], ['literal', ['LineString', 'MultiLineString']]]],
+        layout: { 'line-cap': 'round', 'line-join': 'round' },
+        paint: { 'line-color': BASEMAP_COLOURS.waterEdge, 'line-width': width(3), 'line-opacity': 0.8 },
+      },
+      // Railways, metro, trams and ferries: their own kinds, never routed (layer `transit`).
+      {
+        id: 'transit-ferry',
+        type: 'line',
+        source: 'basemap',
+        filter: ['all', layerIs('transit'), kindIn('ferry')],
+        paint: { 'line-color': BASEMAP_COLOURS.ferry, 'line-width': width(1.6), 'line-dasharray': [1, 3], 'line-opacity': 0.9 },
+      },
+      {
+        id: 'transit-rail',
+        type: 'line',
+        source: 'basemap',
+        filter: ['all', layerIs('transit'), ['!', kindIn('ferry')]],
+        layout: { 'line-join': 'round' },
+        paint: { 'line-color': BASEMAP_COLOURS.rail, 'line-width': width(3), 'line-opacity': ['match', ['get', 'kind'], ['subway'], 0.45, 0.85] },
+      },
+      {
+        id: 'transit-rail-ties',
+        type: 'line',
+        source: 'basemap',
+        filter: ['all', layerIs('transit'), ['!', kindIn('ferry')]],
+        minzoom: 14,
+        paint: { 'line-color': BASEMAP_COLOURS.railTie, 'line-width': width(1.6), 'line-dasharray': [3, 3] },
+      },
+      {
+        id: 'way-untravelled',
+        type: 'line',
+        source: 'basemap',
+        filter: layerIs('way'),
+        paint: { 'line-color': BASEMAP_COLOURS.way, 'line-width': width(2.5), 'line-dasharray': [1, 1.5] },
       },
       {
         id: 'road-path',

@@ -9,7 +9,7 @@ import { IconLayer, SolidPolygonLayer, TextLayer } from '@deck.gl/layers';
 import { CollisionFilterExtension } from '@deck.gl/extensions';
 import type { BuildingColumns, Facility } from '../../../../electron/common/dto.ts';
 import type { BuildingGeometry } from './buildingGeometry.ts';
-import { expandRowColours } from './buildingGeometry.ts';
+import { expandRowColours, polygonPositions } from './buildingGeometry.ts';
 import type { BuildingColouring } from './buildingColours.ts';
 import { BuildingMaterialExtension } from './BuildingMaterialExtension.ts';
 import type { IconAtlas } from './facilityIcons.ts';
@@ -51,6 +51,13 @@ const materialExtension = new BuildingMaterialExtension();
 const collisionExtension = new CollisionFilterExtension();
 
 const binaryCache = new WeakMap<BuildingGeometry, { colouring: BuildingColouring; data: object }>();
+const positionCache = new WeakMap<BuildingGeometry, ReturnType<typeof polygonPositions>>();
+/** Floating parts need x, y, base positions: built once per geometry, not per colouring. */
+function positionsOf(geometry: BuildingGeometry): ReturnType<typeof polygonPositions> {
+  let hit = positionCache.get(geometry);
+  if (!hit) positionCache.set(geometry, (hit = polygonPositions(geometry)));
+  return hit;
+}
 function binaryBuildings(geometry: BuildingGeometry, colouring: BuildingColouring): object {
   const hit = binaryCache.get(geometry);
   if (hit && hit.colouring === colouring) return hit.data;
@@ -58,7 +65,7 @@ function binaryBuildings(geometry: BuildingGeometry, colouring: BuildingColourin
     length: geometry.polygonCount,
     startIndices: geometry.startIndices,
     attributes: {
-      getPolygon: { value: geometry.positions, size: 2 },
+      getPolygon: positionsOf(geometry),
       getElevation: { value: geometry.vertexElevation, size: 1 },
       getFillColor: { value: expandRowColours(geometry, colouring.rowColours), size: 4, normalized: true },
       getBuildingRow: { value: geometry.vertexRow, size: 1 },
@@ -92,7 +99,7 @@ const LABEL_STYLE: Record<LabelDatum['kind'], { size: number; colour: [number, n
 };
 
 interface OutlineDatum {
-  polygon: [number, number][];
+  polygon: [number, number, number][];
   height: number;
 }
 let outlineCache: { geometry: BuildingGeometry; row: number; data: OutlineDatum[] } | null = null;
@@ -100,12 +107,14 @@ let outlineCache: { geometry: BuildingGeometry; row: number; data: OutlineDatum[
 function selectionOutline(columns: BuildingColumns, geometry: BuildingGeometry, row: number): OutlineDatum[] {
   if (outlineCache && outlineCache.geometry === geometry && outlineCache.row === row) return outlineCache.data;
   const data: OutlineDatum[] = [];
-  const height = columns.heightM[row] ?? 0;
+  const top = columns.heightM[row] ?? 0;
+  const base = Math.min(top, columns.baseM?.[row] ?? 0);
+  const height = top - base;
   for (let p = 0; p < geometry.polygonCount; p++) {
     if (columns.polygonBuilding[p] !== row) continue;
-    const polygon: [number, number][] = [];
+    const polygon: [number, number, number][] = [];
     for (let v = geometry.startIndices[p]!; v < geometry.startIndices[p + 1]!; v++) {
-      polygon.push([geometry.positions[2 * v]!, geometry.positions[2 * v + 1]!]);
+      polygon.push([geometry.positions[2 * v]!, geometry.positions[2 * v + 1]!, base]);
     }
     data.push({ polygon, height });
   }

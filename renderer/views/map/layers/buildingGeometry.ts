@@ -25,8 +25,13 @@ export interface BuildingGeometry {
   vertexCount: number;
   /** [vertexCount] building row of each vertex, as float for the shader. */
   vertexRow: Float32Array;
-  /** [vertexCount] extrusion height in metres. */
+  /** [vertexCount] extrusion height in metres (from the base to the top). */
   vertexElevation: Float32Array;
+  /**
+   * [vertexCount] height of the base above the ground (a building part on a podium), or null when
+   * every building stands on the ground.
+   */
+  vertexBase: Float32Array | null;
   /** [count × 2] roof/footprint centre per building row, absolute lon/lat. */
   centroids: Float64Array;
   /** Building id → row. */
@@ -42,6 +47,7 @@ export function buildBuildingGeometry(cols: BuildingColumns): BuildingGeometry {
   const positions = new Float32Array(vertexCount * 2);
   const vertexRow = new Float32Array(vertexCount);
   const vertexElevation = new Float32Array(vertexCount);
+  let vertexBase: Float32Array | null = null;
   // Area-weighted centroid accumulators per building (metres are not needed: only the ratio).
   const accX = new Float64Array(cols.count);
   const accY = new Float64Array(cols.count);
@@ -54,7 +60,10 @@ export function buildBuildingGeometry(cols: BuildingColumns): BuildingGeometry {
     const e = srcStart[p + 1]!;
     const n = e - s;
     const row = cols.polygonBuilding[p]!;
-    const h = cols.heightM[row] ?? 0;
+    const top = cols.heightM[row] ?? 0;
+    const base = Math.min(top, cols.baseM?.[row] ?? 0);
+    const h = top - base;
+    if (base > 0) vertexBase ??= new Float32Array(vertexCount);
     startIndices[p] = out;
     // Shoelace over the ring (x scaled by cos(lat) so the centroid weights are true areas).
     let a2 = 0;
@@ -89,6 +98,7 @@ export function buildBuildingGeometry(cols: BuildingColumns): BuildingGeometry {
       positions[2 * out + 1] = src[2 * (s + k) + 1]!;
       vertexRow[out] = row;
       vertexElevation[out] = h;
+      if (base > 0) vertexBase![out] = base;
       out++;
     }
   }
@@ -110,9 +120,26 @@ export function buildBuildingGeometry(cols: BuildingColumns): BuildingGeometry {
     vertexCount: out,
     vertexRow,
     vertexElevation,
+    vertexBase,
     centroids,
     rowOfId,
   };
+}
+
+/**
+ * Positions for deck.gl: the 2D offsets as they are when every building stands on the ground, else
+ * x, y, base interleaved, so a part is extruded from its base (deck.gl adds the elevation to z).
+ */
+export function polygonPositions(geom: BuildingGeometry): { value: Float32Array; size: 2 | 3 } {
+  const base = geom.vertexBase;
+  if (!base) return { value: geom.positions, size: 2 };
+  const out = new Float32Array(geom.vertexCount * 3);
+  for (let v = 0; v < geom.vertexCount; v++) {
+    out[3 * v] = geom.positions[2 * v]!;
+    out[3 * v + 1] = geom.positions[2 * v + 1]!;
+    out[3 * v + 2] = base[v]!;
+  }
+  return { value: out, size: 3 };
 }
 
 /** Expands one RGBA colour per building row into the per-vertex colour buffer. */
