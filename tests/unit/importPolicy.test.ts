@@ -499,7 +499,9 @@ describe('a twin that is not the demo: --name', () => {
       await importIntoTwin(db, [file], undefined, quiet, { name: 'Guanshan' });
       expect(await twinName(db)).toBe('Guanshan');
       const bad = buildProgram();
-      bad.commands.find((c) => c.name() === 'import')!.exitOverride().configureOutput({ writeErr: () => undefined });
+      // Map data is `import`'s default subcommand (`import tickets` is another).
+      const importMap = bad.commands.find((c) => c.name() === 'import')!.commands.find((c) => c.name() === 'map')!;
+      importMap.exitOverride().configureOutput({ writeErr: () => undefined });
       await expect(bad.parseAsync(['node', 'civictwin', 'import', '--db', db, '--crs', 'utm', file])).rejects.toThrow(/--crs must be one of wgs84, gcj02, bd09/);
     } finally {
       console.log = log;
