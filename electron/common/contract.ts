@@ -21,6 +21,14 @@ import type {
 import { z } from 'zod';
 import type { Access } from './access.ts';
 import { epochMs, m, NO_ARGS, reason, recordId, type MemberSpec, type MethodSpec } from './sections.ts';
+
+/** A twin's display name: what a wall shows in its title, so one line of printable text. */
+const twinName = z
+  .string()
+  .trim()
+  .min(1, 'The name is empty.')
+  .max(60, 'A name is at most 60 characters.')
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'A name is one line of printable text.');
 import { TYPHOON_SECTION, type TyphoonApi } from './typhoon/contract.ts';
 import { DEMO_SECTION, type DemoApi } from './demo/contract.ts';
 import { INCIDENTS_SECTION, type IncidentsApi } from './incidents/contract.ts';
@@ -40,6 +48,8 @@ import type { AuditFilter, AuditPage, AuditVerdict } from './auditLog.ts';
 export interface StoreApi {
   /** Name, extent, counts and attribution of the open twin. */
   getTwinInfo(): Promise<TwinInfo>;
+  /** Renames the twin (a street office's own district, not the folder it was imported into); audited. */
+  renameTwin(name: string): Promise<TwinInfo>;
   /** Every building as typed-array columns (binary attributes for deck.gl). */
   getBuildings(): Promise<BuildingColumns>;
   /** The offline base map. */
@@ -160,6 +170,7 @@ const auditFilter = z.strictObject({
 export const SECTIONS = {
   store: {
     getTwinInfo: NO_ARGS('view'),
+    renameTwin: m('supervisor', twinName),
     getBuildings: NO_ARGS('view'),
     getBasemap: NO_ARGS('view'),
     getFacilities: NO_ARGS('view'),

@@ -60,6 +60,17 @@ export class StoreService implements StoreApi {
     this.options = options;
   }
 
+  public async renameTwin(name: string): Promise<TwinInfo> {
+    const before = (await this.getTwinInfo()).name;
+    const after = name.trim();
+    await this.store.transaction(async () => {
+      await this.store.run("INSERT OR REPLACE INTO twin_meta VALUES ('name', $1)", [after]);
+      await appendAudit(this.store, { actor: currentActor(), action: 'rename_twin', subject: 'twin', reason: `${before} → ${after}`, atMs: Date.now() });
+    });
+    this.infoCache = null;
+    return this.getTwinInfo();
+  }
+
   public async getTwinInfo(): Promise<TwinInfo> {
     if (this.infoCache) return this.infoCache;
     const meta = new Map(

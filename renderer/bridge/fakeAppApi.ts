@@ -372,6 +372,10 @@ export function createFakeAppApi(): AppApi {
 
   const store: StoreApi = {
     getTwinInfo: () => delay(info),
+    renameTwin: (name) => {
+      info.name = name.trim();
+      return delay(info);
+    },
     getBuildings: () => delay(cols, 120),
     getBasemap: () => delay(basemap(), 80),
     getFacilities: () => delay(facs),

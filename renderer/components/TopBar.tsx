@@ -11,6 +11,7 @@ import { useSessionStore } from '../state/sessionStore.ts';
 import { signOut } from '../actions/session.ts';
 import { usePanelTick } from '../state/panelClock.ts';
 import { AuditButton } from './audit/AuditButton.tsx';
+import { TwinName } from './TwinName.tsx';
 
 /** Open incidents and how many are overdue, and open meter alerts: the live figures of the bar. */
 export function LiveKpis(): React.JSX.Element | null {
@@ -82,9 +83,7 @@ export function TopBar(): React.JSX.Element {
       <div className="brand">
         <span className="brand-mark" aria-hidden />
         <div className="brand-text">
-          <h1 className="district" data-testid="district-name">
-            {info?.name ?? 'CivicTwin'}
-          </h1>
+          <TwinName />
           <span className="product">{t('app.product')}</span>
         </div>
       </div>

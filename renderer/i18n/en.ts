@@ -7,6 +7,8 @@ export const en: Messages = {
     product: 'Community Digital Twin',
   },
   top: {
+    rename: 'Rename the twin',
+    renameLabel: 'Twin name (Enter saves, Esc cancels)',
     buildings: 'Buildings',
     households: 'Households',
     persons: 'Residents',

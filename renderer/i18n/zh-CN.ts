@@ -5,6 +5,8 @@ export const zhCN = {
     product: '社区数字孪生指挥舱',
   },
   top: {
+    rename: '重命名孪生',
+    renameLabel: '孪生名称（回车保存，Esc 取消）',
     buildings: '楼栋',
     households: '户数',
     persons: '人口',
