@@ -86,7 +86,7 @@ export const pointsStrings = {
     },
     chart: {
       trend: 'Points and active households by month',
-      kinds: 'Points by activity, and the elderly's share',
+      kinds: 'Points by activity, and the elderly\'s share',
       ageBands: 'Who takes part: share of residents vs share of participants',
       householdTypes: 'Participation by household type',
       grids: 'Households taking part by grid',

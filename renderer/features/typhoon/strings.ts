@@ -37,7 +37,7 @@ export const typhoonStrings = {
   },
   en: {
     title: 'Typhoon plan',
-    noStorms: 'No typhoon tracks in this twin yet: import them with civictwin typhoon import, or connect the weather service's bulletins.',
+    noStorms: 'No typhoon tracks in this twin yet: import them with civictwin typhoon import, or connect the weather service\'s bulletins.',
     closest: 'closest {{km}} km',
     onMap: 'On map',
     rehearsal: 'Rehearsal: a past storm moved by {{days}} days, landfall in about 24 h',
