@@ -298,6 +298,16 @@ describe('KPI figures against hand-written SQL over the same events', () => {
       expect(k.hotspotMap.find((h) => h.buildingId === b.building_id)?.count).toBe(b.n);
     expect(k.hotspots[0]!.count).toBeGreaterThanOrEqual(k.hotspots.at(-1)!.count);
     expect(k.hotspots[0]!.label).toBeTruthy();
+    // Each building hot spot names its most reported category (ties: the category listed first).
+    for (const h of k.hotspots.filter((x) => x.buildingId !== null).slice(0, 5)) {
+      const cats = await store.all<{ category: string; n: number }>(
+        `SELECT category, count(*)::INTEGER AS n FROM incidents WHERE building_id = $b AND epoch_ms(reported_at) >= $from AND epoch_ms(reported_at) < $to GROUP BY category`,
+        { b: h.buildingId!, from: period.fromMs, to: period.toMs },
+      );
+      const most = Math.max(...cats.map((c) => c.n));
+      const expected = INCIDENT_CATEGORIES.find((c) => cats.some((x) => x.category === c && x.n === most));
+      expect(h.topCategory).toBe(expected);
+    }
     // Workload by the last assignee.
     for (const w of [...k.workload.gridWorkers, ...k.workload.departments].slice(0, 10)) {
       const kind = k.workload.gridWorkers.includes(w) ? 'grid_worker' : 'department';

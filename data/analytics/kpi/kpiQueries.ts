@@ -216,20 +216,26 @@ async function satisfaction(
 }
 
 async function hotspots(store: DuckDbStore, p: Params): Promise<Hotspot[]> {
-  // By place and category first (the category reported most is the one with most rows), then by place.
+  // The places first (one aggregate by place over the period: a year of the 100k district is 3 M
+  // incidents), the 500 most reported kept; only their incidents are then counted by category to
+  // name each one's most reported category (ties: the category listed first). Counting every
+  // place × category pair first cost 1.9 s on that year; this is one pass plus a small one.
   const rows = await all<Record<string, unknown>>(
     store,
-    `SELECT h.*, coalesce(b.address, a.name) AS label FROM (
-       SELECT place_key, sum(n) AS n, arg_max(category, n * 100 - category_rank) AS top_category,
-         any_value(lon) AS lon, any_value(lat) AS lat, any_value(grid_id) AS grid_id
-       FROM (
-         SELECT place_key, category, count(*) AS n, any_value(place_lon) AS lon, any_value(place_lat) AS lat, any_value(grid_id) AS grid_id,
-           ${CATEGORY_RANK} AS category_rank
-         FROM ${FACTS_TABLE} WHERE ${IN_PERIOD} GROUP BY place_key, category
-       ) GROUP BY place_key HAVING sum(n) >= ${KPI_HOTSPOT_MIN_REPORTS}
+    `WITH top AS (
+       SELECT place_key, count(*) AS n, any_value(place_lon) AS lon, any_value(place_lat) AS lat, any_value(grid_id) AS grid_id
+       FROM ${FACTS_TABLE} WHERE ${IN_PERIOD} GROUP BY place_key HAVING count(*) >= ${KPI_HOTSPOT_MIN_REPORTS}
        ORDER BY n DESC, place_key LIMIT ${KPI_HOTSPOT_MAP_MAX}
-     ) h LEFT JOIN buildings b ON h.place_key > 0 AND b.id = h.place_key LEFT JOIN areas a ON a.id = h.grid_id
-     ORDER BY h.n DESC, h.place_key`,
+     ), best AS (
+       SELECT place_key, arg_max(category, c * 100 - category_rank) AS top_category FROM (
+         SELECT place_key, category, count(*) AS c, ${CATEGORY_RANK} AS category_rank
+         FROM ${FACTS_TABLE} WHERE ${IN_PERIOD} AND place_key IN (SELECT place_key FROM top) GROUP BY place_key, category
+       ) GROUP BY place_key
+     )
+     SELECT top.*, best.top_category, coalesce(b.address, a.name) AS label
+     FROM top JOIN best USING (place_key)
+       LEFT JOIN buildings b ON top.place_key > 0 AND b.id = top.place_key LEFT JOIN areas a ON a.id = top.grid_id
+     ORDER BY top.n DESC, top.place_key`,
     p,
   );
   return rows.map((r) => {
