@@ -11,6 +11,7 @@ import { dispatchMigration } from '../dispatch/migration.ts';
 import { directorScenesMigration } from '../director/scenes.ts';
 import { trustPropertyMigration } from '../trustProperty/migration.ts';
 import { pointsMigration } from '../points/migration.ts';
+import { meterShapeMigration } from '../meters/migration.ts';
 export interface Migration {
   version: number;
   name: string;
@@ -284,5 +285,5 @@ CREATE TABLE twin_key (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14), directorScenesMigration(16), trustPropertyMigration(17), pointsMigration(18)];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14), directorScenesMigration(16), trustPropertyMigration(17), pointsMigration(18), meterShapeMigration(19)];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
