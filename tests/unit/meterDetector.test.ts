@@ -10,6 +10,7 @@ import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { generateDistrict } from '../../data/seed/generateDistrict.ts';
 import { dayAt, detectEpisodes, loadLabels, loadMeterMatrix, scoreEpisodes } from '../../data/analytics/meterDetector.ts';
 import { evaluateOnDaiad } from '../../data/analytics/meterRealEval.ts';
+import { MeterAlertService } from '../../electron/services/alerts/MeterAlertService.ts';
 import { realDataDir, tempDir } from './helpers.ts';
 
 const tmp = tempDir();
@@ -66,5 +67,29 @@ describe.skipIf(!DAIAD || !existsSync(DAIAD))('meter detector on real smart-mete
     expect(clean.filter((e) => e.kind !== 'no_usage').length / cleanDays * 1000).toBeLessThan(3);
     for (const e of clean.filter((x) => x.kind === 'no_usage')) expect(e.waterL, `home ${e.householdId} ${e.startDay}`).toBeLessThan(0.1 * e.usualWaterL);
     expect(r.cleanAlertsPer1000).toBeLessThan(25);
+  });
+});
+
+describe('live no-usage alert on hourly readings, where the fridge keeps running', () => {
+  it('alerts for a home whose only use for 28 h is its fridge’s base load, not for one with a kettle in the morning', async () => {
+    const store = await DuckDbStore.open(tmp.path('live.duckdb'), { create: true });
+    await store.run(`INSERT INTO households (id, building_id, floor, slot, unit, size, care_flags) VALUES (1, 1, 1, 0, '101', 1, 1), (2, 1, 1, 1, '102', 1, 1)`);
+    const now = Date.parse('2026-11-24T08:00:00Z');
+    const rows: string[] = [];
+    for (let k = 48; k >= 1; k--) {
+      const ts = new Date(now - k * 3600_000).toISOString().replace('T', ' ').replace('Z', '');
+      const fridge = 0.06 + 0.03 * ((k * 7) % 3); // 0.06–0.12 kWh an hour: compressor cycles, router, standby
+      const home1Active = k > 28 && k % 3 === 0; // someone home until 28 h ago, then nobody
+      const home2Active = k % 5 === 0; // a kettle, a wash: activity every few hours throughout
+      rows.push(`('a${k}', 1, TIMESTAMP '${ts}', 60, ${home1Active ? 12 : 0}, ${home1Active ? fridge + 0.5 : fridge})`);
+      rows.push(`('b${k}', 2, TIMESTAMP '${ts}', 60, ${home2Active ? 9 : 0}, ${home2Active ? fridge + 0.4 : fridge})`);
+    }
+    await store.run(`INSERT INTO meter_readings VALUES ${rows.join(',')}`);
+    const raised = await new MeterAlertService(store, () => now).checkLive();
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatch(/^no_usage-1-/);
+    const alert = await store.one<{ explanation: string }>(`SELECT explanation::VARCHAR AS explanation FROM meter_alerts WHERE id = '${raised[0]}'`);
+    expect((JSON.parse(alert!.explanation) as { hours: number }).hours).toBeGreaterThanOrEqual(27);
+    store.close();
   });
 });
