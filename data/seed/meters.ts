@@ -50,7 +50,8 @@ export const NO_USAGE_WATCHED_FLAGS = 19;
  *    unannounced absence of a watched household IS what the no-usage alert is for (nobody knows
  *    where they are), so it is labelled `no_usage`; other households' absences are not watched
  *    (a family's holiday is nobody's business) and not labelled;
- *  - guests: 4-day blocks (~4 % of them) with ×1.6 water, ×1.3 activity power, more active hours;
+ *  - guests: a quarter of households have 3 days of visitors: ×1.6 water, ×1.3 activity power,
+ *    more active hours;
  *  - the minimum night flow is 0 on most nights and never more than ~1.5 L/h (a cistern refilling).
  * Anomalies (labelled): no_usage → nobody home but the fridge runs (water 0, power = base load
  * ±10 %, no activity hours: 25–50 % of a usual day, as the real homes in the issue);
@@ -71,9 +72,19 @@ export async function generateMeterReadings(
   const holidayLabels = await writeHolidays(store, seed, days, endDay);
   for (let lo = 1; lo <= maxHouseholdId; lo += BATCH_HOUSEHOLDS) {
     const hi = Math.min(maxHouseholdId, lo + BATCH_HOUSEHOLDS - 1);
+    // What depends on the day only (weekday, season) is computed once per day, not per reading.
     await store.run(/* sql */ `
       INSERT INTO meter_daily (household_id, day, water_l, power_kwh, night_min_l, water_active_h, power_active_h)
-      WITH hh AS (
+      WITH cal AS (
+        SELECT k, day,
+               CASE WHEN dayofweek(day) IN (0, 6) THEN 1.08 ELSE 1.0 END AS weekend_water,
+               CASE WHEN dayofweek(day) IN (0, 6) THEN 1.12 ELSE 1.0 END AS weekend_power,
+               -- Air conditioning peaks in late July, heating in mid-January; showers in summer.
+               1 + 0.9 * pow(greatest(0, cos(2 * pi() * (dayofyear(day) - 205) / 365.0)), 2)
+                 + 0.5 * pow(greatest(0, cos(2 * pi() * (dayofyear(day) - 20) / 365.0)), 2) AS season,
+               1 + 0.12 * cos(2 * pi() * (dayofyear(day) - 205) / 365.0) AS season_water
+        FROM (SELECT k, DATE '${endDay}' - ${days - 1} + k::INTEGER AS day FROM range(${days}) t(k))
+      ), hh AS (
         SELECT h.id, h.size,
                (80 + 70 * ${unit(seed, 'h.id', 1)}) * pow(h.size, 0.85) AS water_base,
                0.8 + 0.7 * ${unit(seed, 'h.id', 12)} AS base_kwh,
@@ -81,35 +92,27 @@ export async function generateMeterReadings(
                (2 + 2.2 * pow(h.size, 0.7)) * (0.8 + 0.4 * ${unit(seed, 'h.id', 13)}) AS water_hours,
                (5 + 3 * sqrt(h.size)) * (0.8 + 0.4 * ${unit(seed, 'h.id', 14)}) AS power_hours,
                6 + 20 * ${unit(seed, 'h.id', 3)} AS leak_lph,
+               -- Guests: a quarter of households have 3 days of visitors somewhere in the window.
+               CASE WHEN ${unit(seed, 'h.id', 17)} < 0.25 THEN floor(${days} * ${unit(seed, 'h.id', 15)})::INTEGER ELSE -10 END AS guest_k,
                l.kind, l.start_day, l.end_day, n.start_day AS away_from, n.end_day AS away_to
         FROM households h LEFT JOIN meter_anomaly_labels l ON l.household_id = h.id
           LEFT JOIN meter_away_notices n ON n.household_id = h.id
         WHERE h.id BETWEEN ${lo} AND ${hi}
-      ), d AS (
-        SELECT hh.*, unnest(range(${days})) AS k FROM hh
-      ), x AS (
-        SELECT d.*, DATE '${endDay}' - ${days - 1} + k::INTEGER AS day FROM d
       ), y AS (
-        SELECT x.*,
+        SELECT hh.*, cal.*,
                (kind IS NOT NULL AND day BETWEEN start_day AND end_day) AS hit,
                ((kind = 'no_usage' AND day BETWEEN start_day AND end_day) OR day BETWEEN away_from AND away_to) AS away,
-               ${unit(seed, 'id', '(k // 4)', 15)} < 0.04 AS guests,
-               CASE WHEN dayofweek(day) IN (0, 6) THEN 1.08 ELSE 1.0 END AS weekend_water,
-               CASE WHEN dayofweek(day) IN (0, 6) THEN 1.12 ELSE 1.0 END AS weekend_power,
-               -- Air conditioning peaks in late July, heating in mid-January; showers in summer.
-               1 + 0.9 * pow(greatest(0, cos(2 * pi() * (dayofyear(day) - 205) / 365.0)), 2)
-                 + 0.5 * pow(greatest(0, cos(2 * pi() * (dayofyear(day) - 20) / 365.0)), 2) AS season,
-               1 + 0.12 * cos(2 * pi() * (dayofyear(day) - 205) / 365.0) AS season_water,
+               k BETWEEN guest_k AND guest_k + 2 AS guests,
                (0.8 + 0.4 * ${unit(seed, 'id', 'k', 5)}) * (CASE WHEN ${unit(seed, 'id', 'k', 6)} < 0.1 THEN 1.3 ELSE 1.0 END) AS water_noise,
                0.82 + 0.36 * ${unit(seed, 'id', 'k', 7)} AS power_noise,
-               0.75 + 0.5 * ${unit(seed, 'id', 'k', 16)} AS hours_noise,
+               ${unit(seed, 'id', 'k', 10)} AS u_base,
                CASE WHEN ${unit(seed, 'id', 'k', 8)} < 0.88 THEN 0 ELSE 0.1 + 1.4 * ${unit(seed, 'id', 'k', 9)} END AS night_normal
-        FROM x
+        FROM hh CROSS JOIN cal
       ), z AS (
         SELECT y.*,
                CASE WHEN hit AND kind = 'sudden_change' THEN 3.0 WHEN guests THEN 1.6 ELSE 1.0 END AS water_factor,
                CASE WHEN hit AND kind = 'sudden_change' THEN 3.0 WHEN guests THEN 1.3 ELSE 1.0 END AS power_factor,
-               CASE WHEN hit AND kind = 'sudden_change' THEN 1.3 WHEN guests THEN 1.3 ELSE 1.0 END AS hours_factor
+               CASE WHEN (hit AND kind = 'sudden_change') OR guests THEN 1.3 ELSE 1.0 END AS hours_factor
         FROM y
       )
       SELECT id, day,
@@ -118,14 +121,15 @@ export async function generateMeterReadings(
           WHEN hit AND kind = 'night_flow' THEN water_base * water_noise * weekend_water * season_water + leak_lph * 24 * 0.95
           ELSE water_base * water_noise * weekend_water * season_water * water_factor END, 1)::REAL,
         round(CASE
-          WHEN away THEN base_kwh * (0.9 + 0.2 * ${unit(seed, 'id', 'k', 10)})
-          ELSE base_kwh * (0.95 + 0.1 * ${unit(seed, 'id', 'k', 10)}) + activity_kwh * power_noise * weekend_power * season * power_factor END, 2)::REAL,
+          WHEN away THEN base_kwh * (0.9 + 0.2 * u_base)
+          ELSE base_kwh * (0.95 + 0.1 * u_base) + activity_kwh * power_noise * weekend_power * season * power_factor END, 2)::REAL,
         round(CASE
           WHEN away THEN 0
           WHEN hit AND kind = 'night_flow' THEN leak_lph * (0.9 + 0.2 * ${unit(seed, 'id', 'k', 11)})
           ELSE night_normal END, 1)::REAL,
-        CASE WHEN away THEN 0 ELSE least(22, greatest(1, round(water_hours * hours_noise * hours_factor))) END::UTINYINT,
-        CASE WHEN away THEN 0 ELSE least(23, greatest(2, round(power_hours * hours_noise * hours_factor * sqrt(season)))) END::UTINYINT
+        -- Activity hours follow the day's own use (a busy day has more of them).
+        CASE WHEN away THEN 0 ELSE least(22, greatest(1, round(water_hours * water_noise * hours_factor))) END::UTINYINT,
+        CASE WHEN away THEN 0 ELSE least(23, greatest(2, round(power_hours * power_noise * hours_factor * sqrt(season)))) END::UTINYINT
       FROM z ORDER BY id, day`);
     opts.onBatch?.(hi, maxHouseholdId);
   }
