@@ -235,7 +235,7 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
       snp[d + 1] = snp[d]! + (okP ? 1 : 0);
       // A day "with use": a draw in some hour where hours are read, else ≥ 2 L (a leak alone is no use).
       const a = waterActive[o + d]!;
-      const used = a === HOURS_UNKNOWN ? w >= 2 : a > 0 && okW;
+      const used = a === HOURS_UNKNOWN ? w >= 2 : a > 0; // a cell without a reading keeps HOURS_UNKNOWN
       swu[d + 1] = swu[d]! + (used ? w : 0);
       snu[d + 1] = snu[d]! + (used ? 1 : 0);
     }
@@ -299,7 +299,7 @@ const MIN_USED_WEEK_DAYS = 4;
 const flagOwnBaseline: FlagDays = (m, o, first, s, flags, baseW, baseP) => {
   const D = m.days;
   const { water, power, nightMin, waterActive, powerActive, away } = m;
-  const watched = m.watched[o / D] === 1;
+  const watched = m.watched[(o / D) | 0] === 1;
   const { w: sw, n: sn, p: sp, np: snp, wu: swu, nu: snu } = s;
   let any = false;
   flags.fill(-1);
@@ -344,13 +344,15 @@ const flagOwnBaseline: FlagDays = (m, o, first, s, flags, baseW, baseP) => {
       const usedBase = snu[b1 + 1]! - snu[b0]!;
       const usedWeek = snu[d + 1]! - snu[d - 6]!;
       if (usedBase < MIN_USED_BASE_DAYS || usedWeek < MIN_USED_WEEK_DAYS) continue;
-      const bu = (swu[b1 + 1]! - swu[b0]!) / usedBase;
-      const au = (swu[d + 1]! - swu[d - 6]!) / usedWeek;
-      const weekP = snp[d + 1]! - snp[d - 6]!;
-      const ap = weekP === 7 && bp === bp ? (sp[d + 1]! - sp[d - 6]!) / 7 : NaN;
-      const up = au >= 2.2 * bu && (ap !== ap || ap >= 1.8 * bp);
-      const down = au <= 0.35 * bu && (ap !== ap || ap <= 0.6 * bp) && usedWeek === 7;
-      if (up || down) {
+      // Week mean over days with use against the baseline's, cross-multiplied (no division per day).
+      const weekW = (swu[d + 1]! - swu[d - 6]!) * usedBase;
+      const baseWU = (swu[b1 + 1]! - swu[b0]!) * usedWeek;
+      const up = weekW >= 2.2 * baseWU;
+      const down = !up && weekW <= 0.35 * baseWU && usedWeek === 7;
+      if (!up && !down) continue;
+      // Power, where metered all week, must move the same way (the base load damps it).
+      const ap = snp[d + 1]! - snp[d - 6]! === 7 && bp === bp ? (sp[d + 1]! - sp[d - 6]!) / 7 : NaN;
+      if (ap !== ap || (up ? ap >= 1.8 * bp : ap <= 0.6 * bp)) {
         flags[d] = 2;
         any = true;
       }
