@@ -6,13 +6,22 @@
  * objects. A million households × 90 days is ~90M cells; SQL window functions over the same data
  * took ~0.5 µs a row on this machine (≈ 45 s), the matrix scan a few seconds in all.
  *
- * Our detector compares each household with its OWN baseline (mean of days −35…−8):
- *  - no_usage: water under max(2 L, 5 %) and power under 15 % of baseline on the same day — for
- *    someone living alone, a day without a tap or a kettle (standby power remains);
+ * Our detector compares each household with its OWN baseline (days −35…−8):
+ *  - no_usage, only for watched households (elderly or disabled members; every row when the
+ *    matrix has no care flags) and never on a day the household announced it would be away:
+ *    - where readings are hourly (`waterActive` known): a whole day (≥ 24 h) without one water
+ *      draw and, if power is read hourly too, without one hour above the base load, in a home
+ *      that usually has ≥ 2 such hours a day. A fridge keeps running on an empty flat, so the
+ *      daily power total (25–50 % of usual on real homes) says little; the missing peaks do;
+ *    - where readings are daily: water under max(2 L, 5 %) and power under 15 % of baseline (the
+ *      old daily-total rule; without a power meter, water alone);
  *  - night_flow: the minimum night-time hourly flow stays ≥ 3 L/h for 3 days — water running when
  *    nobody uses it: a leak or a tap left open;
- *  - sudden_change: the 7-day mean of BOTH water and power is ≥ 2.2× or ≤ 0.35× the baseline —
- *    a change in who lives there or how (both meters move together, unlike a leak).
+ *  - sudden_change: the 7-day mean water over days with use is ≥ 2.2× (or ≤ 0.35×) the
+ *    baseline's mean over days with use (days away would otherwise make a return look like a
+ *    change), and power, where metered, moved the same way (≥ 1.8× / ≤ 0.6×: the base load
+ *    damps it) — a change in who lives there or how (both meters move together, unlike a leak).
+ *    A water-only home is judged on water.
  * Flagged days are joined into episodes (consecutive days per household and kind).
  *
  * `domain_rule` is the rule from the domain background (the last two days both below 10 % of the
@@ -34,11 +43,23 @@ export interface MeterMatrix {
   /** First day, `YYYY-MM-DD` (UTC). */
   startDay: string;
   days: number;
-  /** [households × days]; NaN where no reading exists. */
+  /** [households × days]; NaN where no reading exists (power: also where no power meter). */
   water: Float32Array;
   power: Float32Array;
   nightMin: Float32Array;
+  /** [households × days]: hours with a water draw / power above base load; 255 = not read hourly. */
+  waterActive: Uint8Array;
+  powerActive: Uint8Array;
+  /** [households × days]: 1 on a day the household announced it would be away. */
+  away: Uint8Array;
+  /** [households]: 1 where the no-usage alert watches the household. */
+  watched: Uint8Array;
 }
+
+/** No activity hour known (daily readings). */
+export const HOURS_UNKNOWN = 255;
+/** Care flags the no-usage alert watches: 独居老人, 残疾人, 60 岁以上 (as the generator's NO_USAGE_WATCHED_FLAGS). */
+export const NO_USAGE_WATCHED = 1 | 2 | 16;
 
 export const dayIndex = (startDay: string, day: string): number => Math.round((Date.parse(day) - Date.parse(startDay)) / DAY_MS);
 export const dayAt = (startDay: string, index: number): string => new Date(Date.parse(startDay) + index * DAY_MS).toISOString().slice(0, 10);
@@ -50,7 +71,8 @@ export const dayAt = (startDay: string, index: number): string => new Date(Date.
  * difference is a BIGINT, which has no plain JS storage: the outer cast keeps the fast read.)
  */
 const SLICE_SQL = `SELECT CAST((household_id - CAST($lo AS INTEGER)) * CAST($days AS INTEGER) + (day - CAST($from AS DATE)) AS INTEGER) AS cell,
-         water_l, power_kwh, night_min_l
+         water_l, coalesce(power_kwh, 'NaN'::REAL) AS power_kwh, night_min_l,
+         CAST(coalesce(water_active_h, ${HOURS_UNKNOWN}) * 256 + coalesce(power_active_h, ${HOURS_UNKNOWN}) AS USMALLINT) AS hours
   FROM meter_daily
   WHERE day BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND household_id BETWEEN CAST($lo AS INTEGER) AND CAST($hi AS INTEGER)`;
 
@@ -60,7 +82,7 @@ export async function loadMeterMatrix(store: DuckDbStore, fromDay: string, toDay
   // One slice holding every household; being the only one, its arrays are not reused.
   await forEachMeterSlice(store, fromDay, toDay, Number.MAX_SAFE_INTEGER, (m) => (whole = m));
   const empty = newMatrixArrays(0);
-  return whole ?? { householdIds: new Int32Array(0), startDay: fromDay, days: dayIndex(fromDay, toDay) + 1, ...empty };
+  return whole ?? { householdIds: new Int32Array(0), startDay: fromDay, days: dayIndex(fromDay, toDay) + 1, ...empty, watched: new Uint8Array(0) };
 }
 
 /**
@@ -87,21 +109,51 @@ export async function forEachMeterSlice(
     const days = dayIndex(fromDay, toDay) + 1;
     // The store keeps the statement prepared, so each slice after the first starts in one native
     // call, before JS takes up the previous slice (see DuckDbStore.materialize).
-    const start = (a: number) => store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo: a, hi: Math.min(hi, a + sliceSize - 1), days });
+    const start = (a: number) => {
+      const b = Math.min(hi, a + sliceSize - 1);
+      return Promise.all([
+        store.materialize(SLICE_SQL, { from: fromDay, to: toDay, lo: a, hi: b, days }),
+        store.columns(WATCH_SQL, { row: Int32Array, watched: Uint8Array }, { lo: a, hi: b }),
+        store.columns(AWAY_SQL, { row: Int32Array, s: Int32Array, e: Int32Array }, { lo: a, hi: b, from: fromDay, to: toDay }),
+      ]);
+    };
     const reused = newMatrixArrays(Math.min(sliceSize, Math.max(0, hi - lo + 1)) * days);
     let next = lo <= hi ? start(lo) : null;
     for (let a = lo; next; a += sliceSize) {
       const current = await next;
       next = a + sliceSize <= hi ? start(a + sliceSize) : null;
-      onSlice(scatterSlice(current, fromDay, toDay, a, Math.min(hi, a + sliceSize - 1), reused));
+      const m = scatterSlice(current[0], fromDay, toDay, a, Math.min(hi, a + sliceSize - 1), reused);
+      const [, watch, away] = current;
+      for (let i = 0; i < watch.rowCount; i++) m.watched[watch.row[i]!] = watch.watched[i]!;
+      for (let i = 0; i < away.rowCount; i++) {
+        const o = away.row[i]! * days;
+        for (let d = Math.max(0, away.s[i]!); d <= Math.min(days - 1, away.e[i]!); d++) m.away[o + d] = 1;
+      }
+      onSlice(m);
     }
   } finally {
     await store.run('RESET preserve_insertion_order'); // a setting of the database: give it back
   }
 }
 
-type MatrixArrays = Pick<MeterMatrix, 'water' | 'power' | 'nightMin'>;
-const newMatrixArrays = (cells: number): MatrixArrays => ({ water: new Float32Array(cells), power: new Float32Array(cells), nightMin: new Float32Array(cells) });
+/** Which households of a slice the no-usage alert watches (all, where care flags are unknown). */
+const WATCH_SQL = `SELECT CAST(id - CAST($lo AS INTEGER) AS INTEGER) AS row, ((care_flags & ${NO_USAGE_WATCHED}) <> 0 OR care_flags IS NULL)::UTINYINT AS watched
+  FROM households WHERE id BETWEEN CAST($lo AS INTEGER) AND CAST($hi AS INTEGER)`;
+/** Announced absences of a slice's households, as day columns of the matrix. */
+const AWAY_SQL = `SELECT CAST(household_id - CAST($lo AS INTEGER) AS INTEGER) AS row, CAST(start_day - CAST($from AS DATE) AS INTEGER) AS s,
+    CAST(end_day - CAST($from AS DATE) AS INTEGER) AS e
+  FROM meter_away_notices WHERE household_id BETWEEN CAST($lo AS INTEGER) AND CAST($hi AS INTEGER)
+    AND end_day >= CAST($from AS DATE) AND start_day <= CAST($to AS DATE)`;
+
+type MatrixArrays = Pick<MeterMatrix, 'water' | 'power' | 'nightMin' | 'waterActive' | 'powerActive' | 'away'>;
+const newMatrixArrays = (cells: number): MatrixArrays => ({
+  water: new Float32Array(cells),
+  power: new Float32Array(cells),
+  nightMin: new Float32Array(cells),
+  waterActive: new Uint8Array(cells),
+  powerActive: new Uint8Array(cells),
+  away: new Uint8Array(cells),
+});
 
 /** Builds one slice's matrix from its finished query result, in `into` when given (refilled). */
 function scatterSlice(result: MaterializedColumns, fromDay: string, toDay: string, lo: number, hi: number, into?: MatrixArrays): MeterMatrix {
@@ -115,17 +167,25 @@ function scatterSlice(result: MaterializedColumns, fromDay: string, toDay: strin
   const water = arrays.water.subarray(0, cells).fill(NaN);
   const power = arrays.power.subarray(0, cells).fill(NaN);
   const nightMin = arrays.nightMin.subarray(0, cells).fill(NaN);
-  result.forEachChunk({ cell: Int32Array, w: Float32Array, p: Float32Array, n: Float32Array }, (c, rows) => {
+  const waterActive = arrays.waterActive.subarray(0, cells).fill(HOURS_UNKNOWN);
+  const powerActive = arrays.powerActive.subarray(0, cells).fill(HOURS_UNKNOWN);
+  const away = arrays.away.subarray(0, cells).fill(0);
+  // Both activity counts travel in one column (water × 256 + power): one read less per cell.
+  result.forEachChunk({ cell: Int32Array, w: Float32Array, p: Float32Array, n: Float32Array, hrs: Uint16Array }, (c, rows) => {
     // Columns into locals first: 94M iterations must not look them up on the record each time.
-    const { cell, w, p, n } = c;
+    const { cell, w, p, n, hrs } = c;
     for (let i = 0; i < rows; i++) {
       const at = cell[i]!;
+      const x = hrs[i]!;
       water[at] = w[i]!;
       power[at] = p[i]!;
       nightMin[at] = n[i]!;
+      waterActive[at] = x >> 8;
+      powerActive[at] = x & 255;
     }
   });
-  return { householdIds, startDay: fromDay, days, water, power, nightMin };
+  // Every household watched until the households table says otherwise (forEachMeterSlice).
+  return { householdIds, startDay: fromDay, days, water, power, nightMin, waterActive, powerActive, away, watched: new Uint8Array(householdIds.length).fill(1) };
 }
 
 /** A run of consecutive flagged days for one household, with the figures its explanation quotes. */
@@ -155,21 +215,29 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
   const { water, power, nightMin } = m;
   const flagDays = detector === 'domain_rule' ? flagDomainRule : flagOwnBaseline;
   const episodes: MeterEpisode[] = [];
-  // Per-household prefix sums (reused): sums and counts of present days.
-  const sums: PrefixSums = { w: new Float64Array(D + 1), p: new Float64Array(D + 1), n: new Int32Array(D + 1) };
+  // Per-household prefix sums (reused): sums and counts of days with a reading of each meter.
+  const sums: PrefixSums = { w: new Float64Array(D + 1), n: new Int32Array(D + 1), p: new Float64Array(D + 1), np: new Int32Array(D + 1), wu: new Float64Array(D + 1), nu: new Int32Array(D + 1) };
   const flags = new Int8Array(D); // -1 none, else index in METER_ANOMALY_KINDS
   const baseW = new Float32Array(D);
   const baseP = new Float32Array(D);
+  const { waterActive } = m;
   for (let h = 0; h < m.householdIds.length; h++) {
     const o = h * D;
-    const { w: sw, p: sp, n: sn } = sums;
+    const { w: sw, n: sn, p: sp, np: snp, wu: swu, nu: snu } = sums;
     for (let d = 0; d < D; d++) {
       const w = water[o + d]!;
       const p = power[o + d]!;
-      const ok = w === w && p === p; // not NaN
-      sw[d + 1] = sw[d]! + (ok ? w : 0);
-      sp[d + 1] = sp[d]! + (ok ? p : 0);
-      sn[d + 1] = sn[d]! + (ok ? 1 : 0);
+      const okW = w === w; // not NaN
+      const okP = p === p;
+      sw[d + 1] = sw[d]! + (okW ? w : 0);
+      sn[d + 1] = sn[d]! + (okW ? 1 : 0);
+      sp[d + 1] = sp[d]! + (okP ? p : 0);
+      snp[d + 1] = snp[d]! + (okP ? 1 : 0);
+      // A day "with use": a draw in some hour where hours are read, else ≥ 2 L (a leak alone is no use).
+      const a = waterActive[o + d]!;
+      const used = a === HOURS_UNKNOWN ? w >= 2 : a > 0; // a cell without a reading keeps HOURS_UNKNOWN
+      swu[d + 1] = swu[d]! + (used ? w : 0);
+      snu[d + 1] = snu[d]! + (used ? 1 : 0);
     }
     if (!flagDays(m, o, first, sums, flags, baseW, baseP)) continue;
     // Consecutive flagged days of one kind form an episode.
@@ -185,6 +253,7 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
       let lowestNight = Infinity;
       for (let x = d; x <= e; x++) lowestNight = Math.min(lowestNight, nightMin[o + x]!);
       const n = e - d + 1;
+      const np = sums.np[e + 1]! - sums.np[d]!;
       episodes.push({
         householdId: m.householdIds[h]!,
         kind: METER_ANOMALY_KINDS[k]!,
@@ -192,7 +261,7 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
         endDay: dayAt(m.startDay, e),
         days: n,
         waterL: (sw[e + 1]! - sw[d]!) / n,
-        powerKwh: (sp[e + 1]! - sp[d]!) / n,
+        powerKwh: np > 0 ? (sums.p[e + 1]! - sums.p[d]!) / np : 0,
         usualWaterL: baseW[d]!,
         usualPowerKwh: baseP[d]!,
         nightMinL: Number.isFinite(lowestNight) ? lowestNight : 0,
@@ -203,11 +272,14 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
   return episodes;
 }
 
-/** Prefix sums of one household's water, power and count of days with both readings. */
+/** Prefix sums of one household: water and days with water, power and days with power, water and days over days with use. */
 interface PrefixSums {
   w: Float64Array;
-  p: Float64Array;
   n: Int32Array;
+  p: Float64Array;
+  np: Int32Array;
+  wu: Float64Array;
+  nu: Int32Array;
 }
 
 /**
@@ -216,28 +288,52 @@ interface PrefixSums {
  */
 type FlagDays = (m: MeterMatrix, o: number, first: number, s: PrefixSums, flags: Int8Array, baseW: Float32Array, baseP: Float32Array) => boolean;
 
+/** Usual activity hours a day below which a household is too rarely home for a silent day to mean anything. */
+const MIN_USUAL_ACTIVE_H = 2;
+/** Share of baseline days with use a home needs before a day without use is an alert. */
+const MIN_USED_SHARE = 0.85;
+/** Days with use in the baseline (and in the 7-day window) a change needs. */
+const MIN_USED_BASE_DAYS = 10;
+const MIN_USED_WEEK_DAYS = 4;
+
 const flagOwnBaseline: FlagDays = (m, o, first, s, flags, baseW, baseP) => {
   const D = m.days;
-  const { water, power, nightMin } = m;
-  const { w: sw, p: sp, n: sn } = s;
+  const { water, power, nightMin, waterActive, powerActive, away } = m;
+  const watched = m.watched[(o / D) | 0] === 1;
+  const { w: sw, n: sn, p: sp, np: snp, wu: swu, nu: snu } = s;
   let any = false;
   flags.fill(-1);
   for (let d = first; d < D; d++) {
     const w = water[o + d]!;
+    if (w !== w) continue;
     const p = power[o + d]!;
-    if (w !== w || p !== p) continue;
+    const hasP = p === p;
     const b0 = Math.max(0, d - BASE_FROM);
     const b1 = d - BASE_TO; // inclusive
     const baseN = b1 >= b0 ? sn[b1 + 1]! - sn[b0]! : 0;
     if (baseN < MIN_BASE_DAYS) continue;
     const bw = (sw[b1 + 1]! - sw[b0]!) / baseN;
-    const bp = (sp[b1 + 1]! - sp[b0]!) / baseN;
+    const baseNP = snp[b1 + 1]! - snp[b0]!;
+    const bp = baseNP >= MIN_BASE_DAYS ? (sp[b1 + 1]! - sp[b0]!) / baseNP : NaN;
     baseW[d] = bw;
-    baseP[d] = bp;
-    if (bw > 20 && w < Math.max(2, 0.05 * bw) && p < 0.15 * bp) {
-      flags[d] = 0;
-      any = true;
-      continue;
+    baseP[d] = bp === bp ? bp : 0;
+    // Only a home used nearly every day: a flat often left empty (a second home, a commuter's) says nothing by an empty day.
+    if (watched && away[o + d] === 0 && bw > 20 && snu[b1 + 1]! - snu[b0]! >= MIN_USED_SHARE * baseN) {
+      const wa = waterActive[o + d]!;
+      let silent: boolean;
+      if (wa !== HOURS_UNKNOWN) {
+        // Hourly: no draw all day and no hour above base load, where the home is usually active.
+        const pa = powerActive[o + d]!;
+        silent = wa === 0 && (pa === 0 || pa === HOURS_UNKNOWN) && usualActiveHours(waterActive, o + b0, o + b1) >= MIN_USUAL_ACTIVE_H;
+      } else {
+        // Daily totals: the daily-total rule (water alone where there is no power meter).
+        silent = w < Math.max(2, 0.05 * bw) && (!hasP || !(bp === bp) || p < 0.15 * bp);
+      }
+      if (silent) {
+        flags[d] = 0;
+        any = true;
+        continue;
+      }
     }
     if (d >= 2 && nightMin[o + d]! >= 3 && nightMin[o + d - 1]! >= 3 && nightMin[o + d - 2]! >= 3) {
       flags[d] = 1;
@@ -245,33 +341,51 @@ const flagOwnBaseline: FlagDays = (m, o, first, s, flags, baseW, baseP) => {
       continue;
     }
     if (d >= 6 && sn[d + 1]! - sn[d - 6]! === 7) {
-      const aw = (sw[d + 1]! - sw[d - 6]!) / 7;
-      const ap = (sp[d + 1]! - sp[d - 6]!) / 7;
-      if ((aw >= 2.2 * bw && ap >= 2.2 * bp) || (aw <= 0.35 * bw && ap <= 0.35 * bp)) {
-        // Rare: only now check that no day in the week was dry (that is no_usage, not a change).
-        let minW = Infinity;
-        for (let k = d - 6; k <= d; k++) minW = Math.min(minW, water[o + k]!);
-        if (minW >= 2) {
-          flags[d] = 2;
-          any = true;
-        }
+      const usedBase = snu[b1 + 1]! - snu[b0]!;
+      const usedWeek = snu[d + 1]! - snu[d - 6]!;
+      if (usedBase < MIN_USED_BASE_DAYS || usedWeek < MIN_USED_WEEK_DAYS) continue;
+      // Week mean over days with use against the baseline's, cross-multiplied (no division per day).
+      const weekW = (swu[d + 1]! - swu[d - 6]!) * usedBase;
+      const baseWU = (swu[b1 + 1]! - swu[b0]!) * usedWeek;
+      const up = weekW >= 2.2 * baseWU;
+      const down = !up && weekW <= 0.35 * baseWU && usedWeek === 7;
+      if (!up && !down) continue;
+      // Power, where metered all week, must move the same way (the base load damps it).
+      const ap = snp[d + 1]! - snp[d - 6]! === 7 && bp === bp ? (sp[d + 1]! - sp[d - 6]!) / 7 : NaN;
+      if (ap !== ap || (up ? ap >= 1.8 * bp : ap <= 0.6 * bp)) {
+        flags[d] = 2;
+        any = true;
       }
     }
   }
   return any;
 };
 
+/** Mean activity hours over cells [a, b] with hours known (0 when none): asked only on a silent day. */
+function usualActiveHours(active: Uint8Array, a: number, b: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = a; i <= b; i++) {
+    const x = active[i]!;
+    if (x !== HOURS_UNKNOWN) {
+      sum += x;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : 0;
+}
+
 const flagDomainRule: FlagDays = (m, o, first, s, flags) => {
   const D = m.days;
   const { water, power } = m;
-  const { w: sw, p: sp, n: sn } = s;
+  const { w: sw, n: sn, p: sp, np: snp } = s;
   let any = false;
   flags.fill(-1);
   for (let d = Math.max(first, 2); d < D; d++) {
     const w = water[o + d]!;
     const p = power[o + d]!;
     if (w !== w || p !== p) continue;
-    if (sn[d + 1]! - sn[d - 2]! < 3) continue;
+    if (sn[d + 1]! - sn[d - 2]! < 3 || snp[d + 1]! - snp[d - 2]! < 3) continue;
     const meanW = (sw[d + 1]! - sw[d - 2]!) / 3;
     const meanP = (sp[d + 1]! - sp[d - 2]!) / 3;
     if (Math.max(w, water[o + d - 1]!) < 0.1 * meanW && Math.max(p, power[o + d - 1]!) < 0.1 * meanP) {

@@ -82,6 +82,7 @@ const SEEDED_TABLES = [
   'resources',
   'meter_daily',
   'meter_anomaly_labels',
+  'meter_away_notices',
   'basemap_features',
 ] as const;
 
@@ -236,7 +237,7 @@ export async function generateDistrict(
     const totals = await writePopulation(store, layout.buildings, seed, endDate, days, progress);
 
     progress('meters', 0, totals.households);
-    await generateMeterReadings(store, totals.households, {
+    totals.anomalies += await generateMeterReadings(store, totals.households, {
       seed,
       days,
       endDay,

@@ -230,13 +230,15 @@ export interface AnomalyLabel {
 }
 
 /**
- * Which anomaly (if any) the meter generator injects for a household. No-usage spells are mostly
- * for elderly people living alone, the case the alert exists for.
+ * Which anomaly (if any) the meter generator injects for a household. No-usage spells only for
+ * the households the alert watches (elderly or disabled members, see NO_USAGE_WATCHED_FLAGS in
+ * meters.ts), mostly elderly people living alone, the case the alert exists for. A sudden change
+ * lasts 12 days (a relative moving in, a business run from home).
  */
 function drawAnomaly(rng: Rng, careFlags: number, days: number): AnomalyLabel | null {
   if (days < 8) return null;
   const pNoUsage =
-    careFlags & CareFlag.ElderlyAlone ? 0.04 : careFlags & CareFlag.Elderly ? 0.003 : 0.001;
+    careFlags & CareFlag.ElderlyAlone ? 0.04 : careFlags & (CareFlag.Elderly | CareFlag.Disabled) ? 0.003 : 0;
   const x = rng.next();
   if (x < pNoUsage) {
     if (rng.chance(0.6)) {
@@ -257,9 +259,9 @@ function drawAnomaly(rng: Rng, careFlags: number, days: number): AnomalyLabel | 
       : rng.int(Math.min(5, days - len - 1), days - len - 1);
     return { kind: 'night_flow', start, end: start + len - 1 };
   }
-  if (x < pNoUsage + 0.016 && days >= 21) {
-    const start = rng.chance(0.3) ? days - 7 : rng.int(14, days - 8);
-    return { kind: 'sudden_change', start, end: start + 6 };
+  if (x < pNoUsage + 0.016 && days >= 26) {
+    const start = rng.chance(0.3) ? days - 12 : rng.int(14, days - 13);
+    return { kind: 'sudden_change', start, end: start + 11 };
   }
   return null;
 }

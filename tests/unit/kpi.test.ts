@@ -333,6 +333,19 @@ describe('KPI figures against hand-written SQL over the same events', () => {
       const visits = a.safe + a.neededHelp + a.falseAlarm;
       expect(a.precision).toBeCloseTo((visits - a.falseAlarm) / visits, 9);
     }
+    // The false-alarm rate per kind, as a supervisor would compute it by hand from the visits.
+    const byHand = await store.all<{ kind: string; rate: number | null }>(
+      `SELECT kind, (count(*) FILTER (WHERE outcome = 'false_alarm'))::DOUBLE / nullif(count(outcome), 0) AS rate
+       FROM meter_alerts WHERE epoch_ms(raised_at) >= $from AND epoch_ms(raised_at) < $to GROUP BY kind`,
+      { from: period.fromMs, to: period.toMs },
+    );
+    expect(byHand.length).toBeGreaterThan(0);
+    for (const h of byHand) {
+      const a = k.alertOutcomes.find((x) => x.kind === h.kind)!;
+      if (h.rate === null) expect(a.falseAlarmRate).toBeNull();
+      else expect(a.falseAlarmRate).toBeCloseTo(h.rate, 12);
+    }
+    expect(k.alertOutcomes.some((a) => (a.falseAlarmRate ?? 0) > 0)).toBe(true);
   });
 
   it('sees a step committed after the last report in the next report', async () => {

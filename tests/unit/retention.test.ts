@@ -268,7 +268,7 @@ describe('a table dated by day', () => {
   it('keeps meter_daily.day through the archive: the partition is the column', async () => {
     const store = await DuckDbStore.open(tmp.path('daily.duckdb'), { create: true });
     try {
-      await store.run(`INSERT INTO meter_daily SELECT h, DATE '2024-01-01' + d::INTEGER, h * 10 + d, d / 2, 0.5 FROM range(1, 4) a(h), range(0, 5) b(d)`);
+      await store.run(`INSERT INTO meter_daily (household_id, day, water_l, power_kwh, night_min_l) SELECT h, DATE '2024-01-01' + d::INTEGER, h * 10 + d, d / 2, 0.5 FROM range(1, 4) a(h), range(0, 5) b(d)`);
       const original = await store.all<object>('SELECT household_id, day::VARCHAR AS day, water_l, power_kwh, night_min_l FROM meter_daily ORDER BY ALL');
       const r = await runRetention(store, { now: Date.parse('2026-01-01T00:00:00Z') });
       expect(r.rules.find((x) => x.rule === 'meter_daily')).toMatchObject({ rows: 15, days: 5 });

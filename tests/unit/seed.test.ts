@@ -507,22 +507,30 @@ describe('generateDistrict: meters', () => {
       'SELECT count(*)::INTEGER AS n FROM (SELECT household_id FROM meter_anomaly_labels GROUP BY 1 HAVING count(*) > 1)',
     );
     expect(dup!.n).toBe(0);
-    // No usage: nothing drawn at all, power at standby level, for the whole span.
-    const noUsage = await a.store.one<{ rows: number; water: number; power: number; days: number }>(
-      `SELECT count(*)::INTEGER AS rows, max(m.water_l) AS water, max(m.power_kwh) AS power,
+    // No usage: nothing drawn at all, no hour of activity, but the fridge runs: power at the
+    // home's base load (never ~0, and a quarter to a half of a usual day), for the whole span.
+    const noUsage = await a.store.one<{ rows: number; water: number; power: number; lowPower: number; active: number; share: number; days: number }>(
+      `SELECT count(*)::INTEGER AS rows, max(m.water_l) AS water, max(m.power_kwh) AS power, min(m.power_kwh) AS "lowPower",
+              max(m.water_active_h + m.power_active_h) AS active,
+              avg(m.power_kwh / (SELECT avg(u.power_kwh) FROM meter_daily u WHERE u.household_id = l.household_id AND u.water_active_h > 0)) AS share,
               (SELECT sum(end_day - start_day + 1) FROM meter_anomaly_labels WHERE kind = 'no_usage')::INTEGER AS days
        FROM meter_anomaly_labels l JOIN meter_daily m ON m.household_id = l.household_id AND m.day BETWEEN l.start_day AND l.end_day
        WHERE l.kind = 'no_usage'`,
     );
     expect(noUsage!.rows).toBe(noUsage!.days);
     expect(noUsage!.water).toBe(0);
-    expect(noUsage!.power).toBeLessThan(0.2);
-    // Most no-usage spells are elderly people living alone.
+    expect(noUsage!.active).toBe(0);
+    expect(noUsage!.lowPower).toBeGreaterThan(0.7);
+    expect(noUsage!.power).toBeLessThan(1.7);
+    expect(noUsage!.share).toBeGreaterThan(0.2);
+    expect(noUsage!.share).toBeLessThan(0.6);
+    // Elderly people living alone, a few per cent of households, have a large share of the
+    // no-usage spells (the rest: unannounced trips of other elderly or disabled residents).
     const alone = await a.store.one<{ share: number }>(
       `SELECT avg(CASE WHEN h.care_flags & ${CareFlag.ElderlyAlone} <> 0 THEN 1 ELSE 0 END) AS share
        FROM meter_anomaly_labels l JOIN households h ON h.id = l.household_id WHERE l.kind = 'no_usage'`,
     );
-    expect(alone!.share).toBeGreaterThan(0.5);
+    expect(alone!.share).toBeGreaterThan(0.25);
     // Night flow: a leak keeps the minimum night flow above 5 L/h on every labelled day.
     const night = await a.store.one<{ lo: number }>(
       `SELECT min(m.night_min_l) AS lo FROM meter_anomaly_labels l
@@ -538,6 +546,35 @@ describe('generateDistrict: meters', () => {
     );
     expect(changes.length).toBeGreaterThan(0);
     for (const c of changes) expect(c.ratio > 2 || c.ratio < 0.35, `ratio ${c.ratio}`).toBe(true);
+  });
+
+  it('gives homes a base load, holidays (announced ones on notice), guests and hourly activity', async () => {
+    // Every home has a base load: no day under 0.7 kWh, even when nobody is in.
+    const r = await a.store.one<{ low: number; hours: number; powerHours: number; away: number; notices: number; watchedUnannounced: number }>(
+      `SELECT min(power_kwh) AS low, avg(water_active_h) FILTER (WHERE water_l > 0) AS hours, avg(power_active_h) FILTER (WHERE water_l > 0) AS "powerHours",
+              (SELECT count(*) FROM meter_daily m JOIN meter_away_notices n ON n.household_id = m.household_id AND m.day BETWEEN n.start_day AND n.end_day
+                 WHERE m.water_l = 0 AND m.water_active_h = 0)::INTEGER AS away,
+              (SELECT sum(end_day - start_day + 1) FROM meter_away_notices)::INTEGER AS notices,
+              (SELECT count(*) FROM meter_anomaly_labels l JOIN households h ON h.id = l.household_id
+                 WHERE l.kind = 'no_usage' AND h.care_flags & ${CareFlag.ElderlyAlone | CareFlag.Elderly | CareFlag.Disabled} = 0)::INTEGER AS "watchedUnannounced"
+       FROM meter_daily`,
+    );
+    expect(r!.low).toBeGreaterThan(0.7);
+    expect(r!.hours).toBeGreaterThan(3);
+    expect(r!.hours).toBeLessThan(16);
+    expect(r!.powerHours).toBeGreaterThan(5);
+    // Announced holidays: water 0 and no activity on every announced day.
+    expect(r!.notices).toBeGreaterThan(0);
+    expect(r!.away).toBe(r!.notices);
+    // No-usage labels only for the households the alert watches.
+    expect(r!.watchedUnannounced).toBe(0);
+    // Guests: some unlabelled, un-away days well above the household's own level.
+    const guests = await a.store.one<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM meter_daily m
+       WHERE m.household_id NOT IN (SELECT household_id FROM meter_anomaly_labels)
+         AND m.water_l > 1.5 * (SELECT avg(u.water_l) FROM meter_daily u WHERE u.household_id = m.household_id AND u.water_l > 0)`,
+    );
+    expect(guests!.n).toBeGreaterThan(0);
   });
 });
 

@@ -314,6 +314,7 @@ async function alertOutcomes(store: DuckDbStore, p: Params): Promise<AlertOutcom
       falseAlarm,
       open: num(r?.open),
       precision: visits > 0 ? (safe + neededHelp) / visits : null,
+      falseAlarmRate: visits > 0 ? falseAlarm / visits : null,
     };
   });
 }

@@ -134,6 +134,8 @@ export interface AlertOutcomeRow {
   open: number;
   /** Visits that were not false alarms / visits; null before any visit. */
   precision: number | null;
+  /** False alarms / visits for this kind (what the visits say the detector gets wrong); null before any visit. */
+  falseAlarmRate: number | null;
 }
 
 export interface KpiReport {

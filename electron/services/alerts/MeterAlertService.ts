@@ -2,8 +2,10 @@
  * Raises meter alerts (`meter_alerts`) from two sources:
  *  - history: the daily detector (data/analytics/meterDetector.ts) over `meter_daily`; episodes
  *    still running on the last day become open alerts;
- *  - live: hourly `meter.reading` events; an elderly resident living alone with no water and no
- *    more than standby power for 24 h or more raises a `no_usage` alert with the measured hours.
+ *  - live: hourly `meter.reading` events; an elderly resident living alone with no water draw and
+ *    no hour of power above the home's own base load (its fridge, router, standby: the lowest tenth
+ *    of its hours in the window) for 24 h or more raises a `no_usage` alert with the measured hours.
+ *    A fixed standby level would not do: a real home's base load runs 0.03–0.1 kWh an hour.
  * Alert ids are `<kind>-<household>-<first day>`, so raising twice never duplicates an alert.
  */
 import { listValue, type DuckDBListValue } from '@duckdb/node-api';
@@ -13,8 +15,9 @@ import type { MeterAlertExplanation } from '../../common/dto.ts';
 
 /** Hours without use before a live no-usage alert. */
 export const LIVE_NO_USAGE_HOURS = 24;
-/** kWh per hour below which a home counts as on standby (fridge, router). */
-const STANDBY_KWH_PER_H = 0.08;
+/** An hour is activity when its power exceeds the home's base load × this, plus BASE_MARGIN_KWH_PER_H. */
+const ABOVE_BASE_FACTOR = 1.5;
+const BASE_MARGIN_KWH_PER_H = 0.05;
 
 const round1 = (v: number): number => Math.round(v * 10) / 10;
 
@@ -59,14 +62,17 @@ export class MeterAlertService {
     const rows = await this.store.all<{ household_id: number; first_ms: number; last_ms: number; last_use_ms: number | null; water: number; power: number; hours: number; usual_w: number | null; usual_p: number | null }>(
       /* sql */ `
       WITH r AS (
-        SELECT m.household_id, m.ts, m.interval_min, coalesce(m.water_l, 0) AS w, coalesce(m.power_kwh, 0) AS p
+        SELECT m.household_id, m.ts, m.interval_min, coalesce(m.water_l, 0) AS w, coalesce(m.power_kwh, 0) AS p,
+          coalesce(m.power_kwh, 0) * 60.0 / greatest(m.interval_min, 1) AS p_h
         FROM meter_readings m JOIN households h ON h.id = m.household_id
         WHERE m.ts >= $since::TIMESTAMP AND (h.care_flags & 1) <> 0
+      ), based AS (
+        SELECT r.*, quantile_cont(p_h, 0.1) OVER (PARTITION BY household_id) AS base_h FROM r
       ), agg AS (
         SELECT household_id, epoch_ms(min(ts)) AS first_ms, epoch_ms(max(ts)) AS last_ms,
-          epoch_ms(max(ts) FILTER (WHERE w > 1 OR p > ${STANDBY_KWH_PER_H} * interval_min / 60.0)) AS last_use_ms,
+          epoch_ms(max(ts) FILTER (WHERE w > 1 OR p_h > ${ABOVE_BASE_FACTOR} * base_h + ${BASE_MARGIN_KWH_PER_H})) AS last_use_ms,
           sum(w) FILTER (WHERE w <= 1) AS water, sum(p) FILTER (WHERE w <= 1) AS power
-        FROM r GROUP BY household_id
+        FROM based GROUP BY household_id
       )
       SELECT a.*, (a.last_ms - coalesce(a.last_use_ms, a.first_ms)) / 3600000.0 AS hours,
         (SELECT avg(water_l) FROM meter_daily d WHERE d.household_id = a.household_id AND d.day >= current_date - 35) AS usual_w,

@@ -256,7 +256,7 @@ export function chartSpecs(k: KpiReport, t: T, lang: string): ChartSpec[] {
           type: 'category',
           data: k.alertOutcomes.map(
             (a) =>
-              `${t(`alertKind.${a.kind}`)}${a.precision === null ? '' : `\n${t('kpi.series.precision')} ${pct(a.precision)}%`}`,
+              `${t(`alertKind.${a.kind}`)}${a.precision === null ? '' : `\n${t('kpi.series.precision')} ${pct(a.precision)}%`}${a.falseAlarmRate === null ? '' : `\n${t('kpi.series.falseAlarmRate')} ${pct(a.falseAlarmRate)}%`}`,
           ),
           ...AXIS,
         },

@@ -84,9 +84,10 @@ export const kpiStrings = {
       falseAlarm: '误报',
       notVisited: '未核实',
       precision: '准确率',
+      falseAlarmRate: '误报率',
     },
     meanStars: '平均 {{v}} ★（{{n}} 条评价）',
-    precisionNote: '准确率 = 非误报的核实 / 全部核实',
+    precisionNote: '准确率 = 非误报的核实 / 全部核实；误报率 = 误报 / 全部核实',
     col: {
       figure: '指标',
       value: '数值',
@@ -123,6 +124,7 @@ export const kpiStrings = {
       falseAlarm: '误报',
       notVisited: '未核实',
       precisionPct: '准确率 (%)',
+      falseAlarmPct: '误报率 (%)',
     },
   },
   en: {
@@ -210,9 +212,10 @@ export const kpiStrings = {
       falseAlarm: 'False alarm',
       notVisited: 'Not visited',
       precision: 'Precision',
+      falseAlarmRate: 'False alarms',
     },
     meanStars: 'Mean {{v}} ★ ({{n}} ratings)',
-    precisionNote: 'Precision = visits that were not false alarms / all visits',
+    precisionNote: 'Precision = visits that were not false alarms / all visits; false-alarm rate = false alarms / all visits',
     col: {
       figure: 'Figure',
       value: 'Value',
@@ -249,6 +252,7 @@ export const kpiStrings = {
       falseAlarm: 'False alarm',
       notVisited: 'Not visited',
       precisionPct: 'Precision (%)',
+      falseAlarmPct: 'False-alarm rate (%)',
     },
   },
 };

@@ -141,6 +141,7 @@ export function kpiTables(k: KpiReport, t: T, lang = 'zh-CN'): KpiTable[] {
         c('falseAlarm'),
         c('notVisited'),
         c('precisionPct'),
+        c('falseAlarmPct'),
       ],
       rows: k.alertOutcomes.map((a) => [
         t(`alertKind.${a.kind}`),
@@ -150,6 +151,7 @@ export function kpiTables(k: KpiReport, t: T, lang = 'zh-CN'): KpiTable[] {
         a.falseAlarm,
         a.open,
         pct(a.precision),
+        pct(a.falseAlarmRate),
       ]),
     },
   ];
