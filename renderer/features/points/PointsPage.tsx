@@ -54,6 +54,7 @@ function Charts({ r }: { r: PointsReport }): React.JSX.Element {
             <header className="points-card-head">
               <h2>{t(`points.chart.${s.id}`)}</h2>
             </header>
+            {s.note && <p className="points-card-note">{s.note}</p>}
             <EChart option={s.option} height={s.id === 'grids' ? 360 : 290} testId={`points-canvas-${s.id}`} />
           </section>
         ))}
