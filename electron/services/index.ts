@@ -36,10 +36,11 @@ export function hostDbThreads(): number {
 
 /**
  * DuckDB's memory for a host: its buffer manager keeps the blocks it has read until it reaches
- * its limit, 80 % of RAM by default, so a kiosk host that runs for days grew towards most of the
- * machine's memory as its event log grew (the 24 h soak: +78 MB of RSS per simulated 10 h, all of
- * it DuckDB's cache). A quarter of RAM, between 1 and 4 GB, holds a district's working set;
- * larger sorts and joins spill to disk. CIVICTWIN_DB_MEMORY_LIMIT (e.g. 8GB) overrides it.
+ * its limit, 80 % of RAM by default, so a kiosk host that runs for days would grow towards most of
+ * the machine's memory as its event log grows (the 24 h soak at 60×: DuckDB's own memory rose
+ * 7 MB per simulated hour, the rest of the host's RSS 2 MB). A quarter of RAM, between 1 and
+ * 4 GB, holds a district's working set; larger sorts and joins spill to disk.
+ * CIVICTWIN_DB_MEMORY_LIMIT (e.g. 8GB) overrides it.
  */
 export function hostDbMemoryLimit(): string {
   const own = process.env.CIVICTWIN_DB_MEMORY_LIMIT?.trim();
