@@ -195,7 +195,7 @@ export interface MeterEpisode {
   startDay: string;
   endDay: string;
   days: number;
-  /** Mean daily water (L) and power (kWh) over the episode. */
+  /** Mean daily water (L) and power (kWh) over the episode; power NaN where the home has no power readings (water meter only). */
   waterL: number;
   powerKwh: number;
   /** The household's usual daily water and power (baseline at the episode's start). */
@@ -261,7 +261,7 @@ export function detectEpisodes(m: MeterMatrix, detector: DetectorName, fromDay: 
         endDay: dayAt(m.startDay, e),
         days: n,
         waterL: (sw[e + 1]! - sw[d]!) / n,
-        powerKwh: np > 0 ? (sums.p[e + 1]! - sums.p[d]!) / np : 0,
+        powerKwh: np > 0 ? (sums.p[e + 1]! - sums.p[d]!) / np : Number.NaN,
         usualWaterL: baseW[d]!,
         usualPowerKwh: baseP[d]!,
         nightMinL: Number.isFinite(lowestNight) ? lowestNight : 0,

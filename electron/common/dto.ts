@@ -281,9 +281,10 @@ export interface MeterAlertExplanation {
   days: number;
   hours: number;
   waterL: number;
-  powerKwh: number;
+  /** null: the home has only a water meter (nothing to say about power). */
+  powerKwh: number | null;
   usualWaterL: number;
-  usualPowerKwh: number;
+  usualPowerKwh: number | null;
   nightMinL: number;
 }
 export type VisitOutcome = 'safe' | 'needed_help' | 'false_alarm';

@@ -67,6 +67,8 @@ describe.skipIf(!DAIAD || !existsSync(DAIAD))('meter detector on real smart-mete
     expect(clean.filter((e) => e.kind !== 'no_usage').length / cleanDays * 1000).toBeLessThan(3);
     for (const e of clean.filter((x) => x.kind === 'no_usage')) expect(e.waterL, `home ${e.householdId} ${e.startDay}`).toBeLessThan(0.1 * e.usualWaterL);
     expect(r.cleanAlertsPer1000).toBeLessThan(25);
+    // Water meters only: an episode says nothing of power (the alert then reads "仅有水表", not "0 kWh").
+    expect(clean.every((e) => Number.isNaN(e.powerKwh))).toBe(true);
   });
 });
 

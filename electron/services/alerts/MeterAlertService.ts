@@ -46,9 +46,10 @@ export class MeterAlertService {
         days: e.days,
         hours: e.days * 24,
         waterL: round1(e.waterL),
-        powerKwh: round1(e.powerKwh),
+        // A home with a water meter only has no power to report (not 0 kWh).
+        powerKwh: Number.isFinite(e.powerKwh) ? round1(e.powerKwh) : null,
         usualWaterL: Math.round(e.usualWaterL),
-        usualPowerKwh: round1(e.usualPowerKwh),
+        usualPowerKwh: Number.isFinite(e.powerKwh) ? round1(e.usualPowerKwh) : null,
         nightMinL: round1(e.nightMinL),
       };
       return { id: `${e.kind}-${e.householdId}-${e.startDay}`, householdId: e.householdId, kind: e.kind, explanation, score: e.days };
@@ -87,9 +88,9 @@ export class MeterAlertService {
         days: Math.max(1, Math.round(hours / 24)),
         hours,
         waterL: round1(Number(r.water ?? 0)),
-        powerKwh: round1(Number(r.power ?? 0)),
+        powerKwh: r.power === null || r.power === undefined ? null : round1(Number(r.power)),
         usualWaterL: Math.round(Number(r.usual_w ?? 0)),
-        usualPowerKwh: round1(Number(r.usual_p ?? 0)),
+        usualPowerKwh: r.power === null || r.power === undefined ? null : round1(Number(r.usual_p ?? 0)),
         nightMinL: 0,
       };
       return {

@@ -45,13 +45,14 @@ export function explainAlert(a: MeterAlert): string {
   const v = {
     hours: formatNumber(e.hours, 0),
     water: formatNumber(e.waterL),
-    power: formatNumber(e.powerKwh),
+    power: e.powerKwh === null ? '' : formatNumber(e.powerKwh),
     usualWater: formatNumber(e.usualWaterL, 0),
-    usualPower: formatNumber(e.usualPowerKwh),
+    usualPower: e.usualPowerKwh === null ? '' : formatNumber(e.usualPowerKwh),
     nightMin: formatNumber(e.nightMinL),
     count: e.days,
   };
-  return translate(`alerts.explain.${a.kind}`, v);
+  // A home with a water meter only: the sentence says nothing of power.
+  return translate(`alerts.explain.${a.kind}${e.powerKwh === null && a.kind !== 'night_flow' ? 'Water' : ''}`, v);
 }
 
 export function alertOrder(alerts: Record<string, MeterAlert>): MeterAlert[] {
