@@ -47,7 +47,7 @@ async function freePort(): Promise<number> {
  * the web host's DuckDB settings, so the ratio compares batching alone.
  */
 async function naiveIngest(db: string, events: number): Promise<number> {
-  const store = await DuckDbStore.open(db, { threads: hostDbThreads() });
+  const store = await DuckDbStore.open(db, { threads: hostDbThreads(), memoryLimit: hostDbMemoryLimit() });
   const now = Date.now();
   const t0 = performance.now();
   for (let i = 0; i < events; i++) {
