@@ -34,7 +34,7 @@ export const microStrings = {
     anomaly: {
       title: '异常提示',
       none: '未发现异常',
-      over_allocation: '{{community}} · {{title}}：立项后已用及已承诺资金超出年度专项资金 ¥{{amount}}',
+      over_allocation: '{{community}} · {{title}}：立项后已用及已承诺的资金已超出年度专项资金 ¥{{amount}}',
       awarded_without_vote: '{{community}} · {{title}}：未经居民议事会表决通过即立项委托',
       milestone_overdue: '{{community}} · {{title}}：节点“{{milestone}}”应于 {{due}} 完成，已逾期',
       over_cap: '{{community}} · {{title}}：预算 ¥{{amount}} 超出该类项目上限',
