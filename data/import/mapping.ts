@@ -344,7 +344,10 @@ export function classifyWay(f: ParsedFeature): Pick<BasemapRecord, 'layer' | 'ki
   const roadKind = detail ?? highway ?? tz ?? lower(p.text('st_type', 'fclass', 'type')) ?? 'road';
   const roadClass = ROAD_CLASS.find(([, values]) => values.includes(roadKind) || values.includes(tz ?? ''))?.[0] ?? 'minor';
   const one = lower(p.text('oneway'));
-  const oneway: -1 | 0 | 1 = one === '-1' || one === 'reverse' ? -1 : yes(one) && one !== 'alternating' && one !== 'reversible' ? 1 : 0;
+  // OSM implies one-way on motorways and roundabouts unless the way says `oneway=no`.
+  const junction = lower(p.text('junction'));
+  const implied = one === null && (roadKind === 'motorway' || junction === 'roundabout' || junction === 'circular');
+  const oneway: -1 | 0 | 1 = one === '-1' || one === 'reverse' ? -1 : implied || (yes(one) && one !== 'alternating' && one !== 'reversible') ? 1 : 0;
   const bridge = yes(p.text('is_bridge')) || yes(p.text('bridge'));
   const tunnel = yes(p.text('is_tunnel')) || yes(p.text('tunnel'));
   return { layer: 'road', kind: roadKind, way: { roadClass, oneway, bridge, tunnel } };

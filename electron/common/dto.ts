@@ -91,7 +91,13 @@ export interface BasemapFeature {
     | { type: 'Polygon'; coordinates: number[][][] }
     | { type: 'MultiPolygon'; coordinates: number[][][][] }
     | { type: 'Point'; coordinates: number[] };
-  properties: { layer: string; kind: string; name: string | null };
+  properties: {
+    layer: string;
+    kind: string;
+    name: string | null;
+    /** On an imported road way: its class, one-way rule (1 along the line, −1 against) and bridge/tunnel flags. */
+    way?: { roadClass: string; oneway: number; bridge: boolean; tunnel: boolean };
+  };
 }
 /** The offline base map: roads, water, green, boundaries and labels, drawn by maplibre. */
 export interface BasemapCollection {

@@ -117,13 +117,22 @@ export class StoreService implements StoreApi {
   }
 
   public async getBasemap(): Promise<BasemapCollection> {
-    const rows = await this.store.all<{ layer: string; kind: string; name: string | null; geometry: string }>(
-      'SELECT layer, kind, name, geometry::VARCHAR AS geometry FROM basemap_features ORDER BY id',
+    const rows = await this.store.all<{
+      layer: string; kind: string; name: string | null; geometry: string;
+      road_class: string | null; oneway: number | null; bridge: boolean | null; tunnel: boolean | null;
+    }>(
+      `SELECT f.layer, f.kind, f.name, f.geometry::VARCHAR AS geometry, w.road_class, w.oneway, w.bridge, w.tunnel
+         FROM basemap_features f LEFT JOIN road_ways w ON w.feature_id = f.id ORDER BY f.id`,
     );
     const features: BasemapFeature[] = rows.map((r) => ({
       type: 'Feature',
       geometry: JSON.parse(r.geometry) as BasemapFeature['geometry'],
-      properties: { layer: r.layer, kind: r.kind, name: r.name },
+      properties: {
+        layer: r.layer,
+        kind: r.kind,
+        name: r.name,
+        ...(r.road_class === null ? {} : { way: { roadClass: r.road_class, oneway: Number(r.oneway), bridge: r.bridge === true, tunnel: r.tunnel === true } }),
+      },
     }));
     return { type: 'FeatureCollection', features };
   }

@@ -15,6 +15,7 @@ import { buildProgram } from '../../electron/cli/main.ts';
 import { readMapping } from '../../data/import/attributes.ts';
 import { buildingUseCode } from '../../data/model/domain.ts';
 import { RoadGraph } from '../../data/analytics/RoadGraph.ts';
+import { loadRoadLines, type StoredRoadLine } from '../../data/analytics/roadNetwork.ts';
 import { toWgs84 } from '../../data/import/crs.ts';
 import gcoord from 'gcoord';
 import { StoreService, readBuildingColumns } from '../../electron/services/StoreService.ts';
@@ -306,17 +307,8 @@ describe('attributes that mean something', () => {
 });
 
 describe('roads that are roads', () => {
-  /** The road lines exactly as dispatch, incidents and evacuation load them (layer = 'road'). */
-  const roadLines = (db: string): Promise<number[][][]> =>
-    withStore(db, async (s) => {
-      const lines: number[][][] = [];
-      for (const r of await s.all<{ g: string }>("SELECT geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road'")) {
-        const g = JSON.parse(r.g) as { type: string; coordinates: number[][] | number[][][] };
-        if (g.type === 'LineString') lines.push(g.coordinates as number[][]);
-        else if (g.type === 'MultiLineString') lines.push(...(g.coordinates as number[][][]));
-      }
-      return lines;
-    });
+  /** The road lines exactly as dispatch, incidents and evacuation load them (layer = 'road', with their flags). */
+  const roadLines = (db: string): Promise<StoredRoadLine[]> => withStore(db, (s) => loadRoadLines(s));
 
   it.skipIf(!HAS_REAL)('Wuhan: the metro and light rail are on the map as transit, with their kinds, and no route uses them', async () => {
     const db = join(dir, 'wuhan.duckdb');
@@ -339,7 +331,7 @@ describe('roads that are roads', () => {
       const g = JSON.parse(t.g) as { type: string; coordinates: number[][] | number[][][] };
       return g.type === 'LineString' ? [g.coordinates as number[][]] : (g.coordinates as number[][][]);
     });
-    const roads = await roadLines(db);
+    const roads = (await roadLines(db)).map((l) => l.coords);
     const onRoad = (p: [number, number]): boolean => roads.some((l) => distanceToLineM(p, l) < 0.5);
     const ends = railLines.flatMap((l) => [l[0]!, l[l.length - 1]!]);
     let routes = 0;
@@ -396,6 +388,44 @@ describe('roads that are roads', () => {
     const graph = RoadGraph.fromLines(await roadLines(db));
     const path = graph.path(114.39, 30.5005, 114.4, 30.5005);
     expect(path.every(([, la]) => Math.abs(la - 30.5005) > 0.0001)).toBe(true);
+  });
+
+  it('dispatch routes over an imported map keep to one-way streets and never jump between a flyover and the street below', async () => {
+    // A street west–east at 30.500; a flyover north–south at 114.395 crossing it (bridge=yes, its
+    // ends landing on two cross streets); a motorway (one-way by OSM's rule) eastbound at 30.506
+    // with a two-way service road back along 30.507.
+    const file = writeLayer('roads.geojson', [
+      { type: 'Feature', id: 's', properties: { highway: 'secondary' }, geometry: line([114.39, 30.5], [114.4, 30.5]) },
+      { type: 'Feature', id: 'b', properties: { highway: 'primary', bridge: 'yes', layer: '1' }, geometry: line([114.395, 30.497], [114.395, 30.503]) },
+      { type: 'Feature', id: 'n', properties: { highway: 'residential' }, geometry: line([114.39, 30.503], [114.395, 30.503], [114.4, 30.503]) },
+      { type: 'Feature', id: 'w', properties: { highway: 'residential' }, geometry: line([114.39, 30.5], [114.39, 30.503]) },
+      { type: 'Feature', id: 'm', properties: { highway: 'motorway' }, geometry: line([114.39, 30.506], [114.4, 30.506]) },
+      { type: 'Feature', id: 'r', properties: { highway: 'service' }, geometry: line([114.4, 30.506], [114.4, 30.507], [114.39, 30.507], [114.39, 30.506]) },
+    ]);
+    const db = join(dir, 'twin.duckdb');
+    await importIntoTwin(db, [file], undefined, quiet);
+    const lines = await roadLines(db);
+    expect(lines.filter((l) => l.level === 1)).toHaveLength(1);
+    expect(lines.filter((l) => l.oneway === 1)).toHaveLength(1); // the motorway, by implication
+    const graph = RoadGraph.fromLines(lines);
+    const unit = (lon: number, lat: number) => ({ kind: 'resource' as const, id: 1, lon, lat });
+    // From the street under the flyover to its north landing: round by the west street
+    // (~480 m + 333 m + 480 m), not 333 m up through the crossing.
+    const [viaRamp] = graph.rankByRoadDistance(114.395, 30.503, [unit(114.395, 30.5)]);
+    expect(viaRamp!.roadDistanceM).toBeGreaterThan(1200);
+    // Eastbound on the motorway is 960 m; westbound an engine takes the service road (~1180 m).
+    const east = graph.rankByRoadDistance(114.4, 30.506, [unit(114.39, 30.506)])[0]!.roadDistanceM;
+    const west = graph.rankByRoadDistance(114.39, 30.506, [unit(114.4, 30.506)])[0]!.roadDistanceM;
+    expect(east).toBeLessThan(1000);
+    expect(west).toBeGreaterThan(1100);
+    // The host serves the flags to the simulator and the map with the base map.
+    const store = await DuckDbStore.open(db, { readOnly: true });
+    try {
+      const basemap = await new StoreService(store, { personalData: 'masked' }).getBasemap();
+      expect(basemap.features.find((f) => f.properties.kind === 'motorway')!.properties.way).toEqual({ roadClass: 'motorway', oneway: 1, bridge: false, tunnel: false });
+    } finally {
+      store.close();
+    }
   });
 
   it('a twin imported before keeps no railway on its road layer: migration 21 moves them to transit', async () => {

@@ -9,7 +9,8 @@
  */
 import type { TrackPoint } from '../../model/typhoon/types.ts';
 import type { DuckDbStore } from '../../store/DuckDbStore.ts';
-import { RoadGraph } from '../RoadGraph.ts';
+import { RoadGraph, type RoadLine } from '../RoadGraph.ts';
+import { loadRoadLines, type StoredRoadLine } from '../roadNetwork.ts';
 import {
   DEFAULT_EVACUATION_RULES,
   loadEvacuationInputs,
@@ -60,7 +61,7 @@ export interface WhatIfDistrict {
   noTerrain: string | null;
   evacuation: EvacuationInputs;
   /** The road lines by base-map feature; the footpaths that join lanes stopping short of the street to it; the graph over all. */
-  roadLines: { id: number; coords: number[][] }[];
+  roadLines: StoredRoadLine[];
   connectors: number[][][];
   roads: RoadGraph;
 }
@@ -68,18 +69,11 @@ export interface WhatIfDistrict {
 export async function readWhatIfDistrict(store: DuckDbStore): Promise<WhatIfDistrict> {
   const read = await readFloodInputs(store);
   const evacuation = await loadEvacuationInputs(store);
-  const rows = await store.all<{ id: number; g: string }>("SELECT id, geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road' ORDER BY id");
-  const roadLines: WhatIfDistrict['roadLines'] = [];
-  for (const r of rows) {
-    const g = JSON.parse(r.g) as { type?: string; coordinates?: unknown };
-    if (g.type === 'LineString') roadLines.push({ id: r.id, coords: g.coordinates as number[][] });
-    else if (g.type === 'MultiLineString') for (const c of g.coordinates as number[][][]) roadLines.push({ id: r.id, coords: c });
-  }
+  const roadLines = await loadRoadLines(store);
   // Lanes that stop short of the street are joined to it on foot, as the evacuation plan does. The
   // joins are made once over every road: made again after a flood cut, they could bridge the cut.
-  const lines = roadLines.map((l) => l.coords).filter((c) => c.length >= 2);
-  const connectors = joinDanglingEnds(lines).lines.slice(lines.length);
-  const roads = RoadGraph.fromLines([...lines, ...connectors]);
+  const connectors = joinDanglingEnds(roadLines.map((l) => l.coords)).lines.slice(roadLines.length);
+  const roads = RoadGraph.fromLines([...roadLines, ...connectors]);
   if ('noTerrain' in read) return { flood: null, noTerrain: read.noTerrain, evacuation, roadLines, connectors, roads };
   return { flood: prepareFlood(read, DEFAULT_PUMP_REACH_M), noTerrain: null, evacuation, roadLines, connectors, roads };
 }
@@ -115,11 +109,15 @@ export function passableRoads(district: WhatIfDistrict, flood: FloodResult | nul
     if (list) list.push(p);
     else piecesOf.set(p.featureId, [p]);
   }
-  const lines: number[][][] = [];
+  const lines: RoadLine[] = [];
   const cut = new Set<number>();
   for (const [featureId, pieces] of piecesOf) if (pieces.some((p) => closed.has(p.id))) cut.add(featureId);
-  for (const road of district.roadLines) if (!cut.has(road.id)) lines.push(road.coords);
-  for (const featureId of cut) for (const p of piecesOf.get(featureId)!) if (!closed.has(p.id)) lines.push([[p.ends[0], p.ends[1]], [p.ends[2], p.ends[3]]]);
+  const flagsOf = new Map(district.roadLines.map((r) => [r.featureId, r]));
+  for (const road of district.roadLines) if (!cut.has(road.featureId)) lines.push(road);
+  for (const featureId of cut) {
+    const { level, oneway, motor } = flagsOf.get(featureId) ?? {};
+    for (const p of piecesOf.get(featureId)!) if (!closed.has(p.id)) lines.push({ coords: [[p.ends[0], p.ends[1]], [p.ends[2], p.ends[3]]], level, oneway, motor });
+  }
   return RoadGraph.fromLines([...lines, ...district.connectors]);
 }
 

@@ -84,6 +84,11 @@ export const SPEED_MS: Record<ResourceKind | 'department', number> = {
 };
 export const speedOf = (k: ResponderKind): number =>
   isResourceKind(k) ? SPEED_MS[k] : SPEED_MS.department;
+/**
+ * How a kind moves on the road network: vehicles drive (one-way rules, no footways); grid workers'
+ * e-bikes and volunteer teams take lanes and footpaths in either direction.
+ */
+export const travelOf = (k: ResponderKind): 'drive' | 'walk' => (k === 'grid_worker' || k === 'volunteer_team' ? 'walk' : 'drive');
 /** Minutes to cover `roadDistanceM` for a kind, at least 1. */
 export const etaMinutes = (k: ResponderKind, roadDistanceM: number): number =>
   Math.max(1, Math.round(roadDistanceM / speedOf(k) / 60));

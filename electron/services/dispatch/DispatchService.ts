@@ -9,11 +9,13 @@
  */
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import { RoadGraph } from '../../../data/analytics/RoadGraph.ts';
+import { loadRoadLines } from '../../../data/analytics/roadNetwork.ts';
 import { INCIDENT_CATEGORIES, type IncidentCategory } from '../../../data/model/incidents.ts';
 import type { ResourceKind } from '../../../data/model/domain.ts';
 import {
   departmentKindOf,
   etaMinutes,
+  travelOf,
   isResourceKind,
   metresBetween,
   needsWith,
@@ -106,16 +108,7 @@ export class DispatchService implements DispatchApi {
   }
 
   private roadGraph(): Promise<RoadGraph> {
-    this.roads ??= (async () => {
-      const rows = await this.store.all<{ g: string }>("SELECT geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road'");
-      const lines: number[][][] = [];
-      for (const r of rows) {
-        const g = JSON.parse(r.g) as { type: string; coordinates: number[][] | number[][][] };
-        if (g.type === 'LineString') lines.push(g.coordinates as number[][]);
-        else if (g.type === 'MultiLineString') lines.push(...(g.coordinates as number[][][]));
-      }
-      return RoadGraph.fromLines(lines);
-    })();
+    this.roads ??= loadRoadLines(this.store).then((lines) => RoadGraph.fromLines(lines));
     return this.roads;
   }
 
@@ -156,10 +149,15 @@ export class DispatchService implements DispatchApi {
         )
       : [];
     const graph = await this.roadGraph();
-    const ranked = graph.rankByRoadDistance(incident.lon, incident.lat, [
+    const candidates = [
       ...units.map((u) => ({ kind: 'resource' as const, id: u.id, lon: u.lon, lat: u.lat, responder: u.kind as ResponderKind, label: u.callsign })),
       ...departments.map((d) => ({ kind: 'department' as const, id: d.id, lon: d.lon, lat: d.lat, responder: `department:${d.kind}` as ResponderKind, label: d.name })),
-    ]);
+    ];
+    // Vehicles are ranked over the driving network (one-way streets, no footways), people on foot
+    // or e-bike over every way: one search each.
+    const ranked = (['drive', 'walk'] as const).flatMap((travel) =>
+      graph.rankByRoadDistance(incident.lon, incident.lat, candidates.filter((c) => travelOf(c.responder) === travel), travel),
+    );
     const sent = await this.store.all<{ resource_id: number; kind: ResourceKind; callsign: string; state: DispatchState; since: number }>(
       `SELECT c.resource_id, r.kind, r.callsign, c.state, epoch_ms(c.since) AS since FROM resource_dispatch_current c
        JOIN resources r ON r.id = c.resource_id WHERE c.incident_id = $id ORDER BY c.since`,
@@ -220,7 +218,7 @@ export class DispatchService implements DispatchApi {
       live.add(key);
       let path = this.routes.get(key);
       if (!path) {
-        const via = graph!.path(fromLon, fromLat, r.incident_lon, r.incident_lat);
+        const via = graph!.path(fromLon, fromLat, r.incident_lon, r.incident_lat, travelOf(r.kind));
         const pts: [number, number][] = [[fromLon, fromLat], ...via, [r.incident_lon, r.incident_lat]];
         let lengthM = 0;
         for (let i = 1; i < pts.length; i++) lengthM += metresBetween(pts[i - 1]![0], pts[i - 1]![1], pts[i]![0], pts[i]![1]);

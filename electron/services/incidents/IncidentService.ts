@@ -10,6 +10,7 @@ import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import { validateEvent, type IngestEvent } from '../../../data/feed/events.ts';
 import type { AssigneeKind } from '../../../data/model/incidents.ts';
 import { RoadGraph } from '../../../data/analytics/RoadGraph.ts';
+import { loadRoadLines } from '../../../data/analytics/roadNetwork.ts';
 import { APPLIED_PROJECTIONS } from '../../../data/store/projections.ts';
 import { appendAudit, currentActor } from '../audit.ts';
 import { recordConsoleEvent } from '../consoleEvents.ts';
@@ -86,16 +87,7 @@ export class IncidentService implements IncidentsApi {
 
   private async roadGraph(): Promise<RoadGraph> {
     if (this.roads) return this.roads;
-    const rows = await this.store.all<{ g: string }>(
-      "SELECT geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road'",
-    );
-    const lines: number[][][] = [];
-    for (const r of rows) {
-      const g = JSON.parse(r.g) as { type: string; coordinates: number[][] | number[][][] };
-      if (g.type === 'LineString') lines.push(g.coordinates as number[][]);
-      else if (g.type === 'MultiLineString') lines.push(...(g.coordinates as number[][][]));
-    }
-    this.roads = RoadGraph.fromLines(lines);
+    this.roads = RoadGraph.fromLines(await loadRoadLines(this.store));
     return this.roads;
   }
 
@@ -125,22 +117,11 @@ export class IncidentService implements IncidentsApi {
       lat: number;
     }>('SELECT id, name, lon, lat FROM departments WHERE lon IS NOT NULL AND lat IS NOT NULL');
     const graph = await this.roadGraph();
-    const ranked = graph.rankByRoadDistance(incident.lon, incident.lat, [
-      ...snapshot.map((w) => ({
-        kind: 'grid_worker' as const,
-        id: w.id,
-        lon: w.lon,
-        lat: w.lat,
-        label: w.callsign,
-      })),
-      ...departments.map((d) => ({
-        kind: 'department' as const,
-        id: d.id,
-        lon: d.lon,
-        lat: d.lat,
-        label: d.name,
-      })),
-    ]);
+    // Grid workers ride e-bikes over every way; departments' crews drive (one-way streets count).
+    const ranked = [
+      ...graph.rankByRoadDistance(incident.lon, incident.lat, snapshot.map((w) => ({ kind: 'grid_worker' as const, id: w.id, lon: w.lon, lat: w.lat, label: w.callsign })), 'walk'),
+      ...graph.rankByRoadDistance(incident.lon, incident.lat, departments.map((d) => ({ kind: 'department' as const, id: d.id, lon: d.lon, lat: d.lat, label: d.name })), 'drive'),
+    ].sort((a, b) => a.roadDistanceM - b.roadDistanceM || a.id - b.id);
     return ranked
       .filter((c) => Number.isFinite(c.roadDistanceM))
       .slice(0, 8)

@@ -11,6 +11,7 @@ import type { IncidentCategory, ReporterKind, Severity, StatusChange } from '../
 import type { ResourceKind, ResourceStatus } from '../../../data/model/domain.ts';
 import type { SimResource, SimWorld } from './world.ts';
 import { Rng } from '../../../data/seed/random.ts';
+import { travelOf } from '../../../data/model/dispatch/index.ts';
 
 export interface WireEvent {
   id: string;
@@ -278,7 +279,7 @@ export class FeedSimulator {
       const lat = Number(latText);
       const kind = RESPONDER[category as IncidentCategory] ?? 'grid_worker';
       const free = this.movers.filter((m) => m.res.kind === kind && m.task === null);
-      const ranked = this.world.roads.rankByRoadDistance(lon, lat, free.map((m) => ({ kind: 'resource' as const, id: m.res.id, lon: this.position(m)[0], lat: this.position(m)[1] })));
+      const ranked = this.world.roads.rankByRoadDistance(lon, lat, free.map((m) => ({ kind: 'resource' as const, id: m.res.id, lon: this.position(m)[0], lat: this.position(m)[1] })), travelOf(kind));
       const chosen = ranked[0] ? this.movers.find((m) => m.res.id === ranked[0]!.id) : undefined;
       if (chosen) {
         this.route(chosen, lon, lat);
@@ -331,7 +332,7 @@ export class FeedSimulator {
 
   private route(m: Mover, lon: number, lat: number): void {
     const [x, y] = this.position(m);
-    const path = this.world.roads.path(x, y, lon, lat);
+    const path = this.world.roads.path(x, y, lon, lat, travelOf(m.res.kind));
     m.path = [[x, y], ...path, [lon, lat]];
     m.seg = 0;
     m.segDone = 0;

@@ -4,7 +4,8 @@
  */
 import type { AppApi } from '../../common/contract.ts';
 import type { ResourceKind } from '../../../data/model/domain.ts';
-import { RoadGraph } from '../../../data/analytics/RoadGraph.ts';
+import { RoadGraph, type RoadLine } from '../../../data/analytics/RoadGraph.ts';
+import { roadLineFlags } from '../../../data/analytics/roadNetwork.ts';
 
 export interface SimResource {
   id: number;
@@ -31,11 +32,12 @@ export interface SimWorld {
 
 export async function loadWorld(api: AppApi, meterBuildings = 40): Promise<SimWorld> {
   const [basemap, buildings, snapshot] = await Promise.all([api.store.getBasemap(), api.store.getBuildings(), api.live.getLiveSnapshot()]);
-  const lines: number[][][] = [];
+  const lines: RoadLine[] = [];
   for (const f of basemap.features) {
     if (f.properties.layer !== 'road') continue;
-    if (f.geometry.type === 'LineString') lines.push(f.geometry.coordinates);
-    else if (f.geometry.type === 'MultiLineString') lines.push(...f.geometry.coordinates);
+    const flags = roadLineFlags(f.properties.way ?? null);
+    if (f.geometry.type === 'LineString') lines.push({ coords: f.geometry.coordinates, ...flags });
+    else if (f.geometry.type === 'MultiLineString') for (const coords of f.geometry.coordinates) lines.push({ coords, ...flags });
   }
   // Building centroids from the columns: mean of each building's first polygon.
   const sims: SimBuilding[] = [];

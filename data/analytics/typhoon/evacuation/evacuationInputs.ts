@@ -6,6 +6,7 @@
 import type { DuckDbStore } from '../../../store/DuckDbStore.ts';
 import { CareFlag } from '../../../model/domain.ts';
 import { RoadGraph } from '../../RoadGraph.ts';
+import { loadRoadLines } from '../../roadNetwork.ts';
 import type { RiskHousehold } from './rules.ts';
 import type { PlanBuilding, PlanShelter } from './evacuationPlan.ts';
 import type { ShelterExclusion } from '../../../model/typhoon/notes.ts';
@@ -55,12 +56,5 @@ export async function loadEvacuationInputs(store: DuckDbStore): Promise<Evacuati
     else if (f.capacity === null || f.capacity <= 0) excludedShelters.push({ id: f.id, name: f.name, why: { kind: 'no_capacity' } });
     else shelters.push({ id: f.id, name: f.name, lon: f.lon, lat: f.lat, capacity: f.capacity, wheelchairAccessible: null });
   }
-  const roadRows = await store.all<{ g: string }>("SELECT geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road'");
-  const lines: number[][][] = [];
-  for (const r of roadRows) {
-    const g = JSON.parse(r.g) as { type: string; coordinates: number[][] | number[][][] };
-    if (g.type === 'LineString') lines.push(g.coordinates as number[][]);
-    else if (g.type === 'MultiLineString') lines.push(...(g.coordinates as number[][][]));
-  }
-  return { buildings, households, shelters, excludedShelters, roads: RoadGraph.fromLines(lines) };
+  return { buildings, households, shelters, excludedShelters, roads: RoadGraph.fromLines(await loadRoadLines(store)) };
 }

@@ -10,7 +10,8 @@
  * size and care needs only: nothing here names anyone.
  */
 import type { DuckDbStore } from '../../../store/DuckDbStore.ts';
-import { RoadGraph } from '../../RoadGraph.ts';
+import { RoadGraph, type RoadLine } from '../../RoadGraph.ts';
+import { loadRoadLines, type StoredRoadLine } from '../../roadNetwork.ts';
 import { localProjection } from '../../../model/geo.ts';
 import { HOUR_MS, windTimeline } from '../windField.ts';
 import { readWindTrack } from '../windTrack.ts';
@@ -195,43 +196,32 @@ export function normaliseStormPlanOptions(given: Partial<StormPlanOptions> & { n
   };
 }
 
-/** Road lines by feature, for the graph people walk on. */
-async function readRoadLines(store: DuckDbStore): Promise<{ id: number; coords: [number, number][] }[]> {
-  const rows = await store.all<{ id: number; g: string }>("SELECT id, geometry::VARCHAR AS g FROM basemap_features WHERE layer = 'road' ORDER BY id");
-  const out: { id: number; coords: [number, number][] }[] = [];
-  for (const r of rows) {
-    const g = JSON.parse(r.g) as { type: string; coordinates: unknown };
-    if (g.type === 'LineString') out.push({ id: r.id, coords: g.coordinates as [number, number][] });
-    else if (g.type === 'MultiLineString') for (const c of g.coordinates as [number, number][][]) out.push({ id: r.id, coords: c });
-  }
-  return out;
-}
 
 /**
  * The road network without the stretches under water too deep to walk (flood.ts WALK_LIMIT_M):
  * the bits of a road within 20 m of a closed piece's line are left out.
  */
-function passableLines(lines: { id: number; coords: [number, number][] }[], closed: readonly RoadPiece[]): number[][][] {
-  if (closed.length === 0) return lines.map((l) => l.coords);
+function passableLines(lines: StoredRoadLine[], closed: readonly RoadPiece[]): RoadLine[] {
+  if (closed.length === 0) return lines;
   const byFeature = new Map<number, RoadPiece[]>();
   for (const p of closed) byFeature.set(p.featureId, [...(byFeature.get(p.featureId) ?? []), p]);
-  const out: number[][][] = [];
+  const out: RoadLine[] = [];
   for (const line of lines) {
-    const pieces = byFeature.get(line.id);
+    const pieces = byFeature.get(line.featureId);
     if (!pieces) {
-      out.push(line.coords);
+      out.push(line);
       continue;
     }
-    const proj = localProjection(line.coords[0]![0], line.coords[0]![1]);
+    const proj = localProjection(line.coords[0]![0]!, line.coords[0]![1]!);
     const chords = pieces.map((p) => [...proj.toMetres(p.ends[0], p.ends[1]), ...proj.toMetres(p.ends[2], p.ends[3])] as [number, number, number, number]);
     const nearClosed = (x: number, y: number): boolean => chords.some(([ax, ay, bx, by]) => pointSegmentM(x, y, ax, ay, bx, by) < 20);
     let run: number[][] = [];
     const flush = (): void => {
-      if (run.length >= 2) out.push(run);
+      if (run.length >= 2) out.push({ ...line, coords: run });
       run = [];
     };
     for (let i = 0; i + 1 < line.coords.length; i++) {
-      const [a, b] = [line.coords[i]!, line.coords[i + 1]!];
+      const [a, b] = [line.coords[i]! as [number, number], line.coords[i + 1]! as [number, number]];
       const [ax, ay] = proj.toMetres(a[0], a[1]);
       const [bx, by] = proj.toMetres(b[0], b[1]);
       const steps = Math.max(1, Math.ceil(Math.hypot(bx - ax, by - ay) / 25));
@@ -435,10 +425,12 @@ export async function planStormEvacuation(store: DuckDbStore, stormId: string, o
 
   lap('flood');
   // The network people walk: lanes joined to the street they stop short of, flooded stretches left out.
-  const joinedLines = joinDanglingEnds(passableLines(await readRoadLines(store), closedOnFoot));
+  const passable = passableLines(await loadRoadLines(store), closedOnFoot);
+  const joinedLines = joinDanglingEnds(passable.map((l) => l.coords));
   if (joinedLines.joined > 0)
     notes.push(planNote(`${joinedLines.joined} 处未接上道路的巷道端点按步行接到最近道路（80 米内）`, `${joinedLines.joined} lane end(s) that stop short of a road are joined to it on foot (within 80 m)`));
-  const roads = RoadGraph.fromLines(joinedLines.lines);
+  // The lines keep their bridge/tunnel levels; the joins (past the lines) are footpaths at ground level.
+  const roads = RoadGraph.fromLines([...passable, ...joinedLines.lines.slice(passable.length)]);
   lap('roads');
   const known = new Set(buildings.map((b) => b.id));
   const unknownMarked = [...options.markedBuildingIds, ...options.dangerousBuildingIds].filter((id) => !known.has(id));
