@@ -165,7 +165,7 @@ async function writeHolidays(store: DuckDbStore, seed: number, days: number, end
     SELECT id, start_day, start_day + len - 1 AS end_day, watched, announced FROM s`;
   await store.run(`CREATE TEMP TABLE seed_trips AS ${trips}`);
   try {
-    await store.run('INSERT INTO meter_away_notices SELECT id, start_day, end_day FROM seed_trips WHERE announced');
+    await store.run('INSERT INTO meter_away_notices (household_id, start_day, end_day) SELECT id, start_day, end_day FROM seed_trips WHERE announced');
     await store.run(`INSERT INTO meter_anomaly_labels SELECT id, 'no_usage', start_day, end_day FROM seed_trips WHERE watched AND NOT announced`);
     return (await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM seed_trips WHERE watched AND NOT announced'))?.n ?? 0;
   } finally {
