@@ -139,11 +139,11 @@ export async function forEachMeterSlice(
 /** Which households of a slice the no-usage alert watches (all, where care flags are unknown). */
 const WATCH_SQL = `SELECT CAST(id - CAST($lo AS INTEGER) AS INTEGER) AS row, ((care_flags & ${NO_USAGE_WATCHED}) <> 0 OR care_flags IS NULL)::UTINYINT AS watched
   FROM households WHERE id BETWEEN CAST($lo AS INTEGER) AND CAST($hi AS INTEGER)`;
-/** Announced absences of a slice's households, as day columns of the matrix. */
+/** Announced absences of a slice's households (not cancelled ones), as day columns of the matrix. */
 const AWAY_SQL = `SELECT CAST(household_id - CAST($lo AS INTEGER) AS INTEGER) AS row, CAST(start_day - CAST($from AS DATE) AS INTEGER) AS s,
     CAST(end_day - CAST($from AS DATE) AS INTEGER) AS e
   FROM meter_away_notices WHERE household_id BETWEEN CAST($lo AS INTEGER) AND CAST($hi AS INTEGER)
-    AND end_day >= CAST($from AS DATE) AND start_day <= CAST($to AS DATE)`;
+    AND end_day >= CAST($from AS DATE) AND start_day <= CAST($to AS DATE) AND cancelled IS NOT TRUE`;
 
 type MatrixArrays = Pick<MeterMatrix, 'water' | 'power' | 'nightMin' | 'waterActive' | 'powerActive' | 'away'>;
 const newMatrixArrays = (cells: number): MatrixArrays => ({

@@ -165,7 +165,14 @@ async function writeHolidays(store: DuckDbStore, seed: number, days: number, end
     SELECT id, start_day, start_day + len - 1 AS end_day, watched, announced FROM s`;
   await store.run(`CREATE TEMP TABLE seed_trips AS ${trips}`);
   try {
-    await store.run('INSERT INTO meter_away_notices SELECT id, start_day, end_day FROM seed_trips WHERE announced');
+    // Announced to the grid worker of the household's grid two days before leaving (出行报备).
+    await store.run(
+      `INSERT INTO meter_away_notices (household_id, start_day, end_day, recorded_by, recorded_at)
+       SELECT t.id, t.start_day, t.end_day,
+         (SELECT min(g.callsign) FROM households h JOIN buildings b ON b.id = h.building_id JOIN grid_workers g ON g.grid_id = b.grid_id WHERE h.id = t.id),
+         t.start_day - INTERVAL 2 DAY + INTERVAL 10 HOUR
+       FROM seed_trips t WHERE t.announced ORDER BY t.start_day, t.id`,
+    );
     await store.run(`INSERT INTO meter_anomaly_labels SELECT id, 'no_usage', start_day, end_day FROM seed_trips WHERE watched AND NOT announced`);
     return (await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM seed_trips WHERE watched AND NOT announced'))?.n ?? 0;
   } finally {

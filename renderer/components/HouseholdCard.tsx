@@ -13,6 +13,7 @@ import { useTwinStore } from '../state/twinStore.ts';
 import { revealHousehold } from '../actions/selection.ts';
 import { useCan } from '../state/sessionStore.ts';
 import { EChart, CHART_TEXT } from './EChart.tsx';
+import { HOUSEHOLD_SECTION_DEFS } from '../features/registry.ts';
 
 function UseSparkline({ record }: { record: HouseholdRecord }): React.JSX.Element {
   const { t } = useTranslation();
@@ -189,6 +190,7 @@ export function HouseholdCard(): React.JSX.Element | null {
           </ul>
           <h4 className="section-title">{t('household.recentUse')}</h4>
           <UseSparkline record={h} />
+          {HOUSEHOLD_SECTION_DEFS.map((Section, i) => <Section key={i} householdId={h.id} />)}
           {h.revealed ? (
             <p className="masked-note revealed-note" data-testid="household-revealed">
               {t('household.revealed')}

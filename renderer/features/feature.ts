@@ -154,6 +154,8 @@ export interface FeatureModule {
   timelineTracks?: readonly TimelineTrackDef[];
   /** Parts of an incident's action panel for an operator (dispatch by kind's proposal per kind). */
   incidentActions?: readonly ComponentType<IncidentActionProps>[];
+  /** Sections of the household record (一户一档) under its own fields, given the household's id (consoles only: a wall gets no record). */
+  householdSections?: readonly ComponentType<{ householdId: number }>[];
   /** UI strings under the module's own key, merged into both languages at start. */
   i18n?: { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
   /** Called once after sign-in (load data, subscribe to the module's pushes). */

@@ -30,4 +30,5 @@ export const COMMAND_DEFS: readonly CommandDef[] = FEATURES.flatMap((f) => f.com
 export const INCIDENT_ACTION_DEFS: readonly ComponentType<IncidentActionProps>[] = FEATURES.flatMap((f) => f.incidentActions ?? []);
 export const COLOUR_BY_DEFS: readonly ColourByDef[] = FEATURES.flatMap((f) => f.colourBy ?? []).sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
 export const WALL_KPI_SECTION_DEFS: readonly ComponentType[] = FEATURES.flatMap((f) => f.wallKpiSections ?? []);
+export const HOUSEHOLD_SECTION_DEFS: readonly ComponentType<{ householdId: number }>[] = FEATURES.flatMap((f) => f.householdSections ?? []);
 export const TIMELINE_TRACK_DEFS: readonly TimelineTrackDef[] = FEATURES.flatMap((f) => f.timelineTracks ?? []);

@@ -15,6 +15,7 @@ import { pointsMigration } from '../points/migration.ts';
 import { incidentSourceCategoryMigration } from '../incidents/sourceCategoryMigration.ts';
 import { mapImportMigration } from '../mapImport/migration.ts';
 import { meterShapeMigration } from '../meters/migration.ts';
+import { awayNoticeRecordsMigration } from '../meters/awayNoticesMigration.ts';
 export interface Migration {
   version: number;
   name: string;
@@ -288,5 +289,5 @@ CREATE TABLE twin_key (
 `,
 };
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14), directorScenesMigration(16), trustPropertyMigration(17), pointsMigration(18), microProjectsMigration(19), meterShapeMigration(20), mapImportMigration(21), incidentSourceCategoryMigration(22)];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, typhoonTracksMigration(9), terrainMigration(10), typhoonBriefsMigration(11), evacuationPlansMigration(12), dispatchMigration(13), reportsAndWhistleMigration(14), directorScenesMigration(16), trustPropertyMigration(17), pointsMigration(18), microProjectsMigration(19), meterShapeMigration(20), mapImportMigration(21), incidentSourceCategoryMigration(22), awayNoticeRecordsMigration(23)];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
