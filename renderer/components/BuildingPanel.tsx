@@ -131,6 +131,11 @@ export function BuildingPanel(): React.JSX.Element | null {
             <p className="muted" data-testid="panel-people-withheld">
               {t('panel.peopleWithheld')}
             </p>
+          ) : d.households === 0 ? (
+            // An imported map without a household register: say so rather than draw empty tiles and a flat chart.
+            <p className="muted" data-testid="panel-no-households">
+              {t('panel.noUnits')}
+            </p>
           ) : (
             <>
               <h3 className="section-title">{t('panel.care')}</h3>
