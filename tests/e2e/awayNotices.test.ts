@@ -9,14 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './fixtures.ts';
+import { closeWebTest, launchBrowser } from './fixtures.ts';
 import { REPO_ROOT, RENDERER_TEST_DIST } from '../../electron/cli/paths.ts';
 import { seedTwin } from '../../electron/cli/twinFiles.ts';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
 import { createServices, type Services } from '../../electron/services/index.ts';
 import { WebHost } from '../../electron/web/WebHost.ts';
 import { dayAt } from '../../data/analytics/meterDetector.ts';
-import { tempDir } from '../unit/helpers.ts';
+import { silenceElderlyHome, tempDir } from '../unit/helpers.ts';
 
 const OUT = join(REPO_ROOT, 'test-results');
 const tmp = tempDir('civictwin-away-e2e-');
@@ -58,19 +58,7 @@ beforeAll(async () => {
   const db = tmp.path('away.duckdb');
   await seedTwin(db, 5, 300, undefined, () => undefined, LAST);
   store = await DuckDbStore.open(db);
-  const pick = await store.one<{ id: number }>(
-    `SELECT h.id FROM households h WHERE (h.care_flags & 1) <> 0
-       AND h.id NOT IN (SELECT household_id FROM meter_anomaly_labels) AND h.id NOT IN (SELECT household_id FROM meter_away_notices)
-       AND (SELECT count(*) FROM meter_daily d WHERE d.household_id = h.id AND d.water_l > 20) >= 80
-     ORDER BY h.id LIMIT 1`,
-  );
-  home = pick!.id;
-  await store.run(
-    `UPDATE meter_daily SET water_l = 0, power_kwh = CASE WHEN power_kwh IS NULL THEN NULL ELSE 0.6 END, night_min_l = 0,
-       water_active_h = CASE WHEN water_active_h IS NULL THEN NULL ELSE 0 END, power_active_h = CASE WHEN power_active_h IS NULL THEN NULL ELSE 0 END
-     WHERE household_id = $h AND day >= CAST($from AS DATE)`,
-    { h: home, from: dayAt(LAST, -4) },
-  );
+  home = await silenceElderlyHome(store, dayAt(LAST, -4));
   services = await createServices(store, { host: 'web', personalData: 'masked' });
   alertId = (await store.one<{ id: string }>("SELECT id FROM meter_alerts WHERE household_id = $h AND kind = 'no_usage' AND status = 'open'", { h: home }))!.id;
   await services.auth.addUser(operator.username, '值班员', 'operator', operator.password);
@@ -80,13 +68,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  services?.ingest.close();
-  store?.close();
-  tmp.cleanup();
-});
+afterAll(() => closeWebTest({ browser, host, services, store, tmp }));
 
 describe('出行报备 in the household record', () => {
   it('a viewer sees the section but no form', async () => {

@@ -31,6 +31,24 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
+/** What an e2e file's `beforeAll` started around a web host; any part may be missing when it failed half-way. */
+export interface WebTestParts {
+  browser?: Browser;
+  host?: { close(): Promise<void> };
+  services?: { ingest: { close(): void } };
+  store?: { close(): void };
+  tmp?: { cleanup(): void };
+}
+
+/** Stops them in the reverse order of starting: the browser, the host, ingest, the store, the temp folder. */
+export async function closeWebTest(parts: WebTestParts): Promise<void> {
+  await parts.browser?.close();
+  await parts.host?.close();
+  parts.services?.ingest.close();
+  parts.store?.close();
+  parts.tmp?.cleanup();
+}
+
 export interface OpenedApp {
   page: Page;
   /** Every URL the page requested, in order. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openApp, signInOverHttp, type OpenedApp } from './fixtures.ts';
+import { closeWebTest, launchBrowser, openApp, signInOverHttp, type OpenedApp } from './fixtures.ts';
 import { REPO_ROOT, RENDERER_TEST_DIST } from '../../electron/cli/paths.ts';
 import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
@@ -51,13 +51,7 @@ beforeAll(async () => {
   app = await openApp(browser, baseUrl, credentials);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  services?.ingest.close();
-  store?.close();
-  tmp.cleanup();
-});
+afterAll(() => closeWebTest({ browser, host, services, store, tmp }));
 
 describe.skipIf(!REAL)('an imported real district in the app', () => {
   it('draws the 237 buildings; the metro and light rail reach the map as transit, not as roads', async () => {

@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signInOverHttp } from './fixtures.ts';
+import { closeWebTest, launchBrowser, signInOverHttp } from './fixtures.ts';
 import { REPO_ROOT, RENDERER_TEST_DIST } from '../../electron/cli/paths.ts';
 import { seedTwin } from '../../electron/cli/twinFiles.ts';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
@@ -59,13 +59,7 @@ beforeAll(async () => {
   await page.locator('[data-testid="micro-page"][data-ready="true"]').waitFor({ timeout: 120_000 });
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  services?.ingest.close();
-  store?.close();
-  tmp.cleanup();
-});
+afterAll(() => closeWebTest({ browser, host, services, store, tmp }));
 
 /** Pixels of a chart's canvas in a series colour (saturated), or close to `rgb` when given. */
 async function colouredPixels(id: string, rgb?: [number, number, number]): Promise<number> {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, signInOverHttp } from './fixtures.ts';
+import { closeWebTest, launchBrowser, signInOverHttp } from './fixtures.ts';
 import { REPO_ROOT, RENDERER_TEST_DIST } from '../../electron/cli/paths.ts';
 import { seedTwin } from '../../electron/cli/twinFiles.ts';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
@@ -53,13 +53,7 @@ beforeAll(async () => {
   await page.locator('[data-testid="trust-page"][data-ready="true"]').waitFor({ timeout: 120_000 });
 }, 600_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-  services?.ingest.close();
-  store?.close();
-  tmp.cleanup();
-});
+afterAll(() => closeWebTest({ browser, host, services, store, tmp }));
 
 /** Pixels of a chart's canvas in a series colour (saturated), not the dark panel or the grey text. */
 async function colouredPixels(id: string): Promise<number> {

@@ -14,7 +14,7 @@ import { MeterAlertService } from '../../electron/services/alerts/MeterAlertServ
 import { dayAt, detectEpisodes, forEachMeterSlice } from '../../data/analytics/meterDetector.ts';
 import type { AddAwayNoticeResult, AwayNotice } from '../../electron/common/alerts/contract.ts';
 import type { MeterAlert } from '../../electron/common/dto.ts';
-import { tempDir } from './helpers.ts';
+import { silenceElderlyHome, tempDir } from './helpers.ts';
 
 const tmp = tempDir();
 let store: DuckDbStore;
@@ -46,21 +46,7 @@ beforeAll(async () => {
   const db = tmp.path('away.duckdb');
   await seedTwin(db, 5, 200, undefined, () => undefined, LAST);
   store = await DuckDbStore.open(db);
-  // An elderly resident living alone, with no trip, label or alert of its own in the seeded history.
-  const pick = await store.one<{ id: number }>(
-    `SELECT h.id FROM households h WHERE (h.care_flags & 1) <> 0
-       AND h.id NOT IN (SELECT household_id FROM meter_anomaly_labels) AND h.id NOT IN (SELECT household_id FROM meter_away_notices)
-       AND (SELECT count(*) FROM meter_daily d WHERE d.household_id = h.id AND d.water_l > 20) >= 80
-     ORDER BY h.id LIMIT 1`,
-  );
-  home = pick!.id;
-  // Nobody home for the last five days: no water, only the fridge.
-  await store.run(
-    `UPDATE meter_daily SET water_l = 0, power_kwh = CASE WHEN power_kwh IS NULL THEN NULL ELSE 0.6 END, night_min_l = 0,
-       water_active_h = CASE WHEN water_active_h IS NULL THEN NULL ELSE 0 END, power_active_h = CASE WHEN power_active_h IS NULL THEN NULL ELSE 0 END
-     WHERE household_id = $h AND day >= CAST($from AS DATE)`,
-    { h: home, from: SILENT_FROM },
-  );
+  home = await silenceElderlyHome(store, SILENT_FROM);
   // The alerts service raises the history's open alerts at start.
   services = await createServices(store, { host: 'web', personalData: 'masked' });
 }, 240_000);
