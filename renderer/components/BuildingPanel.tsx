@@ -134,7 +134,7 @@ export function BuildingPanel(): React.JSX.Element | null {
           ) : d.households === 0 ? (
             // An imported map without a household register: say so rather than draw empty tiles and a flat chart.
             <p className="muted" data-testid="panel-no-households">
-              {t('panel.noUnits')}
+              {t('inspector.noUnits')}
             </p>
           ) : (
             <>

@@ -28,6 +28,8 @@ export interface MapProbe {
   isReady(): boolean;
   layers(): LayerCount[];
   buildingScreenPoint(id: number): [number, number] | null;
+  /** True while the camera is flying, easing or being dragged. */
+  cameraMoving(): boolean;
   /** Incident ids in the last deck frame. */
   incidentIds(): string[];
   /** Resource position as last drawn. */
@@ -60,6 +62,8 @@ export interface CivicTwinTestHooks {
   selectedBuildingId(): number | null;
   setLanguage(lng: 'zh-CN' | 'en'): void;
   flyTo(preset: 'overview' | 'oblique' | 'street'): void;
+  /** True while the camera is moving: tests wait for it to stop instead of sleeping. */
+  cameraMoving(): boolean;
   /** Incident ids drawn on the map in the last frame (open ones and closed ones still fading). */
   incidentIds(): string[];
   /** Status of an incident as the view holds it (live, or as of the replayed moment). */
@@ -132,6 +136,7 @@ export function installTestHooks(): void {
     selectedBuildingId: () => useUiStore.getState().selectedBuildingId,
     setLanguage: (lng: Language) => setLanguage(lng === 'en' ? 'en' : 'zh-CN'),
     flyTo: (preset: CameraPreset) => flyToPreset(preset),
+    cameraMoving: () => mapProbe?.cameraMoving() ?? false,
     incidentIds: () => mapProbe?.incidentIds() ?? [],
     incidentStatus: (id: string) => useLiveStore.getState().incidents[id]?.status ?? null,
     resourcePosition: (id: number) => mapProbe?.resourcePosition(id) ?? null,

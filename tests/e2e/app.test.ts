@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openApp, signInOverHttp, type OpenedApp } from './fixtures.ts';
+import { flyAndSettle, launchBrowser, openApp, signInOverHttp, type OpenedApp } from './fixtures.ts';
 import { REPO_ROOT } from '../../electron/cli/paths.ts';
 
 const baseUrl = inject('baseUrl');
@@ -48,8 +48,7 @@ describe('the demo district', () => {
   });
 
   it('draws a city: the screenshot is neither blank nor one colour', async () => {
-    await app.page.evaluate(() => window.__civictwin!.flyTo('oblique'));
-    await app.page.waitForTimeout(2500);
+    await flyAndSettle(app.page, 'oblique');
     const png = await app.page.screenshot({ path: join(OUT, 'e2e-city.png') });
     const img = PNG.sync.read(png);
     const colours = new Map<number, number>();

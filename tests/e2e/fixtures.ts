@@ -117,10 +117,19 @@ export interface TestHooks {
   selectedBuildingId(): number | null;
   setLanguage(lng: 'zh-CN' | 'en'): void;
   flyTo(preset: 'overview' | 'oblique' | 'street'): void;
+  cameraMoving(): boolean;
   unitScreenPoint(householdId: number): [number, number] | null;
 }
 declare global {
   interface Window {
     __civictwin?: TestHooks;
   }
+}
+
+/** Flies the camera to a preset and waits until it has stopped and a frame has been drawn there. */
+export async function flyAndSettle(page: Page, preset: 'overview' | 'oblique' | 'street'): Promise<void> {
+  await page.evaluate((p) => window.__civictwin!.flyTo(p), preset);
+  await page.waitForFunction(() => !window.__civictwin!.cameraMoving(), undefined, { timeout: 30_000 });
+  // One more animation frame: the map's last move is drawn on the next frame.
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { closeWebTest, launchBrowser, openApp, signInOverHttp, type OpenedApp } from './fixtures.ts';
+import { closeWebTest, flyAndSettle, launchBrowser, openApp, signInOverHttp, type OpenedApp } from './fixtures.ts';
 import { REPO_ROOT, RENDERER_TEST_DIST } from '../../electron/cli/paths.ts';
 import { importIntoTwin } from '../../electron/cli/twinFiles.ts';
 import { DuckDbStore } from '../../data/store/DuckDbStore.ts';
@@ -63,8 +63,7 @@ describe.skipIf(!REAL)('an imported real district in the app', () => {
     for (const f of basemap.features) byLayer.set(f.properties.layer, (byLayer.get(f.properties.layer) ?? 0) + 1);
     expect(byLayer.get('transit')).toBe(4);
     expect(basemap.features.filter((f) => f.properties.layer === 'road' && ['subway', 'light_rail', 'rail'].includes(f.properties.kind))).toHaveLength(0);
-    await app.page.evaluate(() => window.__civictwin!.flyTo('oblique'));
-    await app.page.waitForTimeout(2500);
+    await flyAndSettle(app.page, 'oblique');
     await app.page.screenshot({ path: join(OUT, 'e2e-import-wuhan-oblique.png') });
     expect(app.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
@@ -72,8 +71,7 @@ describe.skipIf(!REAL)('an imported real district in the app', () => {
   it('a building whose storeys were estimated from its height says so in its panel', async () => {
     let opened = false;
     for (const id of estimated) {
-      await app.page.evaluate(() => window.__civictwin!.flyTo('overview'));
-      await app.page.waitForTimeout(1500);
+      await flyAndSettle(app.page, 'overview');
       const point = await app.page.evaluate((b) => window.__civictwin!.buildingScreenPoint(b), id);
       if (!point) continue;
       await app.page.mouse.click(point[0], point[1]);

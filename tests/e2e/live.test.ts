@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openApp, signInOverHttp, type ApiSession, type OpenedApp } from './fixtures.ts';
+import { flyAndSettle, launchBrowser, openApp, signInOverHttp, type ApiSession, type OpenedApp } from './fixtures.ts';
 import { REPO_ROOT } from '../../electron/cli/paths.ts';
 import type { IncidentDetail, LiveSnapshot, MeterAlert, TwinInfo } from '../../electron/common/dto.ts';
 
@@ -243,8 +243,7 @@ describe('the live twin', () => {
     // The live layers have their own canvas: after the camera tilts and turns, the marker is still
     // drawn (and picked) where the map puts that coordinate.
     await page.mouse.move(5, 5);
-    await page.evaluate(() => (window.__civictwin as unknown as { flyTo(p: string): void }).flyTo('oblique'));
-    await page.waitForTimeout(2500);
+    await flyAndSettle(page, 'oblique');
     const tilted = await page.evaluate(() => window.__live!.resourceScreenPoint(1));
     expect(tilted).not.toBeNull();
     expect(Math.hypot(tilted![0] - point![0], tilted![1] - point![1])).toBeGreaterThan(5);

@@ -289,6 +289,7 @@ export class MapController {
       isReady: () => this.ready && !useGfxStore.getState().map.lost,
       layers: () => this.counts.map((c) => ({ ...c })),
       buildingScreenPoint: (id) => this.buildingScreenPoint(id),
+      cameraMoving: () => this.map.isMoving(),
       incidentIds: () => this.live.incidentIds(),
       resourcePosition: (id) => positions.position(id),
       resourceScreenPoint: (id) => this.resourceScreenPoint(id),
