@@ -18,6 +18,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import type { DuckDbStore } from '../store/DuckDbStore.ts';
+import { seededStream } from '../model/random.ts';
 import { METER_ANOMALY_KINDS, type MeterAnomalyKind } from '../model/domain.ts';
 import { dayAt, dayIndex, detectEpisodes, loadLabels, loadMeterMatrix, scoreEpisodes, type AnomalyLabel, type KindScore, type MeterEpisode } from './meterDetector.ts';
 
@@ -81,17 +82,6 @@ export function parseDaiad(csv: string): { homes: Home[]; firstDay: string; last
   return { homes, firstDay, lastDay: new Date(last).toISOString().slice(0, 10) };
 }
 
-/** mulberry32: a small seeded RNG, so the injections are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const readings = (h: Float64Array): number => h.reduce((n, v) => n + (v === v ? 1 : 0), 0);
 const total = (h: Float64Array): number => h.reduce((s, v) => s + (v === v ? v : 0), 0);
@@ -108,7 +98,7 @@ export function activeHours(hours: Float64Array): number {
 
 /** Injects the three kinds into distinct eligible homes (mutating their hours); returns the labels. */
 export function injectAnomalies(homes: Home[], days: number, firstDay: string, seed: number): AnomalyLabel[] {
-  const r = rng(seed);
+  const r = seededStream(seed);
   const eligible = homes.filter((h) => {
     const full = [...h.days.values()].filter(complete);
     if (full.length < 60) return false;

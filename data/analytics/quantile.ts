@@ -7,6 +7,7 @@
  * statistics, weights from Beta((n+1)q, (n+1)(1−q)); it estimates the same quantile with a much
  * smaller variance, which is what a ratio of two p99s measured in the same run needs.
  */
+import { seededStream } from '../model/random.ts';
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; |error| < 1e-13 for the arguments used here). */
 export function logGamma(x: number): number {
@@ -97,13 +98,7 @@ export function bootstrapInterval(
   combine: (sa: number, sb: number) => number = (sa, sb) => sa / sb,
   resamples = 1000,
 ): [number, number] {
-  let seed = 0x9e3779b9;
-  const random = (): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const random = seededStream(0x9e3779b9); // the same resamples on every run
   const resample = (xs: readonly number[]): number[] => {
     const out = new Array<number>(xs.length);
     for (let i = 0; i < xs.length; i++) out[i] = xs[Math.floor(random() * xs.length)]!;

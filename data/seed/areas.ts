@@ -12,7 +12,7 @@ import { rect, type Rect } from './frame.ts';
 import type { PlannedBuilding } from './layout.ts';
 import { communityNames } from './placeNames.ts';
 import type { StreetPlan } from './plan.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../model/random.ts';
 
 /** The (fictional) district the street belongs to. */
 export const DISTRICT_NAME = '滨海区（示范）';

@@ -11,7 +11,7 @@ import { rectRing } from './frame.ts';
 import type { EmergencyPlan } from './facilities.ts';
 import type { Layout } from './layout.ts';
 import { RIVERSIDE_ROAD, type BlockKind, type GridLine } from './plan.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../model/random.ts';
 
 type Geometry =
   | { type: 'LineString'; coordinates: [number, number][] }

@@ -8,7 +8,7 @@ import { fillResidential } from './housing.ts';
 import { heightOf, type LayoutBuilder } from './layoutBuilder.ts';
 import { schoolName } from './placeNames.ts';
 import type { Block, StreetPlan } from './plan.ts';
-import type { Rng } from './random.ts';
+import type { Rng } from '../model/random.ts';
 
 /**
  * A campus in one corner of a block (the first of the four, from a random start, that the river

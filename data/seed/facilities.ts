@@ -9,7 +9,7 @@ import type { AreaPlan } from './areas.ts';
 import type { DistrictFrame } from './frame.ts';
 import type { Layout, PlannedBuilding } from './layout.ts';
 import { chineseNumber } from './placeNames.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../model/random.ts';
 
 /** A `departments` row. */
 export interface DepartmentRow {

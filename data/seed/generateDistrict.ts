@@ -29,7 +29,7 @@ import { layoutDistrict, type PlannedBuilding } from './layout.ts';
 import { generateMeterReadings } from './meters.ts';
 import { mobileNumber, personName } from './names.ts';
 import { householdCount, writeBuildingPopulation, type PopulationTotals } from './population.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../model/random.ts';
 import { planTerrain } from './terrain.ts';
 import { writeTerrain } from '../store/typhoon/terrain.ts';
 import { seedPointsHistory } from '../store/points/seed.ts';

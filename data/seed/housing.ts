@@ -10,7 +10,7 @@ import {
   type PlannedBuilding,
 } from './layoutBuilder.ts';
 import type { Block } from './plan.ts';
-import type { Rng } from './random.ts';
+import type { Rng } from '../model/random.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Residential templates

@@ -17,7 +17,7 @@ import {
 import { fillCommercial, fillResidential, fillVillage } from './housing.ts';
 import { LayoutBuilder, type Estate, type Lane, type PlannedBuilding } from './layoutBuilder.ts';
 import { planStreets, type Block, type StreetPlan } from './plan.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../model/random.ts';
 
 export type { BuildingRole, Estate, Lane, PlannedBuilding } from './layoutBuilder.ts';
 

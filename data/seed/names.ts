@@ -3,7 +3,7 @@
  * numbers. All of it is made up, but shaped like the real thing, so masking, validation and the
  * inspector behave as they would on real records.
  */
-import { WeightedTable, type Rng } from './random.ts';
+import { WeightedTable, type Rng } from '../model/random.ts';
 
 /** As stored in `persons.sex`. */
 export type Sex = 'M' | 'F';

@@ -4,7 +4,7 @@
  * names fall back to the numbered forms real planners use for new grids (经三路, 纬十二路) or get
  * a phase suffix (二期), so every name stays unique.
  */
-import type { Rng } from './random.ts';
+import type { Rng } from '../model/random.ts';
 
 const CN_DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'] as const;
 

@@ -5,7 +5,7 @@
  */
 import { rect, rectCentre, type Rect } from './frame.ts';
 import { RoadNamer } from './placeNames.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../model/random.ts';
 
 /** Road class: 主干道 (primary) or 次干道 (secondary); lanes are drawn separately. */
 export type RoadRank = 'primary' | 'secondary';

@@ -22,7 +22,7 @@ import {
   residentIdNumber,
   type Sex,
 } from './names.ts';
-import { Rng, WeightedTable, hashUnit } from './random.ts';
+import { Rng, WeightedTable, hashUnit } from '../model/random.ts';
 
 /** Relation to the head of household (与户主关系), as stored in `persons.relation`. */
 export type Relation = '户主' | '配偶' | '子女' | '父母' | '其他';

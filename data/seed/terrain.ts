@@ -30,7 +30,7 @@ import {
 import type { DistrictFrame } from './frame.ts';
 import type { Layout, PlannedBuilding } from './layout.ts';
 import type { Block, BlockKind, GridLine, StreetPlan } from './plan.ts';
-import { Rng } from './random.ts';
+import { Rng } from '../model/random.ts';
 
 /** Plain level right behind the embankment, metres (1985 datum): Taizhou's coastal plain lies at 2.5–5 m. */
 const PLAIN_M = 3.3;

@@ -17,7 +17,7 @@ import {
   type IncidentCategory,
 } from '../../data/model/incidents.ts';
 import { METER_ANOMALY_KINDS } from '../../data/model/domain.ts';
-import { Rng } from '../../data/seed/random.ts';
+import { Rng } from '../../data/model/random.ts';
 import type { KpiReport } from '../../data/model/kpi/index.ts';
 import { kpiTables, kpiCsv, kpiXlsx } from '../../renderer/features/kpi/tables.ts';
 import { tempDir } from './helpers.ts';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redactFreeText } from '../../data/model/redact.ts';
 import { birthDateForAge, drawSurname, mobileNumber, personName, residentIdNumber, type Sex } from '../../data/seed/names.ts';
-import { Rng } from '../../data/seed/random.ts';
+import { Rng } from '../../data/model/random.ts';
 
 describe('the free-text filter', () => {
   it('masks a name, an ID number and a phone typed into one report', () => {

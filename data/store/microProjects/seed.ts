@@ -12,6 +12,7 @@
  * Deterministic: the same twin, seed and last day give the same projects.
  */
 import type { DuckDbStore } from '../DuckDbStore.ts';
+import { seededStream } from '../../model/random.ts';
 import { PROJECT_ITEMS, dayOf, type ProjectCategory, type ProjectItem, type ProjectStage, type ProposerKind } from '../../model/microProjects/index.ts';
 
 const DAY = 86_400_000;
@@ -55,17 +56,6 @@ const MILESTONES: Record<ProjectCategory, [title: string, percent: number, days:
 };
 const PROPOSERS: ProposerKind[] = ['council', 'council', 'petition', 'survey', 'survey', 'visit', 'online'];
 
-/** mulberry32: a small seeded stream (the store layer has its own; it does not import the seed generator). */
-function stream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Project {
   id: string;
@@ -108,7 +98,7 @@ export async function seedMicroProjects(store: DuckDbStore, seed: number, endDay
   const projects: Project[] = [];
   const withBuildings = communities.filter((c) => (byCommunity.get(c.id) ?? []).length > 0);
   withBuildings.forEach((c, ci) => {
-    const rnd = stream(seed * 6151 + c.id * 92_821);
+    const rnd = seededStream(seed * 6151 + c.id * 92_821);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     const between = (a: number, b: number): number => a + rnd() * (b - a);
     const homes = byCommunity.get(c.id)!;

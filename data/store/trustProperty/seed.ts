@@ -10,6 +10,7 @@
  * Deterministic: the same twin and seed give the same ledgers.
  */
 import type { DuckDbStore } from '../DuckDbStore.ts';
+import { seededStream } from '../../model/random.ts';
 import { COMPANY_FEE_SHARE } from '../../model/trustProperty/index.ts';
 
 const STAGE = '_trust_ledger_stage';
@@ -37,17 +38,6 @@ const REPAIRS: [item: string, note: string][] = [
   ['facilities', '儿童游乐设施更新'],
 ];
 
-/** mulberry32: a small seeded stream (the store layer has its own; it does not import the seed generator). */
-function stream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface BuildingRow {
   name: string;
@@ -146,7 +136,7 @@ export async function seedTrustProperty(
     let cid = 0;
     for (const [name, buildings] of estates) {
       const id = ++cid;
-      const rnd = stream(seed * 7919 + id * 104_729);
+      const rnd = seededStream(seed * 7919 + id * 104_729);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
       const households = buildings.reduce((s, b) => s + b.households, 0);
       const highrise = buildings.some((b) => b.use_code === 1);

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
-import { Rng } from '../../../data/seed/random.ts';
+import { Rng } from '../../../data/model/random.ts';
 import { CareFlag } from '../../../data/model/domain.ts';
 import { appendAudit } from '../audit.ts';
 import { recordConsoleEvent } from '../consoleEvents.ts';

@@ -10,7 +10,7 @@
 import type { IncidentCategory, ReporterKind, Severity, StatusChange } from '../../../data/model/incidents.ts';
 import type { ResourceKind, ResourceStatus } from '../../../data/model/domain.ts';
 import type { SimResource, SimWorld } from './world.ts';
-import { Rng } from '../../../data/seed/random.ts';
+import { Rng } from '../../../data/model/random.ts';
 import { travelOf } from '../../../data/model/dispatch/index.ts';
 
 export interface WireEvent {

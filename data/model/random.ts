@@ -1,5 +1,5 @@
 /**
- * Seeded randomness for the demo-district generator. Everything the generator draws comes from
+ * Seeded randomness for the demo-district generator and every seeded history. Everything they draw comes from
  * here (never `Math.random`), so a seed always gives the same district.
  *
  * Streams are derived per thing (per block, per building, per household) with `hash32`, rather
@@ -115,4 +115,10 @@ export class WeightedTable<T> {
     }
     return this.items[lo]!;
   }
+}
+
+/** An `Rng` stream as a bare function, for code that only needs uniform [0, 1) draws. */
+export function seededStream(seed: number): () => number {
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
