@@ -22,6 +22,7 @@ import type { ContactPii, PersonPii } from '../../data/model/masking.ts';
 import { CareFlag } from '../../data/model/domain.ts';
 import { floorOfRoom, parseRegister, registerMappingSchema, type ParsedRegister, type RegisterMapping, type RegisterProblem } from '../../data/import/households.ts';
 import type { ProgressFn } from './progress.ts';
+import { addressKey } from '../../data/import/address.ts';
 
 const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
@@ -87,8 +88,6 @@ function readMapping(file: string | undefined): RegisterMapping | undefined {
   return parsed.data;
 }
 
-const compact = (s: string): string => s.toLowerCase().replace(/[\s,，·\-_#号]+/g, '');
-
 interface BuildingRef {
   id: number;
   floors: number;
@@ -99,17 +98,17 @@ async function buildingFinder(store: DuckDbStore): Promise<{ byCode(code: string
   const codes = new Map<string, BuildingRef>();
   for (const r of rows) {
     codes.set(String(r.id), r);
-    if (r.ext_id) codes.set(compact(r.ext_id), r);
+    if (r.ext_id) codes.set(addressKey(r.ext_id), r);
   }
   // Names and addresses by length, longest first: "华庭新村2幢" must win over "华庭新村".
   const names = rows
-    .flatMap((r) => [r.name, r.address].filter((n): n is string => Boolean(n)).map((n) => ({ key: compact(n), ref: r })))
+    .flatMap((r) => [r.name, r.address].filter((n): n is string => Boolean(n)).map((n) => ({ key: addressKey(n), ref: r })))
     .filter((n) => n.key.length >= 2)
     .sort((a, b) => b.key.length - a.key.length);
   return {
-    byCode: (code) => codes.get(compact(code)) ?? codes.get(code.trim()),
+    byCode: (code) => codes.get(addressKey(code)) ?? codes.get(code.trim()),
     byAddress: (address) => {
-      const a = compact(address);
+      const a = addressKey(address);
       return names.find((n) => a.includes(n.key))?.ref;
     },
   };

@@ -22,6 +22,7 @@ import { EVENT_DATA_SCHEMAS, type IngestEvent } from '../../data/feed/events.ts'
 import { parseTickets, ticketMappingSchema, type ParsedTickets, type TicketMapping, type TicketProblem, type TicketRecord } from '../../data/import/tickets.ts';
 import { readJson } from '../services/IngestService.ts';
 import type { ProgressFn } from './progress.ts';
+import { addressKey } from '../../data/import/address.ts';
 
 /** A ticket farther than this from the twin's buildings is not the twin's. */
 export const TICKET_MARGIN_KM = 30;
@@ -62,8 +63,6 @@ interface TwinPlaces {
   byAddress(address: string): { id: number; lon: number; lat: number } | undefined;
 }
 
-const normAddress = (s: string): string => s.toLowerCase().replace(/[\s,，]+/g, ' ').trim();
-
 async function twinPlaces(store: Awaited<ReturnType<typeof openTwin>>): Promise<TwinPlaces> {
   const rows = await store.all<{ id: number; lon: number; lat: number; address: string }>('SELECT id, centroid_lon AS lon, centroid_lat AS lat, address FROM buildings ORDER BY id');
   const meta = new Map((await store.all<{ key: string; value: string }>('SELECT key, value FROM twin_meta')).map((r) => [r.key, r.value]));
@@ -82,7 +81,7 @@ async function twinPlaces(store: Awaited<ReturnType<typeof openTwin>>): Promise<
   const ys = xy.length > 0 ? xy.map((p) => p[1]) : [0];
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const addresses = new Map<string, { id: number; lon: number; lat: number }>();
-  for (const r of rows) addresses.set(normAddress(r.address), r);
+  for (const r of rows) addresses.set(addressKey(r.address), r);
   return {
     near(lon, lat) {
       const [x, y] = proj.toMetres(lon, lat);
@@ -92,7 +91,7 @@ async function twinPlaces(store: Awaited<ReturnType<typeof openTwin>>): Promise<
       const hit = index?.neighbors(x, y, 1, BUILDING_SNAP_M)[0];
       return { buildingId: hit === undefined ? null : rows[hit]!.id, km };
     },
-    byAddress: (address) => addresses.get(normAddress(address)),
+    byAddress: (address) => addresses.get(addressKey(address)),
   };
 }
 
