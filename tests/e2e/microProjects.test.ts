@@ -143,6 +143,11 @@ describe('the micro-projects board', () => {
     await expect.poll(() => colouredPixels('categories'), { timeout: 15_000 }).toBeGreaterThan(300);
     await page.screenshot({ path: join(OUT, 'e2e-micro-en-1366x768.png'), timeout: 120_000, fullPage: true });
     await page.getByTestId('micro-language').click();
+    // A 4K wall in Chinese: the charts redraw at the new size.
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    await expect.poll(() => page.getByTestId('micro-chart-stages').locator('h2').innerText()).not.toBe('Projects by stage');
+    await expect.poll(() => colouredPixels('budget'), { timeout: 30_000 }).toBeGreaterThan(1200);
+    await page.screenshot({ path: join(OUT, 'e2e-micro-zh-CN-3840x2160.png'), timeout: 120_000 });
     await page.setViewportSize({ width: 1920, height: 1080 });
   });
 
