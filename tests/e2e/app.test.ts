@@ -66,7 +66,8 @@ describe('the demo district', () => {
   });
 
   it('clicking a building opens its panel with the store values, and the inspector shows its floors', async () => {
-    // A real mouse on a building's roof: hovering names it in the map tooltip, clicking opens its
+    // A real mouse on a building's roof: hovering names it in the map tooltip (its name, asked of the
+    // host once the pointer rests, else its address), clicking opens its
     // panel. Some roofs sit under a label or a panel from this camera, and some carry a
     // meter-alert beacon (the pointer then names and opens the alert, as it should), so try sample
     // buildings until one is both named and opened.
@@ -79,7 +80,7 @@ describe('the demo district', () => {
       // Software GL in CI picks slowly under load: allow several frames.
       const named = await expect
         .poll(() => app.page.locator('.map-tooltip').textContent(), { timeout: 10_000 })
-        .toContain(String(candidate.id))
+        .toContain(candidate.label)
         .then(() => true, () => false);
       if (!named) continue;
       // Its Chinese text is in the bundled font (maplibre's container sets Arial, which has no CJK glyphs here).

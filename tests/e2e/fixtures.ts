@@ -8,7 +8,7 @@ import { COLUMNS_CONTENT_TYPE, decodeColumns } from '../../data/feed/columnar.ts
 
 export interface StoreTruth {
   buildingCount: number;
-  sampleBuildings: { id: number; address: string; floors: number; households: number; residents: number }[];
+  sampleBuildings: { id: number; address: string; /** What the map's tooltip calls it: its name, else its address. */ label: string; floors: number; households: number; residents: number }[];
 }
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

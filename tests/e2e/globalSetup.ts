@@ -31,8 +31,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const store = await DuckDbStore.open(dbPath);
   const count = await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM buildings');
   // A residential building with households, in the middle of the list, for the click test.
-  const sample = await store.all<{ id: number; address: string; floors: number; households: number; residents: number }>(
-    `SELECT b.id, b.address, b.floors, count(h.id)::INTEGER AS households, sum(h.size)::INTEGER AS residents
+  const sample = await store.all<{ id: number; address: string; label: string; floors: number; households: number; residents: number }>(
+    `SELECT b.id, b.address, coalesce(nullif(trim(b.name), ''), b.address) AS label, b.floors, count(h.id)::INTEGER AS households, sum(h.size)::INTEGER AS residents
      FROM buildings b JOIN households h ON h.building_id = b.id
      WHERE b.use_code IN (0, 1) GROUP BY ALL HAVING count(h.id) >= 12 ORDER BY b.id`,
   );

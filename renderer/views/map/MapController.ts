@@ -40,6 +40,7 @@ import { LiveMapPart } from './LiveMapPart.ts';
 import type { RecordDevice } from './layers/resourceRecords.ts';
 import { FramePacer } from './framePacer.ts';
 import { registerCameraTarget, type CameraPreset } from '../../actions/camera.ts';
+import { buildingName, requestBuildingName } from '../../actions/buildingNames.ts';
 import { registerMapProbe } from '../../testing/testHooks.ts';
 import { mapPadding } from '../../app/layout.ts';
 import { symbolScale, useLayoutStore } from '../../layout/store.ts';
@@ -415,10 +416,17 @@ export class MapController {
 
   private buildingTooltip(row: number): string {
     const c = this.data.columns;
+    const id = c.id[row] ?? -1;
     const use = BUILDING_USES[c.use[row] ?? 8] ?? 'other';
     const parts = [t(`use.${use}`), t('tooltip.floors', { count: c.floors[row] ?? 0 })];
     if ((c.households[row] ?? 0) > 0) parts.push(t('tooltip.residents', { count: c.residents[row] ?? 0 }));
-    return `<b>${escapeHtml(t('tooltip.building', { id: c.id[row] ?? '' }))}</b><span>${escapeHtml(parts.join(' · '))}</span>`;
+    const name = buildingName(id);
+    // Its name once known (asked when the hover rests), its number until then.
+    if (name === undefined)
+      requestBuildingName(id, () => {
+        if (!this.disposed && useUiStore.getState().hoveredBuildingRow === row && this.tooltip.style.display !== 'none') this.tooltip.innerHTML = this.buildingTooltip(row);
+      });
+    return `<b>${escapeHtml(name ?? t('tooltip.building', { id }))}</b><span>${escapeHtml(parts.join(' · '))}</span>`;
   }
 
   private showTooltip(x: number, y: number, html: string): void {
