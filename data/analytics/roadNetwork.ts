@@ -6,7 +6,7 @@
  * over the same network.
  */
 import type { DuckDbStore } from '../store/DuckDbStore.ts';
-import type { RoadLine } from './RoadGraph.ts';
+import { RoadGraph, type RoadLine } from './RoadGraph.ts';
 
 /** A road line and the base-map feature it belongs to (a MultiLineString gives several). */
 export interface StoredRoadLine extends RoadLine {
@@ -40,4 +40,21 @@ export async function loadRoadLines(store: DuckDbStore): Promise<StoredRoadLine[
     for (const coords of parts) if (coords.length >= 2) out.push({ featureId: Number(r.id), coords, ...flags });
   }
   return out;
+}
+
+const graphs = new WeakMap<DuckDbStore, Promise<RoadGraph>>();
+
+/**
+ * The twin's road graph, built once per open store and shared by dispatch and incidents (each
+ * built its own before). A twin's roads change only on import, which no running host does; a
+ * failed build is not kept, so the next call tries again.
+ */
+export function twinRoadGraph(store: DuckDbStore): Promise<RoadGraph> {
+  let graph = graphs.get(store);
+  if (!graph) {
+    graph = loadRoadLines(store).then((lines) => RoadGraph.fromLines(lines));
+    graphs.set(store, graph);
+    graph.catch(() => graphs.delete(store));
+  }
+  return graph;
 }

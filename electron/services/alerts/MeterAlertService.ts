@@ -12,6 +12,7 @@ import { listValue, type DuckDBListValue } from '@duckdb/node-api';
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import { dayAt, detectEpisodes, forEachMeterSlice, type MeterEpisode } from '../../../data/analytics/meterDetector.ts';
 import type { MeterAlertExplanation } from '../../common/dto.ts';
+import { meterAlertId } from '../../../data/model/alerts/alertId.ts';
 
 /** Hours without use before a live no-usage alert. */
 export const LIVE_NO_USAGE_HOURS = 24;
@@ -52,7 +53,7 @@ export class MeterAlertService {
         usualPowerKwh: Number.isFinite(e.powerKwh) ? round1(e.usualPowerKwh) : null,
         nightMinL: round1(e.nightMinL),
       };
-      return { id: `${e.kind}-${e.householdId}-${e.startDay}`, householdId: e.householdId, kind: e.kind, explanation, score: e.days };
+      return { id: meterAlertId(e.kind, e.householdId, e.startDay), householdId: e.householdId, kind: e.kind, explanation, score: e.days };
     });
     return this.insert(rows, raisedAt);
   }
@@ -94,7 +95,7 @@ export class MeterAlertService {
         nightMinL: 0,
       };
       return {
-        id: `no_usage-${r.household_id}-${new Date(startMs).toISOString().slice(0, 10)}`,
+        id: meterAlertId('no_usage', r.household_id, new Date(startMs).toISOString().slice(0, 10)),
         householdId: r.household_id,
         kind: 'no_usage' as const,
         explanation,

@@ -5,6 +5,7 @@
  */
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import type { AwayNotice } from '../../common/alerts/contract.ts';
+import { ALERT_START_DAY_SQL } from '../../../data/model/alerts/alertId.ts';
 
 interface NoticeRow {
   id: number | bigint;
@@ -71,14 +72,14 @@ export async function markCancelled(store: DuckDbStore, id: number, actor: strin
 
 /**
  * Ids of the household's no-usage alerts not closed whose silence the notice covers: the alert's
- * first day (its id ends with it) is on or before the notice's last day, and the notice has begun
+ * first day (read from its id, `meterAlertId`) is on or before the notice's last day, and the notice has begun
  * by `today`. A notice for next week explains no silence of today.
  */
 export async function alertsExplainedBy(store: DuckDbStore, householdId: number, startDay: string, endDay: string, today: string): Promise<string[]> {
   const rows = await store.all<{ id: string }>(
     `SELECT id FROM meter_alerts
      WHERE household_id = $h AND kind = 'no_usage' AND status <> 'closed'
-       AND TRY_CAST(regexp_extract(id, '(\\d{4}-\\d{2}-\\d{2})$', 1) AS DATE) <= CAST($e AS DATE)
+       AND ${ALERT_START_DAY_SQL} <= CAST($e AS DATE)
        AND CAST($s AS DATE) <= CAST($today AS DATE)
      ORDER BY id`,
     { h: householdId, s: startDay, e: endDay, today },

@@ -8,8 +8,7 @@
  * steps and the units' own position reports; this service only reads them back.
  */
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
-import { RoadGraph } from '../../../data/analytics/RoadGraph.ts';
-import { loadRoadLines } from '../../../data/analytics/roadNetwork.ts';
+import { twinRoadGraph } from '../../../data/analytics/roadNetwork.ts';
 import { INCIDENT_CATEGORIES, type IncidentCategory } from '../../../data/model/incidents.ts';
 import type { ResourceKind } from '../../../data/model/domain.ts';
 import {
@@ -45,7 +44,6 @@ export interface DispatchServiceOptions {
 }
 
 export class DispatchService implements DispatchApi {
-  private roads: Promise<RoadGraph> | null = null;
   private readonly routes = new Map<string, { route: number[]; lengthM: number }>();
   private readonly listeners = new Set<(push: DispatchesPush) => void>();
   private watchTimer: NodeJS.Timeout | null = null;
@@ -107,10 +105,6 @@ export class DispatchService implements DispatchApi {
     return this.getNeeds();
   }
 
-  private roadGraph(): Promise<RoadGraph> {
-    this.roads ??= loadRoadLines(this.store).then((lines) => RoadGraph.fromLines(lines));
-    return this.roads;
-  }
 
   public async proposeByKind(incidentId: string): Promise<IncidentProposal | null> {
     const id = String(incidentId).slice(0, 128);
@@ -148,7 +142,7 @@ export class DispatchService implements DispatchApi {
           { kinds: departmentKinds.join(',') },
         )
       : [];
-    const graph = await this.roadGraph();
+    const graph = await twinRoadGraph(this.store);
     const candidates = [
       ...units.map((u) => ({ kind: 'resource' as const, id: u.id, lon: u.lon, lat: u.lat, responder: u.kind as ResponderKind, label: u.callsign })),
       ...departments.map((d) => ({ kind: 'department' as const, id: d.id, lon: d.lon, lat: d.lat, responder: `department:${d.kind}` as ResponderKind, label: d.name })),
@@ -209,7 +203,7 @@ export class DispatchService implements DispatchApi {
       FROM resource_dispatch_current c JOIN resources r ON r.id = c.resource_id
       LEFT JOIN s ON s.resource_id = c.resource_id AND s.incident_id = c.incident_id
       ORDER BY c.resource_id`);
-    const graph = rows.length ? await this.roadGraph() : null;
+    const graph = rows.length ? await twinRoadGraph(this.store) : null;
     const live = new Set<string>();
     const out = rows.map((r): ActiveDispatch => {
       const fromLon = r.from_lon ?? r.incident_lon;

@@ -9,8 +9,7 @@ import type { DispatchOption, HostInfo, IncidentAction, IncidentDetail } from '.
 import type { DuckDbStore } from '../../../data/store/DuckDbStore.ts';
 import { validateEvent, type IngestEvent } from '../../../data/feed/events.ts';
 import type { AssigneeKind } from '../../../data/model/incidents.ts';
-import { RoadGraph } from '../../../data/analytics/RoadGraph.ts';
-import { loadRoadLines } from '../../../data/analytics/roadNetwork.ts';
+import { twinRoadGraph } from '../../../data/analytics/roadNetwork.ts';
 import { APPLIED_PROJECTIONS } from '../../../data/store/projections.ts';
 import { appendAudit, currentActor } from '../audit.ts';
 import { recordConsoleEvent } from '../consoleEvents.ts';
@@ -31,7 +30,6 @@ export interface IncidentServiceOptions {
 }
 
 export class IncidentService implements IncidentsApi {
-  private roads: RoadGraph | null = null;
 
   public constructor(
     private readonly store: DuckDbStore,
@@ -85,11 +83,6 @@ export class IncidentService implements IncidentsApi {
     return servingWall(this.options.personalData) ? wallIncidentDetail(detail) : detail;
   }
 
-  private async roadGraph(): Promise<RoadGraph> {
-    if (this.roads) return this.roads;
-    this.roads = RoadGraph.fromLines(await loadRoadLines(this.store));
-    return this.roads;
-  }
 
   public async proposeDispatch(incidentId: string): Promise<DispatchOption[]> {
     const incident = await this.getIncident(incidentId);
@@ -116,8 +109,9 @@ export class IncidentService implements IncidentsApi {
       lon: number;
       lat: number;
     }>('SELECT id, name, lon, lat FROM departments WHERE lon IS NOT NULL AND lat IS NOT NULL');
-    const graph = await this.roadGraph();
-    // Grid workers ride e-bikes over every way; departments' crews drive (one-way streets count).
+    const graph = await twinRoadGraph(this.store);
+    // Grid workers ride e-bikes over every way; departments' crews drive (one-way streets count),
+    // as dispatch's travelOf says (this module may not import dispatch's model).
     const ranked = [
       ...graph.rankByRoadDistance(incident.lon, incident.lat, snapshot.map((w) => ({ kind: 'grid_worker' as const, id: w.id, lon: w.lon, lat: w.lat, label: w.callsign })), 'walk'),
       ...graph.rankByRoadDistance(incident.lon, incident.lat, departments.map((d) => ({ kind: 'department' as const, id: d.id, lon: d.lon, lat: d.lat, label: d.name })), 'drive'),
